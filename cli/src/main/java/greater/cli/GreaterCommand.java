@@ -1,0 +1,67 @@
+package greater.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code greater} program: a thin picocli layer over the library. Every failure ends as one
+ * line on stderr naming the file or flag and the problem, with a non-zero exit code; the stack
+ * trace appears only with {@code --verbose}.
+ */
+@Command(name = "greater",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "GReaTer: prompt optimization by gradients over reasoning, in pure Java.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class GreaterCommand implements Runnable {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GreaterCommand());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean verbose = parseResult.originalArgs().contains("--verbose");
+            PrintWriter err = commandLine.getErr();
+            if (verbose) ex.printStackTrace(err);
+            err.println("error: " + oneLine(ex));
+            err.flush();
+            return ex instanceof UserInputException ? 2 : 1;
+        });
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return 2;
+        });
+        return cli;
+    }
+
+    /** The message of {@code ex}, or of the first cause that has one, on one line. */
+    static String oneLine(Throwable ex) {
+        Throwable t = ex;
+        while (t.getMessage() == null && t.getCause() != null) t = t.getCause();
+        String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return msg.replace('\n', ' ');
+    }
+}

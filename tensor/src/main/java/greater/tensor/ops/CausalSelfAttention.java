@@ -1,0 +1,59 @@
+package greater.tensor.ops;
+
+import greater.tensor.Tensor;
+import greater.tensor.autograd.Tape;
+import greater.tensor.kernels.Attention;
+
+/**
+ * Causal scaled-dot-product attention with grouped-query heads over one sequence:
+ * q [T, heads·d], k and v [S, kvHeads·d] with S ≥ T → [T, heads·d]. The T queries are the last T
+ * positions of the S keys (S > T when earlier positions come from a cache), and query head h
+ * reads kv head h / (heads / kvHeads). Options: sliding window (key j visible to query i iff i - j &lt; window),
+ * and logit soft-capping {@code cap·tanh(s / cap)} (Gemma-2). Forward saves the probabilities.
+ */
+public final class CausalSelfAttention {
+    private CausalSelfAttention() {
+    }
+
+    public record Spec(int heads, int kvHeads, int headDim, float scale, float softcap, int window) {
+        public Spec {
+            if (heads % kvHeads != 0) throw new IllegalArgumentException(heads + " heads not divisible by " + kvHeads + " kv heads");
+        }
+    }
+
+    public static Tensor apply(Tensor q, Tensor k, Tensor v, Spec spec) {
+        int t = q.shape().rows();
+        int s = k.shape().rows();
+        if (q.dim(-1) != spec.heads() * spec.headDim() || k.dim(-1) != spec.kvHeads() * spec.headDim()
+                || !k.shape().equals(v.shape()) || s < t) {
+            throw new IllegalArgumentException("CausalSelfAttention: q " + q.shape() + " k " + k.shape() + " v " + v.shape());
+        }
+        float[] qs = q.data(), ks = k.data(), vs = v.data();
+        float[] out = new float[qs.length];
+        boolean grad = Tape.needsGrad(q, k, v);
+        float[] probs = grad ? new float[spec.heads() * t * s] : null;
+        Attention.causalAttention(out, probs, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
+                spec.scale(), spec.softcap(), spec.window());
+        Tensor y = Tensor.of(out, q.shape().dims());
+        Tape.record(y, dy -> Attention.causalAttentionBackward(
+                q.requiresGrad() ? q.gradBuffer() : new float[qs.length],
+                k.requiresGrad() ? k.gradBuffer() : new float[ks.length],
+                v.requiresGrad() ? v.gradBuffer() : new float[vs.length],
+                dy, probs, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
+                spec.scale(), spec.softcap(), spec.window()), q, k, v);
+        return y;
+    }
+
+    /**
+     * Inference over a KV cache, recording nothing: the T queries attend to the first
+     * {@code s} rows of {@code keys}/{@code values} (row capacity may exceed s), the queries
+     * being the last T of those s positions.
+     */
+    public static Tensor overCache(Tensor q, float[] keys, float[] values, int s, Spec spec) {
+        int t = q.shape().rows();
+        float[] out = new float[(int) q.size()];
+        Attention.causalAttention(out, null, q.data(), keys, values, t, s, spec.heads(), spec.kvHeads(), spec.headDim(),
+                s - t, spec.scale(), spec.softcap(), spec.window());
+        return Tensor.of(out, q.shape().dims());
+    }
+}

@@ -1,0 +1,37 @@
+package greater.tensor.ops;
+
+import greater.tensor.Tensor;
+import greater.tensor.autograd.Tape;
+import greater.tensor.kernels.Activations;
+
+/**
+ * The gated MLP nonlinearity {@code act(gate) ⊙ up}: SiLU for Llama/Mistral/Qwen2 (SwiGLU,
+ * Shazeer 2020), tanh-approximated GELU for Gemma ({@code gelu_pytorch_tanh}).
+ */
+public final class GatedActivation {
+    private GatedActivation() {
+    }
+
+    public enum Kind { SILU, GELU_TANH }
+
+    public static Tensor apply(Tensor gate, Tensor up, Kind kind) {
+        Shapes.requireSameSize("GatedActivation", gate, up);
+        int n = (int) gate.size();
+        float[] g = gate.data(), u = up.data();
+        float[] out = new float[n];
+        switch (kind) {
+            case SILU -> Activations.gatedSilu(out, g, u, n);
+            case GELU_TANH -> Activations.gatedGeluTanh(out, g, u, n);
+        }
+        Tensor y = Tensor.of(out, gate.shape().dims());
+        Tape.record(y, dy -> {
+            float[] dg = gate.requiresGrad() ? gate.gradBuffer() : new float[n];
+            float[] du = up.requiresGrad() ? up.gradBuffer() : new float[n];
+            switch (kind) {
+                case SILU -> Activations.gatedSiluBackward(dg, du, dy, g, u, n);
+                case GELU_TANH -> Activations.gatedGeluTanhBackward(dg, du, dy, g, u, n);
+            }
+        }, gate, up);
+        return y;
+    }
+}

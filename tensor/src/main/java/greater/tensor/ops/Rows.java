@@ -1,0 +1,64 @@
+package greater.tensor.ops;
+
+import greater.tensor.Tensor;
+import greater.tensor.autograd.Tape;
+
+/**
+ * Row-level structure ops on tensors seen as [rows, cols]: reshape, a contiguous slice of rows,
+ * and row concatenation. Each copies (or shares) data and routes gradients back unchanged.
+ */
+public final class Rows {
+    private Rows() {
+    }
+
+    /** The same data under new dimensions; the gradient flows back unchanged. */
+    public static Tensor reshape(Tensor x, int... dims) {
+        Tensor y = Tensor.of(x.data(), dims);
+        Tape.record(y, dy -> greater.tensor.kernels.Elementwise.addInPlace(x.gradBuffer(), dy, dy.length), x);
+        return y;
+    }
+
+    /** Rows {@code [from, to)} of x [R, C] → [to - from, C]. */
+    public static Tensor slice(Tensor x, int from, int to) {
+        int rows = x.shape().rows(), cols = x.dim(-1);
+        if (from < 0 || to > rows || from > to) throw new IllegalArgumentException("Rows.slice [" + from + ", " + to + ") of " + x.shape());
+        float[] out = new float[(to - from) * cols];
+        System.arraycopy(x.data(), from * cols, out, 0, out.length);
+        Tensor y = Tensor.of(out, to - from, cols);
+        Tape.record(y, dy -> {
+            float[] g = x.gradBuffer();
+            for (int i = 0; i < dy.length; i++) g[from * cols + i] += dy[i];
+        }, x);
+        return y;
+    }
+
+    /** [a; b; ...] stacked by rows; all parts share the column count. */
+    public static Tensor concat(Tensor... parts) {
+        int cols = parts[0].dim(-1);
+        int rows = 0;
+        for (Tensor p : parts) {
+            if (p.dim(-1) != cols) throw new IllegalArgumentException("Rows.concat: " + p.shape() + " vs " + cols + " columns");
+            rows += p.shape().rows();
+        }
+        float[] out = new float[rows * cols];
+        int at = 0;
+        for (Tensor p : parts) {
+            float[] d = p.data();
+            System.arraycopy(d, 0, out, at, d.length);
+            at += d.length;
+        }
+        Tensor y = Tensor.of(out, rows, cols);
+        Tape.record(y, dy -> {
+            int off = 0;
+            for (Tensor p : parts) {
+                int n = (int) p.size();
+                if (p.requiresGrad()) {
+                    float[] g = p.gradBuffer();
+                    for (int i = 0; i < n; i++) g[i] += dy[off + i];
+                }
+                off += n;
+            }
+        }, parts);
+        return y;
+    }
+}

@@ -1,0 +1,54 @@
+package greater.tensor.safetensors;
+
+import java.nio.file.Path;
+
+/**
+ * A safetensors file (or sharded index) whose content breaks the format, or that lacks a tensor
+ * the caller asked for. The message is always one line that names the file and the problem, e.g.
+ * {@code "model.safetensors: tensor 'x' data range [0, 400) exceeds the 256 data bytes after the header"}.
+ * Plain I/O failures (no such file, permission denied) are {@link java.io.IOException}s instead.
+ */
+public final class SafetensorsFormatException extends RuntimeException {
+    private static final int MAX_QUOTED = 120;
+
+    private final transient Path file;
+    private final String problem;
+
+    public SafetensorsFormatException(Path file, String problem) {
+        this(file, problem, null);
+    }
+
+    public SafetensorsFormatException(Path file, String problem, Throwable cause) {
+        super(file + ": " + oneLine(problem), cause);
+        this.file = file;
+        this.problem = oneLine(problem);
+    }
+
+    /** The file at fault, as it was given to the reader. */
+    public Path file() {
+        return file;
+    }
+
+    /** The message without the leading file name. */
+    public String problem() {
+        return problem;
+    }
+
+    /** {@code 'name'} for messages: control characters escaped, very long names shortened. */
+    static String quote(String name) {
+        String s = name.length() > MAX_QUOTED ? name.substring(0, MAX_QUOTED) + "..." : name;
+        return "'" + oneLine(s) + "'";
+    }
+
+    private static String oneLine(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') b.append("\\n");
+            else if (c == '\r') b.append("\\r");
+            else if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,171 @@
+package greater.tensor.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static greater.tensor.kernels.KernelTesting.*;
+
+class ActivationsTest {
+    private static final float[] XS = {-6, -3, -1, 0.5f, 1, 3};
+
+    @Test
+    void handComputedAgainstDoublePrecisionReferences() {
+        // Python: 0.5*x*math.erfc(-x/sqrt(2)), 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715x^3))), x/(1+exp(-x)).
+        float[] geluExact = {-5.919525870226207e-09f, -0.004049694094890287f, -0.15865525393145707f,
+                0.34573123063700656f, 0.8413447460685429f, 2.99595030590511f};
+        float[] geluTanh = {-8.43964897967453e-11f, -0.0036373920817729943f, -0.15880800939172324f,
+                0.34571400982514394f, 0.8411919906082768f, 2.996362607918227f};
+        float[] silu = {-0.014835738939808647f, -0.14227761953270035f, -0.2689414213699951f,
+                0.3112296656009273f, 0.7310585786300049f, 2.8577223804672998f};
+        float[] out = new float[XS.length];
+        Activations.geluExact(out, XS, XS.length);
+        assertClose(geluExact, out, 3e-7, 0, "geluExact");
+        Activations.geluTanh(out, XS, XS.length);
+        assertClose(geluTanh, out, 1e-6, 0, "geluTanh");
+        Activations.silu(out, XS, XS.length);
+        assertClose(silu, out, 1e-6, 0, "silu");
+        Activations.softcap(out, new float[]{0, 30, -1000, 1e-3f, 60, -60}, 6, 30f);
+        float t1 = (float) (30 * Math.tanh(1)), t2 = (float) (30 * Math.tanh(2));
+        assertClose(new float[]{0, t1, -30, 1e-3f, t2, -t2}, out, 1e-6, 0, "softcap");
+    }
+
+    @Test
+    void erfIsAccurate() {
+        // math.erf / math.erfc in Python.
+        assertClose(0.8427007929497149, Activations.erf(1), 1e-7, 0, "erf(1)");
+        assertClose(-0.5204998778130465, Activations.erf(-0.5), 1e-7, 0, "erf(-0.5)");
+        assertClose(0.0, Activations.erf(0), 0, 1e-12, "erf(0)");
+        assertClose(1.1283791633342487e-4, Activations.erf(1e-4), 1e-9, 0, "erf(1e-4)");
+        assertClose(0.5204998778130465, Activations.erf(0.5), 1e-7, 0, "erf(0.5)");
+        assertClose(0.511668261188523, Activations.erf(0.49), 1e-8, 0, "erf(0.49)");
+        assertClose(1.5374597944280349e-12, Activations.erfc(5), 1.2e-7, 0, "erfc(5)");
+        assertClose(1.9999779095030015, Activations.erfc(-3), 1e-7, 0, "erfc(-3)");
+    }
+
+    interface Unary {
+        void apply(float[] out, float[] x, int n);
+    }
+
+    interface UnaryBackward {
+        void apply(float[] dx, float[] dy, float[] x, int n);
+    }
+
+    interface Gated {
+        void apply(float[] out, float[] gate, float[] up, int n);
+    }
+
+    interface GatedBackward {
+        void apply(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n);
+    }
+
+    private static void checkUnary(String name, Unary vec, Unary sca, UnaryBackward bVec, UnaryBackward bSca,
+                                   double rtol) {
+        Random rnd = new Random(name.hashCode());
+        for (int n : new int[]{1, 3, 17, 67, 131, 5000}) {
+            float[] x = random(rnd, n, 6f);
+            float[] a = new float[n], b = new float[n];
+            vec.apply(a, x, n);
+            sca.apply(b, x, n);
+            assertClose(b, a, rtol, 1e-7, name + " n=" + n);
+            float[] dy = random(rnd, n);
+            float[] init = random(rnd, n);
+            float[] da = init.clone(), db = init.clone();
+            bVec.apply(da, dy, x, n);
+            bSca.apply(db, dy, x, n);
+            assertClose(db, da, rtol, 1e-6, name + " backward n=" + n);
+        }
+        // Backward against central differences of the forward (double loss, float forward).
+        float[] x = random(rnd, 23, 4f);
+        float[] c = random(rnd, 23);
+        float[] y = new float[23];
+        float[] num = numericGradient(x, 1e-2f, xx -> {
+            vec.apply(y, xx, 23);
+            return project(y, c);
+        });
+        float[] g = new float[23];
+        bVec.apply(g, c, x, 23);
+        assertGradient(num, g, 2e-3, name + " finite differences");
+    }
+
+    @Test
+    void silu() {
+        checkUnary("silu", Activations::silu, Activations::siluScalar, Activations::siluBackward,
+                Activations::siluBackwardScalar, 1e-5);
+    }
+
+    @Test
+    void geluTanh() {
+        checkUnary("geluTanh", Activations::geluTanh, Activations::geluTanhScalar, Activations::geluTanhBackward,
+                Activations::geluTanhBackwardScalar, 1e-5);
+    }
+
+    @Test
+    void geluExact() {
+        checkUnary("geluExact", Activations::geluExact, Activations::geluExactScalar,
+                Activations::geluExactBackward, Activations::geluExactBackwardScalar, 1e-5);
+    }
+
+    @Test
+    void softcap() {
+        float cap = 5f;
+        checkUnary("softcap", (o, x, n) -> Activations.softcap(o, x, n, cap),
+                (o, x, n) -> Activations.softcapScalar(o, x, n, cap),
+                // the backward takes the output y: feed it softcap(x)
+                (dx, dy, x, n) -> {
+                    float[] y = new float[n];
+                    Activations.softcap(y, x, n, cap);
+                    Activations.softcapBackward(dx, dy, y, n, cap);
+                },
+                (dx, dy, x, n) -> {
+                    float[] y = new float[n];
+                    Activations.softcapScalar(y, x, n, cap);
+                    Activations.softcapBackwardScalar(dx, dy, y, n, cap);
+                }, 1e-5);
+    }
+
+    private static void checkGated(String name, Gated vec, Gated sca, GatedBackward bVec, GatedBackward bSca) {
+        Random rnd = new Random(name.hashCode());
+        for (int n : new int[]{1, 3, 17, 67, 131, 5000}) {
+            float[] gate = random(rnd, n, 6f), up = random(rnd, n, 2f);
+            float[] a = new float[n], b = new float[n];
+            vec.apply(a, gate, up, n);
+            sca.apply(b, gate, up, n);
+            assertClose(b, a, 1e-5, 1e-7, name + " n=" + n);
+            float[] dy = random(rnd, n);
+            float[] g0 = random(rnd, n), u0 = random(rnd, n);
+            float[] ga = g0.clone(), gb = g0.clone(), ua = u0.clone(), ub = u0.clone();
+            bVec.apply(ga, ua, dy, gate, up, n);
+            bSca.apply(gb, ub, dy, gate, up, n);
+            assertClose(gb, ga, 1e-5, 1e-6, name + " dGate n=" + n);
+            assertClose(ub, ua, 1e-5, 1e-6, name + " dUp n=" + n);
+        }
+        int n = 19;
+        float[] gate = random(rnd, n, 4f), up = random(rnd, n, 2f), c = random(rnd, n);
+        float[] y = new float[n];
+        float[] numG = numericGradient(gate, 1e-2f, gg -> {
+            vec.apply(y, gg, up, n);
+            return project(y, c);
+        });
+        float[] numU = numericGradient(up, 1e-2f, uu -> {
+            vec.apply(y, gate, uu, n);
+            return project(y, c);
+        });
+        float[] dG = new float[n], dU = new float[n];
+        bVec.apply(dG, dU, c, gate, up, n);
+        assertGradient(numG, dG, 2e-3, name + " dGate finite differences");
+        assertGradient(numU, dU, 2e-3, name + " dUp finite differences");
+    }
+
+    @Test
+    void gatedSilu() {
+        checkGated("gatedSilu", Activations::gatedSilu, Activations::gatedSiluScalar,
+                Activations::gatedSiluBackward, Activations::gatedSiluBackwardScalar);
+    }
+
+    @Test
+    void gatedGeluTanh() {
+        checkGated("gatedGeluTanh", Activations::gatedGeluTanh, Activations::gatedGeluTanhScalar,
+                Activations::gatedGeluTanhBackward, Activations::gatedGeluTanhBackwardScalar);
+    }
+}

@@ -1,0 +1,163 @@
+package greater.tensor.kernels;
+
+import greater.tensor.DType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static greater.tensor.kernels.KernelTesting.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+class MatMulTest {
+
+    /** out[i,j] = Σ_p x[i,p]·w[j,p] in double. */
+    static float[] reference(float[] x, int m, int k, float[] w, int n) {
+        float[] out = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) x[i * k + p] * w[j * k + p];
+                out[i * n + j] = (float) s;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void handComputed() {
+        float[] x = {1, 2, 3, 4, 5, 6};            // [2,3]
+        float[] w = {1, 0, -1, 0.5f, 0.5f, 0.5f};  // [2,3]
+        float[] out = new float[4];
+        for (DType type : WEIGHT_TYPES) {
+            MatMul.matmul(out, x, 2, 3, segment(w, type), type, 2);
+            assertArrayEquals(new float[]{-2, 3, -2, 7.5f}, out, 0f, type.toString());
+        }
+        float[] dx = {1, 1, 1, 1, 1, 1};
+        MatMul.accumulateInputGrad(dx, new float[]{1, 2, 0, -1}, 2, 2, segment(w, DType.F32), DType.F32, 3);
+        assertArrayEquals(new float[]{3, 2, 1, 0.5f, 0.5f, 0.5f}, dx, 0f);
+        float[] dw = new float[6];
+        MatMul.accumulateWeightGrad(dw, new float[]{1, 2, 0, -1}, x, 2, 2, 3);
+        assertArrayEquals(new float[]{1, 2, 3, -2, -1, 0}, dw, 0f);
+    }
+
+    @Test
+    void vectorMatchesScalarOnOddShapes() {
+        Random rnd = new Random(1);
+        for (DType type : WEIGHT_TYPES) {
+            for (int m : ODD_SIZES) {
+                for (int k : ODD_SIZES) {
+                    for (int n : new int[]{1, 3, 17, 67}) {
+                        checkForward(rnd, type, m, k, n, rnd.nextBoolean());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void largerShapesExerciseTilingAndThreads() {
+        Random rnd = new Random(2);
+        int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64}};
+        for (DType type : WEIGHT_TYPES) {
+            for (int[] s : shapes) checkForward(rnd, type, s[0], s[1], s[2], true);
+        }
+    }
+
+    private static void checkForward(Random rnd, DType type, int m, int k, int n, boolean offHeap) {
+        float[] x = random(rnd, m * k);
+        float[] w = random(rnd, n * k);
+        MemorySegment seg = segment(w, type, offHeap);
+        float[] expected = reference(x, m, k, rounded(w, type), n);
+        float[] vec = new float[m * n];
+        float[] sca = new float[m * n];
+        java.util.Arrays.fill(vec, Float.NaN); // overwritten, never read
+        MatMul.matmul(vec, x, m, k, seg, type, n);
+        MatMul.matmulScalar(sca, x, m, k, seg, type, n);
+        String what = type + " m=" + m + " k=" + k + " n=" + n;
+        double atol = 2e-6 * Math.sqrt(k);
+        assertClose(expected, sca, 1e-5, atol, "scalar " + what);
+        assertClose(sca, vec, 1e-5, atol, "vector " + what);
+        if (type == DType.F32) {
+            float[] f = new float[m * n];
+            MatMul.matmulF32(f, x, m, k, w, n);
+            assertClose(sca, f, 1e-5, atol, "matmulF32 " + what);
+        }
+    }
+
+    @Test
+    void inputGradMatchesScalarAndReference() {
+        Random rnd = new Random(3);
+        int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33}};
+        for (DType type : WEIGHT_TYPES) {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] dy = random(rnd, m * n);
+                float[] w = random(rnd, n * k);
+                MemorySegment seg = segment(w, type, rnd.nextBoolean());
+                float[] init = random(rnd, m * k);
+                float[] vec = init.clone(), sca = init.clone();
+                MatMul.accumulateInputGrad(vec, dy, m, n, seg, type, k);
+                MatMul.accumulateInputGradScalar(sca, dy, m, n, seg, type, k);
+                // dx = init + dy·W: reference via the forward kernel with Wᵀ.
+                float[] wt = transpose(rounded(w, type), n, k);
+                float[] prod = reference(dy, m, n, wt, k);
+                for (int i = 0; i < prod.length; i++) prod[i] += init[i];
+                String what = type + " m=" + m + " n=" + n + " k=" + k;
+                double atol = 2e-6 * Math.sqrt(n) + 1e-6;
+                assertClose(prod, sca, 1e-5, atol, "scalar " + what);
+                assertClose(sca, vec, 1e-5, atol, "vector " + what);
+            }
+        }
+    }
+
+    @Test
+    void weightGradMatchesScalarAndReference() {
+        Random rnd = new Random(4);
+        int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {130, 200, 77}, {1, 33, 2048}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] dy = random(rnd, m * n);
+            float[] x = random(rnd, m * k);
+            float[] init = random(rnd, n * k);
+            float[] vec = init.clone(), sca = init.clone();
+            MatMul.accumulateWeightGrad(vec, dy, x, m, n, k);
+            MatMul.accumulateWeightGradScalar(sca, dy, x, m, n, k);
+            float[] prod = reference(transpose(dy, m, n), n, m, transpose(x, m, k), k);
+            for (int i = 0; i < prod.length; i++) prod[i] += init[i];
+            String what = "m=" + m + " n=" + n + " k=" + k;
+            double atol = 2e-6 * Math.sqrt(m) + 1e-6;
+            assertClose(prod, sca, 1e-5, atol, "scalar " + what);
+            assertClose(sca, vec, 1e-5, atol, "vector " + what);
+        }
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesOfForward() {
+        Random rnd = new Random(5);
+        int m = 3, k = 5, n = 4;
+        float[] x = random(rnd, m * k);
+        float[] w = random(rnd, n * k);
+        float[] c = random(rnd, m * n);
+        float[] out = new float[m * n];
+        float[] numX = numericGradient(x, 1e-2f, xx -> {
+            MatMul.matmul(out, xx, m, k, MemorySegment.ofArray(w), DType.F32, n);
+            return project(out, c);
+        });
+        float[] numW = numericGradient(w, 1e-2f, ww -> {
+            MatMul.matmul(out, x, m, k, MemorySegment.ofArray(ww), DType.F32, n);
+            return project(out, c);
+        });
+        float[] dx = new float[m * k], dw = new float[n * k];
+        MatMul.accumulateInputGrad(dx, c, m, n, MemorySegment.ofArray(w), DType.F32, k);
+        MatMul.accumulateWeightGrad(dw, c, x, m, n, k);
+        assertGradient(numX, dx, 1e-3, "dx");
+        assertGradient(numW, dw, 1e-3, "dw");
+    }
+
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+        return t;
+    }
+}

@@ -1,0 +1,155 @@
+package greater.tensor.ops;
+
+import greater.tensor.DType;
+import greater.tensor.Float16s;
+import greater.tensor.Shape;
+import greater.tensor.Tensor;
+import greater.tensor.autograd.Tape;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Random;
+
+import static greater.tensor.ops.GradientCheck.check;
+import static greater.tensor.ops.GradientCheck.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Every differentiable op against finite differences, on sizes that are not multiples of the vector length. */
+class OpGradientTest {
+    private static final double H = 1e-2, TOL = 2e-2;
+    private final Random rnd = new Random(7);
+
+    private Tensor param(float scale, int... dims) {
+        return random(rnd, scale, dims).requiresGrad(true);
+    }
+
+    @Test
+    void linearAllInputs() {
+        Tensor x = param(1, 3, 19), w = param(0.5f, 7, 19), b = param(1, 7);
+        check("linear", List.of(x, w, b), in -> Linear.apply(in.get(0), in.get(1), in.get(2)), H, TOL);
+    }
+
+    @Test
+    void linearFrozenWeightGetsNoGradient() {
+        Tensor x = param(1, 2, 11), w = random(rnd, 1, 5, 11);
+        check("linear-frozen", List.of(x, w), in -> Linear.apply(in.get(0), in.get(1)), H, TOL);
+        assertNull(w.grad(), "a frozen weight must not receive a gradient");
+    }
+
+    @Test
+    void addMultiplyScale() {
+        Tensor a = param(1, 4, 9), b = param(1, 4, 9);
+        check("add", List.of(a, b), in -> Add.apply(in.get(0), in.get(1)), H, TOL);
+        check("multiply", List.of(a, b), in -> Multiply.apply(in.get(0), in.get(1)), H, TOL);
+        check("scale", List.of(a), in -> Scale.apply(in.get(0), -1.7f), H, TOL);
+    }
+
+    @Test
+    void reusedNodeAccumulates() {
+        // c = b + b with b = 3a: dc/da = 6 everywhere (micrograd issue #64: accumulate, never overwrite)
+        Tensor a = Tensor.of(new float[]{1, -2, 5}, 3).requiresGrad(true);
+        try (Tape tape = Tape.record()) {
+            Tensor b = Scale.apply(a, 3);
+            Tensor c = Add.apply(b, b);
+            tape.backward(Linear.apply(Rows.reshape(c, 1, 3), Tensor.of(new float[]{1, 1, 1}, 1, 3)));
+        }
+        assertArrayEquals(new float[]{6, 6, 6}, a.grad());
+        check("reuse", List.of(a), in -> Multiply.apply(in.get(0), in.get(0)), H, TOL);
+    }
+
+    @Test
+    void rmsNormBothConventions() {
+        for (boolean addOne : new boolean[]{false, true}) {
+            Tensor x = param(1, 3, 21), w = param(0.5f, 21);
+            check("rmsnorm addOne=" + addOne, List.of(x, w), in -> RmsNorm.apply(in.get(0), in.get(1), 1e-5f, addOne), H, TOL);
+        }
+    }
+
+    @Test
+    void rmsNormReadsBf16Weights() {
+        float[] w = {0.5f, -1.25f, 2f};
+        MemorySegment seg = Arena.ofAuto().allocate(6);
+        for (int i = 0; i < 3; i++) seg.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 2L * i, Float16s.floatToBf16(w[i]));
+        Tensor wb = Tensor.view(seg, DType.BF16, Shape.of(3));
+        Tensor x = Tensor.of(new float[]{1, 2, 3}, 1, 3);
+        float[] y = RmsNorm.apply(x, wb, 0f, false).data();
+        double rms = Math.sqrt((1 + 4 + 9) / 3.0);
+        for (int i = 0; i < 3; i++) assertEquals((i + 1) / rms * w[i], y[i], 1e-5);
+        Tensor xg = param(1, 2, 3);
+        check("rmsnorm-bf16", List.of(xg, wb), in -> RmsNorm.apply(in.get(0), in.get(1), 1e-6f, true), H, TOL);
+    }
+
+    @Test
+    void rotary() {
+        int heads = 3, headDim = 6;
+        float[] invFreq = {1f, 0.1f, 0.01f};
+        Tensor x = param(1, 5, heads * headDim);
+        int[] pos = {0, 1, 2, 7, 40};
+        check("rotary", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, pos, invFreq), H, TOL);
+    }
+
+    @Test
+    void attentionVariants() {
+        int t = 7, heads = 4, kv = 2, d = 5;
+        for (float softcap : new float[]{0f, 1.5f}) {
+            for (int window : new int[]{0, 3}) {
+                Tensor q = param(1, t, heads * d), k = param(1, t, kv * d), v = param(1, t, kv * d);
+                var spec = new CausalSelfAttention.Spec(heads, kv, d, 0.6f, softcap, window);
+                check("attention softcap=" + softcap + " window=" + window, List.of(q, k, v),
+                        in -> CausalSelfAttention.apply(in.get(0), in.get(1), in.get(2), spec), H, TOL);
+            }
+        }
+    }
+
+    @Test
+    void activations() {
+        for (Activation.Kind kind : Activation.Kind.values()) {
+            Tensor x = param(2, 3, 13);
+            check("activation " + kind, List.of(x), in -> Activation.apply(in.get(0), kind), H, TOL);
+        }
+        for (GatedActivation.Kind kind : GatedActivation.Kind.values()) {
+            Tensor g = param(2, 2, 17), u = param(1, 2, 17);
+            check("gated " + kind, List.of(g, u), in -> GatedActivation.apply(in.get(0), in.get(1), kind), H, TOL);
+        }
+        Tensor x = param(4, 2, 9);
+        check("softcap", List.of(x), in -> SoftCapping.apply(in.get(0), 3f), H, TOL);
+    }
+
+    @Test
+    void embeddingAndCrossEntropy() {
+        Tensor table = param(1, 11, 6);
+        int[] ids = {3, 0, 3, 10};
+        check("embedding", List.of(table), in -> EmbeddingLookup.apply(in.get(0), ids), H, TOL);
+        Tensor logits = param(2, 4, 23);
+        int[] targets = {5, -1, 22, 0};
+        check("cross-entropy", List.of(logits), in -> CrossEntropyLoss.apply(in.get(0), targets), H, TOL);
+        assertThrows(IllegalArgumentException.class, () -> EmbeddingLookup.apply(table, new int[]{11}));
+    }
+
+    @Test
+    void rowsSliceConcatReshape() {
+        Tensor a = param(1, 3, 5), b = param(1, 2, 5);
+        check("concat", List.of(a, b), in -> Rows.concat(in.get(0), in.get(1)), H, TOL);
+        check("slice", List.of(a), in -> Rows.slice(in.get(0), 1, 3), H, TOL);
+        check("reshape", List.of(a), in -> Rows.reshape(in.get(0), 5, 3), H, TOL);
+    }
+
+    @Test
+    void noTapeNoRecording() {
+        Tensor x = param(1, 2, 3);
+        Tensor y = Scale.apply(x, 2);
+        assertEquals(false, y.requiresGrad(), "without a tape nothing is recorded");
+        try (Tape tape = Tape.record()) {
+            Tensor frozen = random(rnd, 1, 2, 3);
+            Scale.apply(frozen, 2);
+            assertEquals(0, tape.size(), "ops on frozen tensors are not recorded");
+        }
+    }
+}

@@ -1,0 +1,786 @@
+#!/usr/bin/env python3
+"""Generate tiny-model reference fixtures for the Java transformer.
+
+For every architecture the Java side supports (Llama, Mistral, Qwen2, Gemma, Gemma-2) this
+script builds a tiny, seeded random model, rounds its weights to bf16, saves it as a
+HuggingFace folder (bf16 safetensors), reloads that folder in float32 with eager attention
+and records what HuggingFace transformers computes from THOSE STORED WEIGHTS:
+
+  transformer/src/test/resources/fixtures/<name>/
+      config.json, generation_config.json
+      model.safetensors (bf16)          -- or model-0000N-of-00002.safetensors + model.safetensors.index.json
+      expected.safetensors:
+          input_ids          I64 [T]
+          logits             F32 [T, V]   logits for input_ids (full causal forward, fp32, eager)
+          loss               F32 [1]      mean next-token cross-entropy over positions 0..T-2
+                                          (= transformers' labels=input_ids convention)
+          input_embeds_grad  F32 [T, H]   d loss / d (raw embedding rows embed_tokens.weight[input_ids])
+          greedy_prompt_ids  I64 [P]
+          greedy_ids         I64 [N]      N new tokens, greedy argmax, no eos stopping
+          __metadata__: format, torch/transformers versions, seed, description, embed_scale, ...
+
+Run (from the repo root):  .venv/bin/python transformer/reference/make_model_fixtures.py
+The output is deterministic for a given torch/transformers version (seeded init, retry loop
+with deterministic seed sequence, fp32 CPU, 2 threads, deterministic algorithms).
+
+=====================================================================================
+SEMANTICS NOTES FOR THE JAVA IMPLEMENTATION (all verified against transformers 5.17)
+=====================================================================================
+Weights / dtype
+  * Files are bf16. Java reads bf16 -> f32 exactly (bf16 is the top half of an f32) and computes
+    everything in f32; the expected values are produced the same way (bf16 file -> fp32 model).
+  * Tied embeddings (tie_word_embeddings=true): the file has NO lm_head.weight; the LM head is
+    model.embed_tokens.weight. Untied: lm_head.weight [V,H] is present.
+
+RMSNorm (all five families)
+  * y = x * rsqrt(mean(x^2 over hidden) + eps), computed in float32, then:
+      Llama/Mistral/Qwen2:  out = weight * y.to(input_dtype)      (cast BEFORE multiplying by weight)
+      Gemma/Gemma-2:        out = (y * (1 + weight)).to(input_dtype)  (1+w, cast AFTER)
+    In pure f32 the casts are no-ops, but the "1 + w" offset for Gemma is essential: Gemma norm
+    weights are stored centred at 0. eps comes from rms_norm_eps (1e-5 llama fixture, 1e-6 others).
+
+Embeddings
+  * Llama/Mistral/Qwen2: inputs_embeds = embed_tokens.weight[ids].
+  * Gemma/Gemma-2: inputs_embeds = embed_tokens.weight[ids] * s,  s = sqrt(hidden_size) ROUNDED TO
+    bf16 (HF comment: "sqrt(3072)=55.4256 becomes 55.5"). In transformers 5 the scale lives inside
+    the embedding module (GemmaTextScaledWordEmbedding.embed_scale buffer, multiplied by
+    `embed_scale.to(weight.dtype)`), so with a float32 model and input_ids it would use the
+    UNROUNDED sqrt(H). This script patches that buffer to the bf16-rounded value after every load
+    (see `patch_embed_scale`), so model(input_ids=ids) == model(inputs_embeds=raw*s) bit-for-bit,
+    and all expected values use the bf16-rounded s (hidden sizes are chosen so that rounding
+    actually changes s: sqrt(48)=6.9282->6.9375, sqrt(80)=8.9443->8.9375). The value used is
+    stored in expected.safetensors metadata as "embed_scale". When we feed inputs_embeds the
+    embedding module is bypassed entirely, so the scale is applied exactly once (by us).
+
+Attention
+  * q = x Wq^T (+bq), k, v likewise; reshape to [heads, head_dim]; head_dim = config.head_dim if
+    present/non-null, else hidden_size / num_attention_heads. Fixtures llama, gemma, gemma2 have
+    head_dim != hidden/heads (so q_proj is [heads*head_dim, H] and o_proj is [H, heads*head_dim]).
+  * GQA: kv head j serves query heads j*g .. j*g+g-1, g = heads / kv_heads (repeat_kv = interleave
+    along the head axis: query head h uses kv head h // g).
+  * Qwen2: q/k/v have biases (o_proj has none). Llama/Mistral/Gemma: attention_bias=false.
+  * scores = (q . k) * scaling with scaling = head_dim^-0.5, EXCEPT Gemma-2 where
+    scaling = query_pre_attn_scalar^-0.5 (gemma2 fixture: query_pre_attn_scalar=24, head_dim=16).
+  * Gemma-2 attention soft-capping, applied to the scaled scores BEFORE the mask:
+        scores = tanh(scores / attn_logit_softcapping) * attn_logit_softcapping
+    then + mask, then softmax in float32.
+  * Causal mask: key j visible to query i iff j <= i. Sliding window (Mistral when
+    sliding_window != null; Gemma-2 on its sliding layers): additionally j > i - sliding_window,
+    i.e. a query sees itself and the previous sliding_window-1 positions (window W => W keys).
+  * Which layers slide:
+      Mistral: all layers if config.sliding_window != null.
+      Qwen2:   only if use_sliding_window == true (then layers i >= max_window_layers, or per
+               config.layer_types). With use_sliding_window=false NOTHING slides whatever
+               sliding_window / max_window_layers say. The qwen2 fixture's config.json is
+               rewritten to the real-world Qwen2 shape (sliding_window=4 < T, max_window_layers=1,
+               no layer_types) to catch an implementation that honours sliding_window anyway.
+      Gemma-2: per config.layer_types ("sliding_attention"/"full_attention"); if layer_types is
+               absent transformers defaults to layer i sliding iff i is EVEN (0,2,..), full if odd.
+               The gemma2 fixture writes layer_types explicitly (sliding, full, sliding, full).
+RoPE
+  * Rotate-half convention (NOT interleaved pairs): for head vector x of size d,
+      x1 = x[:d/2], x2 = x[d/2:]; out = x*cos + concat(-x2, x1)*sin,
+    with cos/sin of angle pos * inv_freq[i mod d/2] (the frequencies are duplicated: cat(f, f)).
+    inv_freq[i] = 1 / theta^(2i/d), i = 0..d/2-1, d = head_dim, computed in float32
+    (torch: 1.0 / (base ** (arange(0,d,2).float() / d))); angle = inv_freq(f32) * pos(f32) in f32.
+  * theta: transformers-5 configs: rope_parameters.rope_theta; transformers-4 configs: top-level
+    rope_theta (+ rope_scaling, null => default rope). Fixture llama_v4config has the 4.x form.
+  * llama3 rope_type (fixture llama), applied to inv_freq before use:
+        low_wl = original_max_position_embeddings / low_freq_factor
+        high_wl = original_max_position_embeddings / high_freq_factor
+        wl = 2*pi / inv_freq
+        if wl < high_wl:   keep inv_freq
+        elif wl > low_wl:  inv_freq / factor
+        else:              smooth = (orig_max / wl - low_freq_factor) / (high_freq_factor - low_freq_factor)
+                           (1 - smooth) * inv_freq / factor + smooth * inv_freq
+    attention_factor (cos/sin multiplier) is 1.0 for default and llama3.
+    The llama fixture (theta 20000, head_dim 24, orig_max 64, factors 1/4, factor 8) hits all
+    three branches: 2 kept, 1 smoothed, 9 divided.
+MLP
+  * down( act(gate(x)) * up(x) ); act = silu for Llama/Mistral/Qwen2 (hidden_act), and
+    gelu_pytorch_tanh (tanh approximation: 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715x^3)))) for Gemma
+    (config key hidden_act) and Gemma-2 (config key hidden_activation).
+Decoder layer
+  * Llama/Mistral/Qwen2/Gemma: h = x + attn(norm_in(x)); out = h + mlp(norm_post_attn(h)).
+  * Gemma-2 (four norms): h = x + post_attention_layernorm(attn(input_layernorm(x)));
+                          out = h + post_feedforward_layernorm(mlp(pre_feedforward_layernorm(h))).
+  * Final: logits = lm_head(norm(h_last)). Gemma-2 final soft-capping:
+        logits = tanh(logits / final_logit_softcapping) * final_logit_softcapping
+Loss / gradient
+  * loss = mean over t=0..T-2 of cross_entropy(logits[t], ids[t+1]) (log-softmax in f32).
+  * input_embeds_grad = d loss / d raw, where raw = embed_tokens.weight[ids] (shape [T,H]) and the
+    model input is raw * s (s as above; 1 for non-Gemma). So for Gemma the chain rule factor s is
+    INCLUDED in the stored gradient.
+Greedy
+  * Manual loop, no KV cache: each step re-runs the full sequence (embedding rows * s) and appends
+    argmax of the last position's logits; eos is ignored (and, by construction, never produced:
+    the seed search rejects a seed whose greedy output contains eos, so HF generate() agrees; the
+    script checks that too). Every greedy step has top1 - top2 >= MARGIN * max|logit|.
+"""
+
+import json
+import math
+import os
+import shutil
+import sys
+
+import torch
+import transformers
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from transformers import (
+    AutoModelForCausalLM,
+    Gemma2Config,
+    Gemma2ForCausalLM,
+    GemmaConfig,
+    GemmaForCausalLM,
+    GenerationConfig,
+    LlamaConfig,
+    LlamaForCausalLM,
+    MistralConfig,
+    MistralForCausalLM,
+    Qwen2Config,
+    Qwen2ForCausalLM,
+)
+
+FORMAT_VERSION = "1"
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT_ROOT = os.path.normpath(os.path.join(HERE, "..", "src", "test", "resources", "fixtures"))
+
+GREEDY_PROMPT_LEN = 5
+GREEDY_NEW_TOKENS = 12
+# Every greedy step: (top1 - top2) >= MARGIN * max|logit of that step|.
+MARGIN = 2e-2
+MAX_SEED_TRIES = 2000
+# Greedy output must not be a trivial repetition (tied embeddings love to echo the last token).
+MIN_DISTINCT = 6
+
+torch.set_num_threads(2)
+torch.use_deterministic_algorithms(True)
+transformers.logging.set_verbosity_error()
+try:  # silence the shard-writing progress bars
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+except Exception:  # pragma: no cover
+    pass
+
+
+def bf16_round(t: torch.Tensor) -> torch.Tensor:
+    return t.to(torch.bfloat16).to(torch.float32)
+
+
+def is_gemma(model_type: str) -> bool:
+    return model_type in ("gemma", "gemma2")
+
+
+def embed_scale_for(config) -> float:
+    """s applied to raw embedding rows: 1 for Llama/Mistral/Qwen2, bf16(sqrt(H)) for Gemma/Gemma-2."""
+    if is_gemma(config.model_type):
+        return float(torch.tensor(config.hidden_size**0.5, dtype=torch.bfloat16).float())
+    return 1.0
+
+
+def patch_embed_scale(model):
+    """Make the Gemma embedding module use the bf16-rounded sqrt(H) (see notes at top)."""
+    if is_gemma(model.config.model_type):
+        emb = model.get_input_embeddings()
+        s = embed_scale_for(model.config)
+        with torch.no_grad():
+            emb.embed_scale.fill_(s)
+        emb.scalar_embed_scale = s
+
+
+# --------------------------------------------------------------------------------------------
+# Fixture specifications
+# --------------------------------------------------------------------------------------------
+# init: std of embeddings, lm_head, generic linear gain (std = gain/sqrt(fan_in)), optional
+# per-module gains (q/k for Gemma-2 so that attention soft-capping bites), bias std.
+FIXTURES = [
+    dict(
+        name="llama",
+        cls=LlamaForCausalLM,
+        description=(
+            "LlamaForCausalLM, 3 layers, GQA 4 heads / 2 kv heads, explicit head_dim 24 != hidden/heads 16, "
+            "tied embeddings, llama3 rope scaling (theta 20000, factor 8, low 1, high 4, original_max 64: "
+            "frequencies in all three branches), rms_norm_eps 1e-5, random norm weights 1+0.1*randn"
+        ),
+        config=lambda: LlamaConfig(
+            vocab_size=384,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=3,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            head_dim=24,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-5,
+            rope_parameters=dict(
+                rope_type="llama3",
+                rope_theta=20000.0,
+                factor=8.0,
+                low_freq_factor=1.0,
+                high_freq_factor=4.0,
+                original_max_position_embeddings=64,
+            ),
+            tie_word_embeddings=True,
+            attention_bias=False,
+            mlp_bias=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=16,
+        seed=1000,
+        init=dict(embed=1.0, lm_head=None, gain=1.0, bias=0.0),
+    ),
+    dict(
+        name="llama_v4config",
+        cls=LlamaForCausalLM,
+        description=(
+            "LlamaForCausalLM, 2 layers, 4 heads / 4 kv heads (MHA), head_dim implicit (= hidden/heads 16), "
+            "untied lm_head, default rope theta 500000; config.json rewritten in transformers-4.x key style "
+            "(top-level rope_theta, rope_scaling null, torch_dtype instead of dtype, no head_dim, "
+            "no rope_parameters)"
+        ),
+        config=lambda: LlamaConfig(
+            vocab_size=320,
+            hidden_size=64,
+            intermediate_size=112,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=4,
+            hidden_act="silu",
+            max_position_embeddings=128,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=500000.0),
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=None,
+        ),
+        T=14,
+        seed=2000,
+        init=dict(embed=1.0, lm_head=1.0, gain=1.0, bias=0.0),
+        rewrite="v4",
+    ),
+    dict(
+        name="mistral",
+        cls=MistralForCausalLM,
+        description=(
+            "MistralForCausalLM, 2 layers, GQA 4 heads / 1 kv head, head_dim 16 (= hidden/heads), untied, "
+            "sliding_window 5 < T=14 on every layer (also < greedy length 17), rope theta 1e6, "
+            "sharded into 2 safetensors files with model.safetensors.index.json"
+        ),
+        config=lambda: MistralConfig(
+            vocab_size=288,
+            hidden_size=64,
+            intermediate_size=160,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=1,
+            head_dim=16,
+            hidden_act="silu",
+            max_position_embeddings=128,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=1000000.0),
+            sliding_window=5,
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=None,
+        ),
+        T=14,
+        seed=3000,
+        init=dict(embed=1.0, lm_head=1.0, gain=1.0, bias=0.0),
+        shards=2,
+    ),
+    dict(
+        name="qwen2",
+        cls=Qwen2ForCausalLM,
+        description=(
+            "Qwen2ForCausalLM, 3 layers, GQA 6 heads / 2 kv heads, head_dim 8 (= hidden/heads), q/k/v biases "
+            "(random, std 0.5), tied embeddings, use_sliding_window false; config.json carries "
+            "sliding_window 4 (< T) and max_window_layers 1 but no layer_types, like real Qwen2 configs: "
+            "NOTHING slides"
+        ),
+        config=lambda: Qwen2Config(
+            vocab_size=448,
+            hidden_size=48,
+            intermediate_size=96,
+            num_hidden_layers=3,
+            num_attention_heads=6,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=1000000.0),
+            use_sliding_window=False,
+            sliding_window=4,
+            max_window_layers=1,
+            tie_word_embeddings=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=None,
+        ),
+        T=16,
+        seed=4000,
+        init=dict(embed=1.0, lm_head=None, gain=1.0, bias=0.5),
+        rewrite="qwen2_sliding",
+    ),
+    dict(
+        name="gemma",
+        cls=GemmaForCausalLM,
+        description=(
+            "GemmaForCausalLM, 2 layers, MQA 4 heads / 1 kv head, head_dim 16 != hidden/heads 12, hidden 48 "
+            "(embed scale sqrt(48)=6.9282 -> bf16 6.9375), gelu_pytorch_tanh, (1+w) RMSNorm with w=0.1*randn, "
+            "tied embeddings"
+        ),
+        config=lambda: GemmaConfig(
+            vocab_size=352,
+            hidden_size=48,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=1,
+            head_dim=16,
+            hidden_act="gelu_pytorch_tanh",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=10000.0),
+            tie_word_embeddings=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=16,
+        seed=5000,
+        init=dict(embed=1.0, lm_head=None, gain=1.0, bias=0.0),
+    ),
+    dict(
+        name="gemma2",
+        cls=Gemma2ForCausalLM,
+        description=(
+            "Gemma2ForCausalLM, 4 layers (sliding, full, sliding, full), GQA 4 heads / 2 kv heads, head_dim 16 != "
+            "hidden/heads 20, query_pre_attn_scalar 24 (!= head_dim), sliding_window 6 < T=18, "
+            "attn_logit_softcapping 50 and final_logit_softcapping 30 both strongly active, hidden 80 "
+            "(embed scale sqrt(80)=8.9443 -> bf16 8.9375), four (1+w) norms per layer, tied embeddings"
+        ),
+        config=lambda: Gemma2Config(
+            vocab_size=256,
+            hidden_size=80,
+            intermediate_size=160,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            head_dim=16,
+            hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=10000.0),
+            query_pre_attn_scalar=24,
+            sliding_window=6,
+            layer_types=["sliding_attention", "full_attention", "sliding_attention", "full_attention"],
+            attn_logit_softcapping=50.0,
+            final_logit_softcapping=30.0,
+            tie_word_embeddings=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=18,
+        seed=6000,
+        # embeddings std 1.5 -> pre-cap logits reach ~2x the final cap; q/k gain 4.5 -> pre-cap
+        # attention scores well beyond 50.
+        init=dict(embed=1.5, lm_head=None, gain=1.0, bias=0.0, qk_gain=4.5),
+        softcap_checks=True,
+    ),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Model construction
+# --------------------------------------------------------------------------------------------
+def init_random_weights(model, init, gen):
+    """Overwrite every parameter with seeded random values, then round to bf16."""
+    gemma = is_gemma(model.config.model_type)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            shape = p.shape
+            rnd = torch.randn(shape, generator=gen, dtype=torch.float32)
+            if "norm" in name:
+                # Non-trivial norm weights so that the norm code is exercised: effective multiplier
+                # m * (1 + 0.1*randn), stored as-is (Llama family) or minus 1 (Gemma's 1+w).
+                # m = 1 except the final norm (init["final_norm"], makes tied-embedding logits peaked
+                # while the embedding rows stay small) and Gemma-2's post-attention/post-feedforward
+                # norms (init["post_norm"], lets the layers outweigh the scaled embedding in the residual).
+                m = 1.0
+                if name == "model.norm.weight":
+                    m = init.get("final_norm", 1.0)
+                elif model.config.model_type == "gemma2" and (
+                    "post_attention_layernorm" in name or "post_feedforward_layernorm" in name
+                ):
+                    m = init.get("post_norm", 1.0)
+                eff = m * (1.0 + 0.1 * rnd)
+                val = eff - 1.0 if gemma else eff
+            elif "embed_tokens" in name:
+                val = init["embed"] * rnd
+            elif name.startswith("lm_head"):
+                val = init["lm_head"] * rnd
+            elif name.endswith(".bias"):
+                val = init["bias"] * rnd
+            else:
+                gain = init["gain"]
+                if init.get("qk_gain") and (".q_proj." in name or ".k_proj." in name):
+                    gain = init["qk_gain"]
+                if init.get("out_gain") and (".o_proj." in name or ".down_proj." in name):
+                    gain = init["out_gain"]
+                val = gain / math.sqrt(shape[1]) * rnd
+            p.copy_(bf16_round(val))
+    # Tied models share embed_tokens and lm_head: both names point to one tensor, fine.
+
+
+def build_model(spec, seed):
+    config = spec["config"]()
+    config._attn_implementation = "eager"
+    torch.manual_seed(seed)
+    model = spec["cls"](config)
+    gen = torch.Generator().manual_seed(seed)
+    init_random_weights(model, spec["init"], gen)
+    if config.tie_word_embeddings:
+        assert model.lm_head.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
+    patch_embed_scale(model)
+    model.eval()
+    ids_gen = torch.Generator().manual_seed(seed + 1)
+    # Tokens 0,1,2 are pad/eos/bos: keep them out of the inputs.
+    input_ids = torch.randint(3, config.vocab_size, (spec["T"],), generator=ids_gen)
+    prompt = torch.randint(3, config.vocab_size, (GREEDY_PROMPT_LEN,), generator=ids_gen)
+    return model, input_ids, prompt
+
+
+# --------------------------------------------------------------------------------------------
+# Reference computations (all in float32)
+# --------------------------------------------------------------------------------------------
+def raw_rows(model, ids):
+    return model.get_input_embeddings().weight[ids].detach().clone()
+
+
+def forward_logits(model, ids):
+    s = embed_scale_for(model.config)
+    raw = raw_rows(model, ids)[None]
+    with torch.no_grad():
+        return model(inputs_embeds=raw * s).logits[0]
+
+
+def logits_loss_grad(model, ids):
+    s = embed_scale_for(model.config)
+    raw = raw_rows(model, ids)[None].requires_grad_(True)  # [1,T,H]
+    logits = model(inputs_embeds=raw * s).logits[0].float()  # [T,V]
+    loss = torch.nn.functional.cross_entropy(logits[:-1], ids[1:], reduction="mean")
+    loss.backward()
+    return logits.detach(), loss.detach().reshape(1), raw.grad[0].detach().clone()
+
+
+def greedy(model, prompt, n_new):
+    """Manual greedy loop over the full sequence (no cache); returns new ids and min relative margin."""
+    s = embed_scale_for(model.config)
+    seq = prompt.clone()
+    new = []
+    min_rel = float("inf")
+    with torch.no_grad():
+        for _ in range(n_new):
+            raw = raw_rows(model, seq)[None]
+            last = model(inputs_embeds=raw * s).logits[0, -1].float()
+            top2 = torch.topk(last, 2).values
+            rel = float((top2[0] - top2[1]) / last.abs().max())
+            min_rel = min(min_rel, rel)
+            nxt = int(torch.argmax(last))
+            new.append(nxt)
+            seq = torch.cat([seq, torch.tensor([nxt], dtype=seq.dtype)])
+    return torch.tensor(new, dtype=torch.int64), min_rel
+
+
+class ScoreRecorder:
+    """Records max |pre-softcap attention score| by wrapping Gemma-2's eager attention function."""
+
+    def __init__(self):
+        import transformers.models.gemma2.modeling_gemma2 as mg2
+
+        self.mg2 = mg2
+        self.orig = mg2.eager_attention_forward
+        self.max_abs = 0.0
+
+    def __enter__(self):
+        orig = self.orig
+        rec = self
+
+        def wrapped(module, query, key, value, attention_mask, dropout=0.0, scaling=None, softcap=None, **kw):
+            k = self.mg2.repeat_kv(key, module.num_key_value_groups)
+            sc = torch.matmul(query, k.transpose(2, 3)) * scaling
+            if attention_mask is not None:  # only look at visible positions
+                vis = attention_mask > -1.0
+                sc = torch.where(vis, sc, torch.zeros_like(sc))
+            rec.max_abs = max(rec.max_abs, float(sc.abs().max()))
+            return orig(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, softcap=softcap, **kw)
+
+        self.mg2.eager_attention_forward = wrapped
+        return self
+
+    def __exit__(self, *a):
+        self.mg2.eager_attention_forward = self.orig
+
+
+def softcap_diagnostics(model, ids):
+    """Return (max |pre-cap attention score|, max |pre-cap final logit|, rel. effect of each cap)."""
+    cfg = model.config
+    with ScoreRecorder() as rec:
+        logits = forward_logits(model, ids)
+    s = embed_scale_for(cfg)
+    with torch.no_grad():
+        hidden = model.model(inputs_embeds=raw_rows(model, ids)[None] * s).last_hidden_state[0]
+        precap = model.lm_head(hidden)
+    # effect of attention capping: rerun with it disabled
+    saved = cfg.attn_logit_softcapping
+    for layer in model.model.layers:
+        layer.self_attn.attn_logit_softcapping = None
+    nocap_attn = forward_logits(model, ids)
+    for layer in model.model.layers:
+        layer.self_attn.attn_logit_softcapping = saved
+    attn_effect = float((nocap_attn - logits).abs().max() / logits.abs().max())
+    return rec.max_abs, float(precap.abs().max()), attn_effect
+
+
+# --------------------------------------------------------------------------------------------
+# Saving
+# --------------------------------------------------------------------------------------------
+def save_model_folder(model, spec, out_dir):
+    if os.path.isdir(out_dir):
+        shutil.rmtree(out_dir)
+    os.makedirs(out_dir)
+    cfg = model.config
+    model.generation_config = GenerationConfig(
+        bos_token_id=cfg.bos_token_id, eos_token_id=cfg.eos_token_id, pad_token_id=cfg.pad_token_id, do_sample=False
+    )
+    bf = model.to(torch.bfloat16)
+    kwargs = {}
+    if spec.get("shards"):
+        total = sum(p.numel() * 2 for p in bf.state_dict().values())
+        if cfg.tie_word_embeddings:
+            total -= bf.lm_head.weight.numel() * 2
+        kwargs["max_shard_size"] = int(total * 0.6)
+    bf.save_pretrained(out_dir, **kwargs)
+    model.to(torch.float32)
+    patch_embed_scale(model)  # buffer was converted along with the model
+    files = sorted(os.listdir(out_dir))
+    if spec.get("shards"):
+        n = spec["shards"]
+        shards = [f"model-{i:05d}-of-{n:05d}.safetensors" for i in range(1, n + 1)]
+        assert all(f in files for f in shards), files
+        assert "model.safetensors.index.json" in files and "model.safetensors" not in files, files
+    else:
+        assert "model.safetensors" in files, files
+    return files
+
+
+def load_stored_weights(out_dir):
+    tensors = {}
+    for f in sorted(os.listdir(out_dir)):
+        if f.endswith(".safetensors") and f != "expected.safetensors":
+            with safe_open(os.path.join(out_dir, f), "pt") as sf:
+                for k in sf.keys():
+                    t = sf.get_tensor(k)
+                    assert t.dtype == torch.bfloat16, (f, k, t.dtype)
+                    tensors[k] = t
+    return tensors
+
+
+def load_hf(out_dir):
+    m = AutoModelForCausalLM.from_pretrained(out_dir, dtype=torch.float32, attn_implementation="eager")
+    m.eval()
+    patch_embed_scale(m)
+    return m
+
+
+def rewrite_config(spec, out_dir):
+    path = os.path.join(out_dir, "config.json")
+    with open(path) as f:
+        cfg = json.load(f)
+    kind = spec.get("rewrite")
+    if kind == "v4":
+        rp = cfg.pop("rope_parameters")
+        assert rp == {"rope_type": "default", "rope_theta": 500000.0}, rp
+        cfg["rope_theta"] = rp["rope_theta"]
+        cfg["rope_scaling"] = None
+        cfg["torch_dtype"] = cfg.pop("dtype")
+        hd = cfg.pop("head_dim")
+        assert hd == cfg["hidden_size"] // cfg["num_attention_heads"]
+        cfg["transformers_version"] = "4.46.0"  # mimics a 4.x-written file
+    elif kind == "qwen2_sliding":
+        assert cfg["use_sliding_window"] is False and cfg["sliding_window"] is None, cfg
+        cfg["sliding_window"] = 4
+        cfg["max_window_layers"] = 1
+        cfg.pop("layer_types")
+    else:
+        return
+    with open(path, "w") as f:
+        json.dump(dict(sorted(cfg.items())), f, indent=2)
+        f.write("\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Main per-fixture flow
+# --------------------------------------------------------------------------------------------
+def make_fixture(spec):
+    name = spec["name"]
+    out_dir = os.path.join(OUT_ROOT, name)
+    # 1. seed search on the in-memory bf16-rounded fp32 model
+    for attempt in range(MAX_SEED_TRIES):
+        seed = spec["seed"] + 7 * attempt
+        model, input_ids, prompt = build_model(spec, seed)
+        new_ids, min_rel = greedy(model, prompt, GREEDY_NEW_TOKENS)
+        eos = model.config.eos_token_id
+        if min_rel < MARGIN or eos in new_ids.tolist() or len(set(new_ids.tolist())) < MIN_DISTINCT:
+            continue
+        if spec.get("softcap_checks"):
+            att_max, logit_max, attn_effect = softcap_diagnostics(model, input_ids)
+            _, gp_logit_max, _ = softcap_diagnostics(model, torch.cat([prompt, new_ids]))
+            # tanh(x/c)*c deviates from x by > 24% once |x| >= c
+            if not (
+                att_max >= 1.0 * model.config.attn_logit_softcapping
+                and min(logit_max, gp_logit_max) >= 1.0 * model.config.final_logit_softcapping
+                and attn_effect > 1e-2
+            ):
+                continue
+            print(
+                f"  [{name}] max|pre-cap attn score|={att_max:.1f} (cap {model.config.attn_logit_softcapping}), "
+                f"max|pre-cap logit|={logit_max:.1f} (cap {model.config.final_logit_softcapping}), "
+                f"disabling attn cap changes logits by {attn_effect:.3f} rel"
+            )
+        break
+    else:
+        raise RuntimeError(f"{name}: no seed with greedy margin >= {MARGIN} in {MAX_SEED_TRIES} tries")
+    print(f"  [{name}] seed {seed} (attempt {attempt}), min greedy margin {min_rel:.4f} rel")
+    mem_state = {k: v.clone() for k, v in model.state_dict().items()}
+
+    # 2. save bf16 folder
+    files = save_model_folder(model, spec, out_dir)
+
+    # 3. reload fp32 from the stored bf16 weights; check weights identical to what we generated
+    ref = load_hf(out_dir)
+    stored = load_stored_weights(out_dir)
+    ref_state = ref.state_dict()
+    for k, t in stored.items():
+        assert torch.equal(t.float(), ref_state[k]), k
+        assert torch.equal(t.float(), mem_state[k]), k
+    if ref.config.tie_word_embeddings:
+        assert "lm_head.weight" not in stored
+        assert torch.equal(ref.lm_head.weight, ref.get_input_embeddings().weight)
+    else:
+        assert "lm_head.weight" in stored
+
+    # 4. expected values from the reloaded model
+    logits, loss, grad = logits_loss_grad(ref, input_ids)
+    g_new, g_rel = greedy(ref, prompt, GREEDY_NEW_TOKENS)
+    assert torch.equal(g_new, new_ids) and g_rel >= MARGIN, (g_new, new_ids, g_rel)
+
+    # cross-checks against transformers' own paths
+    with torch.no_grad():
+        out = ref(input_ids=input_ids[None], labels=input_ids[None])
+    assert torch.equal(out.logits[0], logits), f"{name}: input_ids path != inputs_embeds path"
+    assert torch.allclose(out.loss.reshape(1), loss, rtol=1e-6, atol=1e-6), (out.loss, loss)
+    gen = ref.generate(
+        prompt[None], max_new_tokens=GREEDY_NEW_TOKENS, do_sample=False, attention_mask=torch.ones(1, len(prompt), dtype=torch.long)
+    )[0, len(prompt) :]
+    assert torch.equal(gen, g_new), f"{name}: HF generate {gen.tolist()} != manual greedy {g_new.tolist()}"
+    if is_gemma(ref.config.model_type):
+        # How far off the unrounded sqrt(H) (transformers' fp32 input_ids path) would be:
+        raw = raw_rows(ref, input_ids)[None]
+        with torch.no_grad():
+            unr = ref(inputs_embeds=raw * (ref.config.hidden_size**0.5)).logits[0]
+        print(f"  [{name}] unrounded embed scale would move logits by {float((unr - logits).abs().max()):.3e}")
+
+    # 5. config rewrites (4.x style / Qwen2 sliding keys): must not change anything
+    rewrite_config(spec, out_dir)
+    if spec.get("rewrite"):
+        re = load_hf(out_dir)
+        assert torch.equal(forward_logits(re, input_ids), logits), f"{name}: rewritten config changes logits"
+        if spec["rewrite"] == "v4":
+            assert re.config.rope_parameters["rope_theta"] == 500000.0
+            assert re.config.rope_parameters["rope_type"] == "default"
+            assert re.config.head_dim == 16
+        if spec["rewrite"] == "qwen2_sliding":
+            assert re.config.sliding_window is None
+            assert all(t == "full_attention" for t in re.config.layer_types)
+
+    # 6. expected.safetensors
+    meta = {
+        "format": FORMAT_VERSION,
+        "fixture": name,
+        "description": spec["description"],
+        "architecture": spec["cls"].__name__,
+        "torch_version": torch.__version__,
+        "transformers_version": transformers.__version__,
+        "seed": str(seed),
+        "embed_scale": repr(embed_scale_for(ref.config)),
+        "greedy_min_relative_margin": f"{g_rel:.6f}",
+        "weights_dtype": "bfloat16",
+        "compute_dtype": "float32",
+        "attn_implementation": "eager",
+    }
+    expected = {
+        "input_ids": input_ids.to(torch.int64).contiguous(),
+        "logits": logits.to(torch.float32).contiguous(),
+        "loss": loss.to(torch.float32).contiguous(),
+        "input_embeds_grad": grad.to(torch.float32).contiguous(),
+        "greedy_prompt_ids": prompt.to(torch.int64).contiguous(),
+        "greedy_ids": g_new.to(torch.int64).contiguous(),
+    }
+    save_file(expected, os.path.join(out_dir, "expected.safetensors"), metadata=meta)
+    print(
+        f"  [{name}] T={len(input_ids)} V={ref.config.vocab_size} H={ref.config.hidden_size} "
+        f"loss={loss.item():.4f} |grad|max={grad.abs().max():.3e} greedy={g_new.tolist()}"
+    )
+    return out_dir
+
+
+def verify_fixture(out_dir):
+    """Independent re-check: reload with AutoModelForCausalLM and reproduce expected values."""
+    exp = load_file(os.path.join(out_dir, "expected.safetensors"))
+    with safe_open(os.path.join(out_dir, "expected.safetensors"), "pt") as f:
+        meta = f.metadata()
+    assert meta["format"] == FORMAT_VERSION
+    m = load_hf(out_dir)
+    ids = exp["input_ids"]
+    logits, loss, grad = logits_loss_grad(m, ids)
+    assert torch.equal(logits, exp["logits"]), out_dir
+    assert torch.equal(loss, exp["loss"]), out_dir
+    assert torch.allclose(grad, exp["input_embeds_grad"], rtol=1e-5, atol=1e-7), out_dir
+    with torch.no_grad():
+        assert torch.equal(m(input_ids=ids[None]).logits[0], exp["logits"]), out_dir
+    g, rel = greedy(m, exp["greedy_prompt_ids"], len(exp["greedy_ids"]))
+    assert torch.equal(g, exp["greedy_ids"]) and rel >= MARGIN, out_dir
+    size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir))
+    return size
+
+
+def main(argv):
+    only = set(argv[1:])
+    specs = [s for s in FIXTURES if not only or s["name"] in only]
+    print(f"torch {torch.__version__}, transformers {transformers.__version__}; writing to {OUT_ROOT}")
+    dirs = []
+    for spec in specs:
+        print(f"{spec['name']}:")
+        dirs.append(make_fixture(spec))
+    print("verifying (fresh reload with AutoModelForCausalLM):")
+    total = 0
+    for d in dirs:
+        size = verify_fixture(d)
+        total += size
+        files = ", ".join(f"{f}={os.path.getsize(os.path.join(d, f))}" for f in sorted(os.listdir(d)))
+        print(f"  {os.path.basename(d)}: OK, {size} bytes ({files})")
+    print(f"total {total} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

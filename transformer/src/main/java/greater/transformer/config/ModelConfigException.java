@@ -1,0 +1,12 @@
+package greater.transformer.config;
+
+/** A model folder's config.json is unreadable or inconsistent; the message names the file and the key. */
+public final class ModelConfigException extends RuntimeException {
+    public ModelConfigException(String message) {
+        super(message);
+    }
+
+    public ModelConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,92 @@
+package greater.transformer.model;
+
+import greater.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Keys and values of every layer for the positions processed so far, one sequence:
+ * keys[l] and values[l] are [capacity, kvHeads·headDim], rows [0, length) filled.
+ * The cache of a shared prefix can be reused for several continuations: {@link #truncate} rolls
+ * back to it in place, {@link #copy} forks an independent cache.
+ */
+public final class KvCache {
+    private final float[][] keys, values;
+    private final int rowWidth, capacity;
+    private int length;
+
+    public KvCache(int layers, int rowWidth, int capacity) {
+        this.rowWidth = rowWidth;
+        this.capacity = capacity;
+        this.keys = new float[layers][];
+        this.values = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = new float[Math.multiplyExact(capacity, rowWidth)];
+            values[l] = new float[capacity * rowWidth];
+        }
+    }
+
+    private KvCache(KvCache other) {
+        this.rowWidth = other.rowWidth;
+        this.capacity = other.capacity;
+        this.length = other.length;
+        this.keys = new float[other.keys.length][];
+        this.values = new float[other.values.length][];
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = other.keys[l].clone();
+            values[l] = other.values[l].clone();
+        }
+    }
+
+    /** Positions cached so far (the position of the next token). */
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Forgets every position from {@code newLength} on (e.g. back to a shared prefix). */
+    public void truncate(int newLength) {
+        if (newLength < 0 || newLength > length) throw new IllegalArgumentException("cannot truncate cache of " + length + " to " + newLength);
+        length = newLength;
+    }
+
+    /** An independent copy (same contents and length). */
+    public KvCache copy() {
+        return new KvCache(this);
+    }
+
+    /** Writes the rows of k, v [t, rowWidth] for layer l at positions [length, length + t). */
+    void write(int layer, Tensor k, Tensor v) {
+        int t = k.shape().rows();
+        if (length + t > capacity) {
+            throw new IllegalStateException("KV cache full: " + length + " + " + t + " positions exceed its capacity of " + capacity);
+        }
+        System.arraycopy(k.data(), 0, keys[layer], length * rowWidth, t * rowWidth);
+        System.arraycopy(v.data(), 0, values[layer], length * rowWidth, t * rowWidth);
+    }
+
+    /** Advances the length once every layer has written its t rows. */
+    void advance(int t) {
+        length += t;
+    }
+
+    float[] keys(int layer) {
+        return keys[layer];
+    }
+
+    float[] values(int layer) {
+        return values[layer];
+    }
+
+    /** A copy of the first {@code rows} cached keys of a layer, as a constant tensor [rows, rowWidth]. */
+    Tensor pastKeys(int layer, int rows) {
+        return Tensor.of(Arrays.copyOf(keys[layer], rows * rowWidth), rows, rowWidth);
+    }
+
+    Tensor pastValues(int layer, int rows) {
+        return Tensor.of(Arrays.copyOf(values[layer], rows * rowWidth), rows, rowWidth);
+    }
+}

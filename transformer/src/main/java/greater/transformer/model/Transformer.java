@@ -1,0 +1,141 @@
+package greater.transformer.model;
+
+import greater.tensor.Tensor;
+import greater.tensor.autograd.Tape;
+import greater.tensor.ops.Add;
+import greater.tensor.ops.CausalSelfAttention;
+import greater.tensor.ops.EmbeddingLookup;
+import greater.tensor.ops.GatedActivation;
+import greater.tensor.ops.Linear;
+import greater.tensor.ops.RmsNorm;
+import greater.tensor.ops.Rotary;
+import greater.tensor.ops.Rows;
+import greater.tensor.ops.Scale;
+import greater.tensor.ops.SoftCapping;
+import greater.transformer.config.ModelConfig;
+
+/**
+ * The one decoder-only transformer behind every supported family. Letters: T = tokens in this
+ * call, S = positions attended (cache + T), H = hidden, V = vocabulary.
+ *
+ * <pre>
+ *   x = embed(ids) · embeddingScale                       (Gemma: √H in the model dtype)
+ *   for each layer:
+ *       a = Attention(RmsNorm(x))        [Gemma-2: a = RmsNorm(a)]      x = x + a
+ *       m = Mlp(RmsNorm(x))              [Gemma-2: m = RmsNorm(m)]      x = x + m
+ *   logits = RmsNorm(x) · lm_headᵀ       [Gemma-2: cap · tanh(logits / cap)]
+ * </pre>
+ * Every step is a differentiable op: run inside a {@link Tape} with {@code inputsEmbeds}
+ * requiring gradients and backward yields d(loss)/d(inputs_embeds) and nothing else, because the
+ * weights are frozen views. Outside a tape the same code is plain inference.
+ */
+public final class Transformer {
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final float[] invFreq;
+
+    public Transformer(ModelConfig config, ModelWeights weights) {
+        this.config = config;
+        this.weights = weights;
+        this.invFreq = config.rope().inverseFrequencies(config.headDim());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    /** A cache able to hold {@code capacity} positions. */
+    public KvCache newCache(int capacity) {
+        return new KvCache(config.layers(), config.kvDim(), capacity);
+    }
+
+    /**
+     * The raw rows of {@code embed_tokens} for ids [T] → [T, H], before any model-specific
+     * scaling: exactly what transformers calls {@code inputs_embeds}, and where prompt gradients
+     * are taken. Ids outside the vocabulary are rejected.
+     */
+    public Tensor embed(int[] ids) {
+        return EmbeddingLookup.apply(weights.embedTokens(), ids);
+    }
+
+    /** Logits [T, V] for every position of {@code ids}, no cache. */
+    public Tensor logits(int[] ids) {
+        return forward(embed(ids), null, true);
+    }
+
+    /**
+     * Runs inputs_embeds [T, H] at positions [cache.length(), cache.length() + T) (from 0 when
+     * {@code cache} is null), appending their keys and values to the cache.
+     *
+     * @param allLogits logits for every position [T, V]; else only for the last one [1, V]
+     */
+    public Tensor forward(Tensor inputsEmbeds, KvCache cache, boolean allLogits) {
+        int t = inputsEmbeds.shape().rows();
+        int past = cache == null ? 0 : cache.length();
+        int[] positions = new int[t];
+        for (int i = 0; i < t; i++) positions[i] = past + i;
+
+        Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
+        for (int l = 0; l < config.layers(); l++) {
+            LayerWeights w = weights.layers().get(l);
+            Tensor a = attention(norm(x, w.inputNorm()), w, l, positions, cache);
+            if (config.sandwichNorms()) a = norm(a, w.postAttentionNorm());
+            x = Add.apply(x, a);
+
+            Tensor h = norm(x, config.sandwichNorms() ? w.preFeedforwardNorm() : w.postAttentionNorm());
+            Tensor m = mlp(h, w);
+            if (config.sandwichNorms()) m = norm(m, w.postFeedforwardNorm());
+            x = Add.apply(x, m);
+        }
+        if (cache != null) cache.advance(t);
+
+        if (!allLogits && t > 1) x = Rows.slice(x, t - 1, t);
+        Tensor logits = Linear.apply(norm(x, weights.finalNorm()), weights.lmHead());
+        if (config.finalSoftcap() > 0) logits = SoftCapping.apply(logits, config.finalSoftcap());
+        return logits;
+    }
+
+    private Tensor norm(Tensor x, Tensor weight) {
+        return RmsNorm.apply(x, weight, config.rmsNormEps(), config.normAddsOne());
+    }
+
+    /** Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021). */
+    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, KvCache cache) {
+        Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [T, heads·d]
+        Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [T, kvHeads·d]
+        Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [T, kvHeads·d]
+        q = Rotary.apply(q, config.heads(), config.headDim(), positions, invFreq);
+        k = Rotary.apply(k, config.kvHeads(), config.headDim(), positions, invFreq);
+
+        var spec = new CausalSelfAttention.Spec(config.heads(), config.kvHeads(), config.headDim(),
+                config.attentionScale(), config.attentionSoftcap(), config.slidingWindow()[layer]);
+        Tensor o;
+        if (cache == null) {
+            o = CausalSelfAttention.apply(q, k, v, spec);
+        } else {
+            int past = cache.length();
+            cache.write(layer, k, v);
+            if (Tape.needsGrad(q, k, v)) {
+                // The cached prefix is a constant; gradients flow only into this call's keys and values.
+                Tensor kAll = past == 0 ? k : Rows.concat(cache.pastKeys(layer, past), k);  // [S, kvHeads·d]
+                Tensor vAll = past == 0 ? v : Rows.concat(cache.pastValues(layer, past), v);
+                o = CausalSelfAttention.apply(q, kAll, vAll, spec);
+            } else {
+                o = CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + positions.length, spec);
+            }
+        }
+        return Linear.apply(o, w.wo());                                        // [T, H]
+    }
+
+    /** Gated MLP: down(act(gate(h)) ⊙ up(h)), act = SiLU or tanh-GELU. */
+    private Tensor mlp(Tensor h, LayerWeights w) {
+        Tensor gate = Linear.apply(h, w.wGate());                              // [T, I]
+        Tensor up = Linear.apply(h, w.wUp());                                  // [T, I]
+        var kind = config.gatedGelu() ? GatedActivation.Kind.GELU_TANH : GatedActivation.Kind.SILU;
+        return Linear.apply(GatedActivation.apply(gate, up, kind), w.wDown());  // [T, H]
+    }
+}
