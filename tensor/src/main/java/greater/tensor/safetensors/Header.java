@@ -20,9 +20,10 @@ import static greater.tensor.safetensors.SafetensorsFormatException.quote;
  * entries in header order. {@link #parse} enforces every rule of the format spec
  * (https://github.com/huggingface/safetensors#format) that the header and the size of the data
  * section can check, plus the reference implementation's stricter ones (no holes, no overlaps);
- * anything else is a {@link SafetensorsFormatException} naming the file.
+ * anything else is a {@link SafetensorsFormatException} naming the file. {@code dataOffset} is
+ * where the data starts in the file (8 + N).
  */
-record Header(Map<String, String> metadata, Map<String, TensorInfo> tensors) {
+record Header(Map<String, String> metadata, Map<String, TensorInfo> tensors, long dataOffset) {
     static final String METADATA_KEY = "__metadata__";
 
     /**
@@ -52,7 +53,7 @@ record Header(Map<String, String> metadata, Map<String, TensorInfo> tensors) {
             }
         }
         checkTiling(file, tensors.values(), dataSize);
-        return new Header(metadata, Collections.unmodifiableMap(tensors));
+        return new Header(metadata, Collections.unmodifiableMap(tensors), 8L + header.length);
     }
 
     /** Spec: "__metadata__ ... free form string-to-string map. Arbitrary JSON is not allowed". */

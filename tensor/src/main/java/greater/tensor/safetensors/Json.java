@@ -1,7 +1,9 @@
 package greater.tensor.safetensors;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +28,17 @@ final class Json {
     /** The reference implementation's MAX_HEADER_SIZE; we apply it to index files too. */
     static final long MAX_HEADER_BYTES = 100_000_000;
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Jackson's default caps (names of 50,000 chars, strings of 20M) would reject headers the format
+     * allows; the 100MB header limit is the only size cap. Nesting stays capped (default 1000), so a
+     * hostile header cannot overflow the stack.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNameLength((int) MAX_HEADER_BYTES)
+                            .maxStringLength((int) MAX_HEADER_BYTES)
+                            .build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -2,8 +2,10 @@ package greater.tensor.safetensors;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -45,26 +47,20 @@ public final class SafetensorsFile implements TensorSource {
     public static SafetensorsFile open(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            // Spec: the file starts with "8 bytes: N, an unsigned little-endian 64-bit integer".
-            if (size < 8) {
-                throw new SafetensorsFormatException(path, "file is " + size
-                        + " bytes, shorter than the 8-byte header length");
-            }
-            long n = read(path, channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            // Spec: the header is at most 100MB (to prevent DOS); N must also fit in the file.
-            if (n < 0 || n > Json.MAX_HEADER_BYTES) {
-                throw new SafetensorsFormatException(path, "header length " + Long.toUnsignedString(n)
-                        + " is over the format's limit of " + Json.MAX_HEADER_BYTES + " bytes");
-            }
-            if (n > size - 8) {
-                throw new SafetensorsFormatException(path, "header length " + n + " exceeds the " + (size - 8)
-                        + " bytes after the 8-byte length");
-            }
-            Header header = Header.parse(path, read(path, channel, 8, (int) n).array(), size - 8 - n);
+            Header header = readHeader(path, size, (position, length) -> {
+                ByteBuffer buffer = ByteBuffer.allocate(length);
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, position + buffer.position()) < 0) {
+                        throw new EOFException(path + ": file shrank while being read");
+                    }
+                }
+                return buffer.array();
+            });
             // Only a valid file gets mapped.
             Arena arena = Arena.ofShared();
             try {
-                MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 8 + n, size - 8 - n, arena);
+                long dataSize = size - header.dataOffset();
+                MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), dataSize, arena);
                 return new SafetensorsFile(path, arena, data, header);
             } catch (Throwable t) {
                 arena.close();
@@ -73,14 +69,41 @@ public final class SafetensorsFile implements TensorSource {
         }
     }
 
-    /** Exactly {@code length} bytes at {@code position} (the caller checked they are in the file). */
-    private static ByteBuffer read(Path path, FileChannel channel, long position, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        while (buffer.hasRemaining()) {
-            int got = channel.read(buffer, position + buffer.position());
-            if (got < 0) throw new EOFException(path + ": file shrank while being read");
+    /**
+     * Validates a whole file already in memory ({@code name} is only used in messages); the result
+     * reads slices of {@code file} and its close() does nothing.
+     */
+    static SafetensorsFile of(Path name, MemorySegment file) {
+        try {
+            Header header = readHeader(name, file.byteSize(),
+                    (position, length) -> file.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE));
+            return new SafetensorsFile(name, null, file.asSlice(header.dataOffset()), header);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not reached: memory reads do not fail
         }
-        return buffer.flip();
+    }
+
+    private interface ByteReader {
+        /** Exactly {@code length} bytes at {@code position}; the caller checked they are in the file. */
+        byte[] read(long position, int length) throws IOException;
+    }
+
+    private static Header readHeader(Path path, long size, ByteReader reader) throws IOException {
+        // Spec: the file starts with "8 bytes: N, an unsigned little-endian 64-bit integer".
+        if (size < 8) {
+            throw new SafetensorsFormatException(path, "file is " + size + " bytes, shorter than the 8-byte header length");
+        }
+        long n = ByteBuffer.wrap(reader.read(0, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        // Spec: the header is at most 100MB (to prevent DOS); N must also fit in the file.
+        if (n < 0 || n > Json.MAX_HEADER_BYTES) {
+            throw new SafetensorsFormatException(path, "header length " + Long.toUnsignedString(n)
+                    + " is over the format's limit of " + Json.MAX_HEADER_BYTES + " bytes");
+        }
+        if (n > size - 8) {
+            throw new SafetensorsFormatException(path, "header length " + n + " exceeds the " + (size - 8)
+                    + " bytes after the 8-byte length");
+        }
+        return Header.parse(path, reader.read(8, (int) n), size - 8 - n);
     }
 
     @Override
@@ -130,7 +153,7 @@ public final class SafetensorsFile implements TensorSource {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            arena.close();
+            if (arena != null) arena.close();
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
  * Plain I/O failures (no such file, permission denied) are {@link java.io.IOException}s instead.
  */
 public final class SafetensorsFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private static final int MAX_QUOTED = 120;
 
     private final transient Path file;

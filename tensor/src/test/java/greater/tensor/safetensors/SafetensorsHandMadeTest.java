@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import static greater.tensor.safetensors.SafetensorsTestFiles.file;
 import static greater.tensor.safetensors.SafetensorsTestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Valid files built byte by byte, covering what our writer never produces. */
@@ -79,6 +82,29 @@ class SafetensorsHandMadeTest {
         header.append('}');
         try (SafetensorsFile f = SafetensorsFile.open(write(dir, "all.safetensors", file(header.toString(), (int) offset)))) {
             for (DType t : DType.values()) assertEquals(t, f.info(t.name()).dtype());
+        }
+    }
+
+    @Test
+    void filesOver2GbAreMappedWhole() throws IOException {
+        long floats = 805_306_368L; // 3 GiB of F32: a sparse file, so it costs no disk
+        String header = "{\"big\":{\"dtype\":\"F32\",\"shape\":[" + floats + "],\"data_offsets\":[0," + floats * 4 + "]},"
+                + "\"ids\":{\"dtype\":\"U8\",\"shape\":[" + floats * 4 + "],\"data_offsets\":[" + floats * 4 + ","
+                + floats * 8 + "]}}";
+        Path p = write(dir, "big.safetensors", file(header, 0));
+        long dataStart = Files.size(p);
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.setLength(dataStart + floats * 8);
+            raf.seek(dataStart + floats * 4 - 4);
+            raf.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).array());
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            assertEquals(floats * 8, f.dataSize());
+            assertEquals(1.5f, f.tensor("big").getFloat(floats - 1));
+            assertEquals(0f, f.tensor("big").getFloat(0));
+            assertEquals(floats * 4, f.bytes("ids").byteSize());
+            SafetensorsTestFiles.assertMessage(assertThrows(SafetensorsFormatException.class, () -> f.longs("ids")),
+                    "big.safetensors", "too many for a Java array");
         }
     }
 }

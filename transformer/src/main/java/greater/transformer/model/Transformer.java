@@ -74,7 +74,17 @@ public final class Transformer {
      * @param allLogits logits for every position [T, V]; else only for the last one [1, V]
      */
     public Tensor forward(Tensor inputsEmbeds, KvCache cache, boolean allLogits) {
+        Tensor h = hiddenStates(inputsEmbeds, cache);
+        int t = h.shape().rows();
+        return head(allLogits || t == 1 ? h : Rows.slice(h, t - 1, t));
+    }
+
+    /** The final-normed hidden states [T, H]: everything but the LM head. */
+    public Tensor hiddenStates(Tensor inputsEmbeds, KvCache cache) {
         int t = inputsEmbeds.shape().rows();
+        if (inputsEmbeds.dim(-1) != config.hiddenSize()) {
+            throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " do not have hidden size " + config.hiddenSize());
+        }
         int past = cache == null ? 0 : cache.length();
         int[] positions = new int[t];
         for (int i = 0; i < t; i++) positions[i] = past + i;
@@ -92,11 +102,13 @@ public final class Transformer {
             x = Add.apply(x, m);
         }
         if (cache != null) cache.advance(t);
+        return norm(x, weights.finalNorm());
+    }
 
-        if (!allLogits && t > 1) x = Rows.slice(x, t - 1, t);
-        Tensor logits = Linear.apply(norm(x, weights.finalNorm()), weights.lmHead());
-        if (config.finalSoftcap() > 0) logits = SoftCapping.apply(logits, config.finalSoftcap());
-        return logits;
+    /** Logits [R, V] of final hidden states [R, H]: the LM head, then Gemma-2's soft-capping. */
+    public Tensor head(Tensor hidden) {
+        Tensor logits = Linear.apply(hidden, weights.lmHead());
+        return config.finalSoftcap() > 0 ? SoftCapping.apply(logits, config.finalSoftcap()) : logits;
     }
 
     private Tensor norm(Tensor x, Tensor weight) {

@@ -1,0 +1,162 @@
+package greater.optimizer.greater;
+
+import greater.optimizer.task.Example;
+import greater.optimizer.task.TaskPreset;
+import greater.transformer.infer.GenerationOptions;
+import greater.transformer.model.Transformer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * GReaTer's outer loop (Das et al., ICLR 2025; GREATER.md "One outer step"). One step at prompt
+ * position i:
+ * <pre>
+ *   ┌ 1. reasoning   every train sample: greedy r = f(x ⊕ p) from its cached prefix
+ *   ├ 2. proposal    top-k of the model's own next-token distribution at i, intersected over
+ *   │                random sample subsets → candidate set C (ASCII words, not the token at i-1)
+ *   ├ 3. gradient    ∂[CE(answer | x ⊕ p ⊕ r ⊕ extractor, τ) + λ·NLL(p)] / ∂onehot_C at i,
+ *   │                summed over samples, L2-normalized → the 3 most negative
+ *   ├ 4. selection   each: regenerate r under the edited prompt, score = mistakes + λ/10 · NLL(p);
+ *   │                keep the lowest (ties: the later); "." past half the prompt is taken at once
+ *   └ 5. move on     p_i ← chosen; i ← i+1; past the end: wrap if p ends a sentence, else grow p by "_"
+ * </pre>
+ * The best-scoring prompt is tracked; the run stops early when its score falls below the
+ * threshold or has not improved for {@code patience} steps.
+ */
+public final class GreaterOptimizer {
+    private final Transformer model;
+    private final PromptFormat format;
+    private final TaskPreset preset;
+    private final GreaterSettings settings;
+    private final List<Sample> samples = new ArrayList<>();
+    private final GenerationOptions reasoningOptions;
+    private final Map<String, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
+
+    public GreaterOptimizer(Transformer model, PromptFormat format, TaskPreset preset, List<Example> train, GreaterSettings settings) {
+        if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
+        this.model = model;
+        this.format = format;
+        this.preset = preset;
+        this.settings = settings;
+        this.reasoningOptions = GenerationOptions.greedy(settings.maxReasoningTokens(), format.stopIds());
+        for (Example e : train) {
+            SampleLayout layout = format.layout(e, preset.extractor());
+            // Room for a prompt that grows by one token per step, the reasoning and the target.
+            int capacity = layout.prefix().length + 64 + settings.steps() + layout.suffix().length
+                    + settings.maxReasoningTokens() + layout.target().length + 2;
+            samples.add(new Sample(model, layout, capacity, settings.prefixReuse()));
+        }
+    }
+
+    /** A fresh state for {@code initialPrompt}, with its selection score measured. */
+    public RunState start(String initialPrompt) {
+        int[] prompt = format.encodePrompt(initialPrompt);
+        if (prompt.length == 0) throw new IllegalArgumentException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
+        return RunState.start(prompt, CandidateSelection.score(model, samples, prompt, settings, reasoningOptions).score());
+    }
+
+    /** Runs steps from {@code state} until the step budget or an early stop; returns the final state. */
+    public RunState run(RunState state, GreaterListener listener) {
+        while (!state.stopped() && state.step() < settings.steps()) {
+            state = step(state, listener);
+        }
+        return state;
+    }
+
+    /** One outer step (the diagram above). */
+    public RunState step(RunState state, GreaterListener listener) {
+        long t0 = System.nanoTime();
+        int step = state.step();
+        int i = state.position();
+        int[] prompt = state.prompt().clone();
+        Random random = new Random(settings.seed() * 1_000_003L + step);
+
+        // 1. Refresh the reasoning under the current prompt.
+        listener.phase(step, "reasoning");
+        for (Sample s : samples) s.reasoning = settings.useReasoning() ? s.generateReasoning(prompt, reasoningOptions) : new int[0];
+        long t1 = System.nanoTime();
+
+        // 2. Candidates from the model's own next-token distributions at position i.
+        listener.phase(step, "proposal");
+        int previous = i > 0 ? prompt[i - 1] : -1;
+        List<float[]> logits = new ArrayList<>();
+        for (Sample s : samples) logits.add(s.logitsAtPromptPosition(prompt, i));
+        int[] candidates = CandidateProposal.propose(logits, id -> id != previous && format.isAllowedCandidate(id), prompt[i], settings, random);
+
+        // 3. Gradient over reasoning w.r.t. the one-hot over the candidates.
+        listener.phase(step, "gradient");
+        GradientOverReasoning.Result grad = GradientOverReasoning.compute(model, samples, prompt, i, candidates, settings);
+        List<StepRecord.Candidate> ranked = new ArrayList<>();
+        for (int c = 0; c < candidates.length; c++) ranked.add(new StepRecord.Candidate(candidates[c], token(candidates[c]), grad.gradient()[c]));
+        ranked.sort((a, b) -> a.gradient() != b.gradient() ? Float.compare(a.gradient(), b.gradient()) : Integer.compare(a.id(), b.id()));
+        long t2 = System.nanoTime();
+
+        // 4. Re-score the steepest few by regenerating reasoning under each edited prompt.
+        listener.phase(step, "selection");
+        List<StepRecord.Scored> scored = new ArrayList<>();
+        StepRecord.Scored best = null;
+        int[] bestPrompt = null;
+        for (StepRecord.Candidate c : ranked.subList(0, Math.min(settings.selectionCandidates(), ranked.size()))) {
+            int[] edited = prompt.clone();
+            edited[i] = c.id();
+            String text = format.decodePrompt(edited);
+            CandidateSelection.PromptScore ps = sweepScores.computeIfAbsent(text,
+                    k -> CandidateSelection.score(model, samples, edited, settings, reasoningOptions));
+            var sc = new StepRecord.Scored(c.id(), c.token(), text, ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
+            scored.add(sc);
+            if (best == null || sc.score() <= best.score()) {
+                best = sc;
+                bestPrompt = edited;
+            }
+            if (c.token().contains(".") && i >= state.initialPromptLength() / 2) {
+                best = sc;
+                bestPrompt = edited;
+                break;
+            }
+        }
+        long t3 = System.nanoTime();
+
+        // 5. Move on: next position; past the end, wrap after a sentence end, else grow the prompt.
+        int next = i + 1;
+        int[] newPrompt = bestPrompt;
+        if (next >= newPrompt.length) {
+            if (best.token().contains(".")) {
+                next = 0;
+                sweepScores.clear();
+            } else {
+                newPrompt = Sample.concat(newPrompt, new int[]{format.fillerToken()});
+            }
+        }
+        boolean improved = best.score() < state.bestScore();
+        int[] bestSoFar = improved ? bestPrompt : state.bestPrompt();
+        float bestScore = improved ? best.score() : state.bestScore();
+        int since = improved ? 0 : state.stepsSinceBest() + 1;
+        boolean stop = bestScore < settings.earlyStopScore() || since >= settings.patience();
+
+        StepRecord record = new StepRecord(step, i, ranked, scored, best.token(), best.id(), best.prompt(),
+                grad.meanLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
+                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3));
+        List<StepRecord> history = new ArrayList<>(state.history());
+        history.add(record);
+        RunState after = new RunState(step + 1, next, newPrompt, state.initialPromptLength(), state.initialScore(),
+                bestSoFar, bestScore, since, stop, history);
+        listener.stepDone(record, after);
+        return after;
+    }
+
+    public PromptFormat format() {
+        return format;
+    }
+
+    private String token(int id) {
+        return format.decode(new int[]{id});
+    }
+
+    private static double seconds(long from, long to) {
+        return (to - from) / 1e9;
+    }
+}

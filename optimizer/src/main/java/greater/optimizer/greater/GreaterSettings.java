@@ -1,0 +1,69 @@
+package greater.optimizer.greater;
+
+/**
+ * The knobs of one GReaTer run, with the official defaults (GREATER.md, "Settings shipped by the
+ * authors"): top-k 40 per sample, top-q 6 intersections of 5 random samples, at least 6
+ * candidates, 3 candidates re-scored, answer temperature 0.2, fluency weight 0.2.
+ */
+public record GreaterSettings(
+        int steps,
+        int topK,
+        int topQ,
+        int subsetSize,
+        int minCandidates,
+        int selectionCandidates,
+        float answerTemperature,
+        float controlWeight,
+        int maxReasoningTokens,
+        boolean useReasoning,
+        boolean prefixReuse,
+        float earlyStopScore,
+        int patience,
+        long seed) {
+
+    public static GreaterSettings defaults() {
+        return new GreaterSettings(100, 40, 6, 5, 6, 3, 0.2f, 0.2f, 1024, true, true, 0.12f, 150, 42);
+    }
+
+    public GreaterSettings {
+        if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
+        if (topK < 1) throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
+        if (topQ < 1) throw new IllegalArgumentException("--topq must be >= 1, got " + topQ);
+        if (subsetSize < 1 || minCandidates < 1 || selectionCandidates < 1) throw new IllegalArgumentException("candidate counts must be >= 1");
+        if (!(answerTemperature > 0)) throw new IllegalArgumentException("answer temperature must be > 0");
+        if (controlWeight < 0) throw new IllegalArgumentException("--control-weight must be >= 0, got " + controlWeight);
+        if (maxReasoningTokens < 1) throw new IllegalArgumentException("--max-reasoning-tokens must be >= 1, got " + maxReasoningTokens);
+    }
+
+    public GreaterSettings withSteps(int v) {
+        return new GreaterSettings(v, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withTopK(int v) {
+        return new GreaterSettings(steps, v, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withTopQ(int v) {
+        return new GreaterSettings(steps, topK, v, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withControlWeight(float v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, v, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withMaxReasoningTokens(int v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, v, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withReasoning(boolean v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, v, prefixReuse, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withPrefixReuse(boolean v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, v, earlyStopScore, patience, seed);
+    }
+
+    public GreaterSettings withSeed(long v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, v);
+    }
+}

@@ -1,0 +1,34 @@
+package greater.optimizer.greater;
+
+import java.util.List;
+
+/**
+ * What one optimization step did, as written to the JSONL trace: the position, every candidate
+ * with its one-hot gradient, the re-scored candidates with their selection scores, the chosen
+ * token and the resulting prompt.
+ */
+public record StepRecord(
+        int step,
+        int position,
+        List<Candidate> candidates,
+        List<Scored> selected,
+        String chosenToken,
+        int chosenId,
+        String prompt,
+        float gradientLoss,
+        float score,
+        float answerLoss,
+        float mistakeRate,
+        double seconds,
+        double generationSeconds,
+        double gradientSeconds,
+        double selectionSeconds) {
+
+    /** A proposed token and its normalized one-hot gradient (more negative = steeper descent). */
+    public record Candidate(int id, String token, float gradient) {
+    }
+
+    /** A re-scored candidate: the prompt it makes and its selection score. */
+    public record Scored(int id, String token, String prompt, float score, float answerLoss, float mistakeRate, float promptNll) {
+    }
+}

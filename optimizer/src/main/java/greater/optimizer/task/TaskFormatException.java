@@ -1,0 +1,12 @@
+package greater.optimizer.task;
+
+/** A dataset or task definition is unusable; the message names the file (and line) and the problem. */
+public final class TaskFormatException extends RuntimeException {
+    public TaskFormatException(String message) {
+        super(message);
+    }
+
+    public TaskFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

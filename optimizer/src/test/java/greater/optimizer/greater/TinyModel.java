@@ -1,0 +1,60 @@
+package greater.optimizer.greater;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.tensor.Tensor;
+import greater.transformer.config.ModelConfig;
+import greater.transformer.model.LayerWeights;
+import greater.transformer.model.ModelWeights;
+import greater.transformer.model.Transformer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** A small random Llama-style model built in memory, for optimizer mechanics tests. */
+final class TinyModel {
+    private TinyModel() {
+    }
+
+    static Transformer random(int vocab, long seed) {
+        int hidden = 24, heads = 2, kv = 1, headDim = 12, inter = 40, layers = 2;
+        String json = """
+                {"model_type": "llama", "vocab_size": %d, "hidden_size": %d, "intermediate_size": %d,
+                 "num_hidden_layers": %d, "num_attention_heads": %d, "num_key_value_heads": %d,
+                 "head_dim": %d, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "tie_word_embeddings": true}
+                """.formatted(vocab, hidden, inter, layers, heads, kv, headDim);
+        ModelConfig config;
+        try {
+            config = ModelConfig.parse(new ObjectMapper().readTree(json), "tiny");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        Random r = new Random(seed);
+        Tensor embed = rand(r, 1.0f, vocab, hidden);
+        List<LayerWeights> ls = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            ls.add(new LayerWeights(norm(r, hidden),
+                    rand(r, 0.3f, heads * headDim, hidden), null,
+                    rand(r, 0.3f, kv * headDim, hidden), null,
+                    rand(r, 0.3f, kv * headDim, hidden), null,
+                    rand(r, 0.3f, hidden, heads * headDim),
+                    norm(r, hidden), null, null,
+                    rand(r, 0.3f, inter, hidden), rand(r, 0.3f, inter, hidden), rand(r, 0.3f, hidden, inter)));
+        }
+        return new Transformer(config, new ModelWeights(embed, ls, norm(r, hidden), embed));
+    }
+
+    private static Tensor rand(Random r, float std, int... dims) {
+        Tensor t = Tensor.zeros(dims);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) d[i] = (float) r.nextGaussian() * std;
+        return t;
+    }
+
+    private static Tensor norm(Random r, int n) {
+        Tensor t = Tensor.zeros(n);
+        float[] d = t.data();
+        for (int i = 0; i < n; i++) d[i] = 1f + 0.1f * (float) r.nextGaussian();
+        return t;
+    }
+}
