@@ -17,6 +17,14 @@ import java.io.PrintWriter;
         description = "GReaTer: prompt optimization by gradients over reasoning, in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                greater.cli.commands.InspectCommand.class,
+                greater.cli.commands.LogitsCommand.class,
+                greater.cli.commands.GenerateCommand.class,
+                greater.cli.commands.TokenizeCommand.class,
+                greater.cli.commands.OptimizeCommand.class,
+                greater.cli.commands.EvaluateCommand.class,
+                greater.cli.commands.BenchCommand.class,
+                greater.cli.commands.TrainCommand.class,
         })
 public final class GreaterCommand implements Runnable {
 

@@ -9,11 +9,13 @@ import greater.transformer.infer.Generator;
 import greater.transformer.load.ModelLoadException;
 import greater.transformer.load.WeightLoader;
 import greater.transformer.model.Transformer;
+import greater.transformer.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +34,7 @@ public final class LanguageModel implements AutoCloseable {
     private final TensorSource source;
     private final Transformer transformer;
     private final Set<Integer> stopIds;
+    private Tokenizer tokenizer;
 
     private LanguageModel(Path folder, ModelConfig config, TensorSource source, Set<Integer> stopIds) {
         this.folder = folder;
@@ -81,6 +84,17 @@ public final class LanguageModel implements AutoCloseable {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The folder's tokenizer (tokenizer.json [+ tokenizer_config.json]), loaded on first use; empty when absent. */
+    public synchronized Optional<Tokenizer> tokenizer() {
+        if (tokenizer == null && Files.exists(folder.resolve("tokenizer.json"))) tokenizer = Tokenizer.load(folder);
+        return Optional.ofNullable(tokenizer);
+    }
+
+    /** The tokenizer, or an error naming the folder when it has none. */
+    public Tokenizer requireTokenizer() {
+        return tokenizer().orElseThrow(() -> new ModelLoadException(folder + ": no tokenizer.json in the model folder"));
     }
 
     public Transformer transformer() {

@@ -10,13 +10,21 @@ import java.util.regex.Pattern;
  * integer) and compared with the gold answer after the same normalization.
  */
 public enum AnswerFormat {
-    /** A choice letter, gold "B" (from "(B)"); the model may write "B", "(B)" or "B)". */
+    /**
+     * A choice letter, gold "B" (from "(B)"); the model may write "B", "(B)" or "B)". A gold that is
+     * not a single letter (BBH has three: movie_recommendation "Monsters, Inc", ruin_names "dearth,
+     * wind, & fire" and "rita, sue and bob poo", options split at a comma) is compared as
+     * {@link #TEXT}, as the official code compares the generated string with final_target.
+     */
     MULTIPLE_CHOICE(Pattern.compile("^\\W*\\(?([A-Z])\\b")),
     YES_NO(Pattern.compile("^\\W*(yes|no)\\b", Pattern.CASE_INSENSITIVE)),
     VALID_INVALID(Pattern.compile("^\\W*(valid|invalid)\\b", Pattern.CASE_INSENSITIVE)),
     TRUE_FALSE(Pattern.compile("^\\W*(true|false)\\b", Pattern.CASE_INSENSITIVE)),
-    /** An integer, compared by value ("1,000" = "1000", "-3" = "-3.0"). */
-    INTEGER(Pattern.compile("^[^\\d-]*(-?[\\d,]*\\d(?:\\.0+)?)")),
+    /**
+     * An integer, compared by value ("1,000" = "1000", "-3" = "-3.0"): the first number in the text,
+     * with its fraction, so "12.5" is not 12. Words before it may contain hyphens ("well-known 21").
+     */
+    INTEGER(Pattern.compile("^\\D*?(-?\\d[\\d,]*(?:\\.\\d+)?)")),
     /** Free text up to the closing "$" or end of line, compared after trimming (dyck, word sorting). */
     TEXT(Pattern.compile("^\\s*([^$\\n]*)"));
 
@@ -34,8 +42,16 @@ public enum AnswerFormat {
 
     /** True when {@code generated} answers {@code gold}. */
     public boolean matches(String generated, String gold) {
+        if (this == MULTIPLE_CHOICE && !isChoice(gold)) return TEXT.matches(generated, gold);
         String got = extract(generated);
         return !got.isEmpty() && got.equals(normalize(gold));
+    }
+
+    private static final Pattern CHOICE = Pattern.compile("\\(?[A-Z]\\)?");
+
+    /** A gold choice: one capital letter, in parentheses or not. */
+    private static boolean isChoice(String gold) {
+        return CHOICE.matcher(gold.trim()).matches();
     }
 
     String normalize(String s) {

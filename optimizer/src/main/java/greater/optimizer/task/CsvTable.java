@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * RFC 4180 CSV: comma-separated fields, fields in double quotes may hold commas, newlines and
  * doubled quotes ({@code ""}). The BBH/FOLIO files put multi-line questions in quoted fields.
+ * Line breaks may be LF or CRLF; a CRLF inside a quoted field is read as "\n", so a file saved
+ * with CRLF gives the same questions as its LF original.
  */
 final class CsvTable {
     private CsvTable() {
@@ -28,6 +30,8 @@ final class CsvTable {
                     } else {
                         quoted = false;
                     }
+                } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    // a CRLF line break inside a quoted field is a line break like the others: keep "\n"
                 } else {
                     if (c == '\n') line++;
                     field.append(c);

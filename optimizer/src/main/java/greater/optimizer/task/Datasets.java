@@ -1,5 +1,6 @@
 package greater.optimizer.task;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * Answers are normalized as the official code does: a choice written "(B)" becomes "B".
  */
 public final class Datasets {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fails on text after the JSON value, so two records run together on one JSONL line are not silently cut to one. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern CHOICE = Pattern.compile("^\\(([A-Z])\\)$");
     private static final Pattern GSM8K_ANSWER = Pattern.compile("####\\s*(.+?)\\s*$");
 
@@ -120,7 +122,9 @@ public final class Datasets {
 
     private static String text(Path file) {
         try {
-            return Files.readString(file);
+            String text = Files.readString(file);
+            // A UTF-8 byte order mark (editors on Windows write one) is not part of the first header name or JSON value.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (NoSuchFileException e) {
             throw new TaskFormatException(file + ": no such file");
         } catch (MalformedInputException e) {

@@ -24,7 +24,7 @@ public record Task(TaskPreset preset, List<Example> examples) {
         if (test < 0 || offset < 0) throw new TaskFormatException(preset.name() + ": negative test size or offset");
         List<Example> all = new ArrayList<>(examples);
         if (seed != 0) Collections.shuffle(all, new Random(seed));
-        if (offset + train + test > all.size()) {
+        if ((long) offset + train + test > all.size()) {
             throw new TaskFormatException(preset.name() + ": asked for " + train + " train + " + test + " test examples from offset "
                     + offset + ", but the data has only " + all.size());
         }

@@ -1,5 +1,6 @@
 package greater.optimizer.task;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -7,6 +8,13 @@ import java.util.Set;
 /**
  * A task's answer format and the extractor text that follows the model's reasoning, as the
  * official GReaTer scripts set them (GREATER.md, "Extractor texts"); the answer follows directly.
+ * <p>A multiple-choice extractor lists every option letter the task's data uses ("listing the
+ * letters the task uses"), so the gold letter is always offered. Where GREATER.md's official list
+ * is shorter than the data this deliberately differs: date_understanding A–F (data has (F) golds),
+ * tracking_shuffled_objects/logical_deduction seven objects A–G, geometric_shapes A–K (a fifth of
+ * its golds are (K)), movie_recommendation A–E (19 questions offer (E), 8 golds are (E)); the
+ * three-object tasks list A–C. ruin_names stays A–D: only two malformed questions offer more, and
+ * their golds are option text (see {@link AnswerFormat#MULTIPLE_CHOICE}).
  */
 public record TaskPreset(String name, String extractor, AnswerFormat format) {
     private static final Map<String, TaskPreset> PRESETS = new LinkedHashMap<>();
@@ -20,7 +28,7 @@ public record TaskPreset(String name, String extractor, AnswerFormat format) {
         choice("logical_deduction_five_objects", 'E');
         choice("logical_deduction_seven_objects", 'G');
         choice("penguins_in_a_table", 'E');
-        choice("movie_recommendation", 'D');
+        choice("movie_recommendation", 'E');
         choice("geometric_shapes", 'K');
         choice("salient_translation_error_detection", 'F');
         choice("disambiguation_qa", 'C');
@@ -76,7 +84,7 @@ public record TaskPreset(String name, String extractor, AnswerFormat format) {
     }
 
     public static Set<String> names() {
-        return PRESETS.keySet();
+        return Collections.unmodifiableSet(PRESETS.keySet());
     }
 
     /** A copy with another extractor (--extractor). */

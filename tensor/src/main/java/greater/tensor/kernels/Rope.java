@@ -1,21 +1,47 @@
 // Rotary position embedding (Su et al. 2021), HuggingFace rotate-half layout.
 //   rows = tokens, heads = heads in a row, headDim = features per head, half = headDim/2.
-//   x [rows, heads*headDim]; positions [rows]; invFreq [half].
+//   x [rows, heads*headDim]; positions [rows]; invFreq [half]; L = float lanes of FloatVector.SPECIES_PREFERRED.
 package greater.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * For each head, feature i < half pairs with i + half:
  * x1' = x1·cos θ − x2·sin θ, x2' = x2·cos θ + x1·sin θ, θ = float(pos)·invFreq[i] in float32
- * (as HF computes it), cos/sin of that float angle rounded to float.
+ * (as HF computes it), cos/sin of that float angle rounded to float. The angles are computed once
+ * per row (scalar, to match HF bit for bit) and shared by its heads; the rotation is vectorised.
+ * Both forms round identically (no fused multiply-add), so vector and scalar agree exactly.
  */
 public final class Rope {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+
     private Rope() {
     }
 
     /** Rotates x in place; inverse rotates by −θ, which is the backward (the rotation is orthogonal). */
     public static void rope(float[] x, int rows, int heads, int headDim, int[] positions, float[] invFreq,
                             boolean inverse) {
-        ropeScalar(x, rows, heads, headDim, positions, invFreq, inverse);
+        int half = headDim / 2;
+        Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, heads * headDim)), (r0, r1) -> {
+            float[] cos = new float[half], sin = new float[half];
+            for (int r = r0; r < r1; r++) {
+                angles(cos, sin, positions[r], invFreq, half, inverse);
+                for (int h = 0; h < heads; h++) {
+                    int o = r * heads * headDim + h * headDim;
+                    int i = 0;
+                    for (int bound = F.loopBound(half); i < bound; i += L) {
+                        FloatVector x1 = FloatVector.fromArray(F, x, o + i);
+                        FloatVector x2 = FloatVector.fromArray(F, x, o + half + i);
+                        FloatVector c = FloatVector.fromArray(F, cos, i), s = FloatVector.fromArray(F, sin, i);
+                        x1.mul(c).sub(x2.mul(s)).intoArray(x, o + i);
+                        x2.mul(c).add(x1.mul(s)).intoArray(x, o + half + i);
+                    }
+                    rotate(x, o, half, cos, sin, i);
+                }
+            }
+        });
     }
 
     public static void ropeScalar(float[] x, int rows, int heads, int headDim, int[] positions, float[] invFreq,
@@ -25,14 +51,16 @@ public final class Rope {
         float[] sin = new float[half];
         for (int r = 0; r < rows; r++) {
             angles(cos, sin, positions[r], invFreq, half, inverse);
-            for (int h = 0; h < heads; h++) {
-                int o = r * heads * headDim + h * headDim;
-                for (int i = 0; i < half; i++) {
-                    float x1 = x[o + i], x2 = x[o + i + half];
-                    x[o + i] = x1 * cos[i] - x2 * sin[i];
-                    x[o + i + half] = x2 * cos[i] + x1 * sin[i];
-                }
-            }
+            for (int h = 0; h < heads; h++) rotate(x, r * heads * headDim + h * headDim, half, cos, sin, 0);
+        }
+    }
+
+    /** Rotates pairs (i, i + half) of the head at offset o for i in [from, half). */
+    private static void rotate(float[] x, int o, int half, float[] cos, float[] sin, int from) {
+        for (int i = from; i < half; i++) {
+            float x1 = x[o + i], x2 = x[o + i + half];
+            x[o + i] = x1 * cos[i] - x2 * sin[i];
+            x[o + i + half] = x2 * cos[i] + x1 * sin[i];
         }
     }
 

@@ -43,6 +43,32 @@ class ActivationsTest {
         assertClose(1.9999779095030015, Activations.erfc(-3), 1e-7, 0, "erfc(-3)");
     }
 
+    @Test
+    void extremeInputsStayFinite() {
+        float[] x = {-1000, -100, -30, -11, 11, 30, 100, 1000, -1000, -100, -30, -11, 11, 30, 100, 1000, -1000, 1000};
+        int n = x.length;
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        // d/dx → 0 far left, → 1 far right, for all three; values → 0 and → x.
+        float[] expectedGrad = new float[n];
+        for (int i = 0; i < n; i++) expectedGrad[i] = x[i] > 0 ? 1 : 0;
+        float[] expectedValue = new float[n];
+        for (int i = 0; i < n; i++) expectedValue[i] = x[i] > 0 ? x[i] : 0;
+        Unary[] forward = {Activations::silu, Activations::siluScalar, Activations::geluTanh,
+                Activations::geluTanhScalar, Activations::geluExact, Activations::geluExactScalar};
+        UnaryBackward[] backward = {Activations::siluBackward, Activations::siluBackwardScalar,
+                Activations::geluTanhBackward, Activations::geluTanhBackwardScalar, Activations::geluExactBackward,
+                Activations::geluExactBackwardScalar};
+        for (int f = 0; f < forward.length; f++) {
+            float[] y = new float[n], g = new float[n];
+            forward[f].apply(y, x, n);
+            backward[f].apply(g, ones, x, n);
+            // silu(−11) ≈ −1.8e-4 and its slope ≈ −1.5e-4 are the largest deviations from the limits.
+            assertClose(expectedValue, y, 1e-6, 2e-4, "value, kernel " + f);
+            assertClose(expectedGrad, g, 1e-6, 2e-4, "gradient, kernel " + f);
+        }
+    }
+
     interface Unary {
         void apply(float[] out, float[] x, int n);
     }

@@ -77,6 +77,16 @@ public record ModelConfig(
         return parse(root, file.toString());
     }
 
+    /** Just the {@code model_type} of a config.json, or null when unreadable. */
+    public static String modelTypeOf(Path file) {
+        try {
+            JsonNode n = JSON.readTree(file.toFile());
+            return n != null && n.hasNonNull("model_type") ? n.get("model_type").asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Resolves a parsed config.json; {@code file} names it in error messages. */
     public static ModelConfig parse(JsonNode c, String file) {
         Keys k = new Keys(c, file);

@@ -1,0 +1,36 @@
+"""Converts a JMH JSON result file (-rf json -rff FILE) of the kernel benchmarks into GFLOP/s.
+
+A benchmark with a "shape" parameter "MxKxN" counts 2*M*K*N flops per operation (a matmul);
+scores must be average times (us/op, ms/op or ns/op).
+
+Usage: python3 benchmarks/scripts/jmh_gflops.py result.json
+"""
+import json
+import sys
+
+UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+
+
+def main(path):
+    with open(path) as f:
+        results = json.load(f)
+    for r in results:
+        params = r.get("params", {})
+        metric = r["primaryMetric"]
+        seconds = metric["score"] * UNIT_SECONDS[metric["scoreUnit"]]
+        err = metric.get("scoreError", 0.0) * UNIT_SECONDS[metric["scoreUnit"]]
+        name = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
+        label = " ".join(f"{k}={v}" for k, v in params.items())
+        line = f"{name:32s} {label:40s} {seconds * 1e6:10.1f} us"
+        if "shape" in params:
+            m, k, n = (int(v) for v in params["shape"].split("x"))
+            flops = 2.0 * m * k * n
+            gf = flops / seconds / 1e9
+            line += f"  {gf:7.1f} GFLOP/s"
+            if err and err == err and seconds > err:  # NaN-safe
+                line += f" (range {flops / (seconds + err) / 1e9:.1f}..{flops / (seconds - err) / 1e9:.1f})"
+        print(line)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

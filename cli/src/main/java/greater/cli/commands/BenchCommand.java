@@ -1,0 +1,117 @@
+package greater.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.cli.UserInputException;
+import greater.tensor.kernels.Parallel;
+import greater.transformer.LanguageModel;
+import greater.transformer.grad.InputGradient;
+import greater.transformer.infer.GenerationOptions;
+import greater.transformer.model.KvCache;
+import greater.transformer.model.Transformer;
+import jdk.incubator.vector.FloatVector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+
+/**
+ * {@code greater bench}: the three workloads GReaTer runs all the time, on random token ids:
+ * prefill of N tokens, forward + gradient w.r.t. the input embeddings of N tokens (mean
+ * next-token cross-entropy), and greedy decoding of N tokens after an 8-token prompt.
+ * One warm-up, then the median of {@code --repeats} runs.
+ */
+@Command(name = "bench", description = "Time prefill, forward+input-gradient and greedy decode on random ids.")
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+    @Option(names = "--prefill", defaultValue = "256", paramLabel = "N", description = "Prefill length (0 = skip).")
+    int prefill;
+    @Option(names = "--grad", defaultValue = "256", paramLabel = "N", description = "Forward+gradient length (0 = skip).")
+    int grad;
+    @Option(names = "--decode", defaultValue = "64", paramLabel = "N", description = "Tokens to decode (0 = skip).")
+    int decode;
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "R", description = "Timed runs per workload (median reported).")
+    int repeats;
+    @Option(names = "--json", description = "One JSON line with the timings and peak RSS.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (prefill < 0 || grad < 0 || decode < 0 || repeats < 1) throw new UserInputException("lengths must be >= 0 and --repeats >= 1");
+        try (LanguageModel lm = model.load()) {
+            Transformer m = lm.transformer();
+            Random rnd = new Random(1234);
+            int vocab = m.config().vocabSize();
+            Map<String, Object> out = new LinkedHashMap<>();
+            if (prefill > 0) {
+                int[] ids = rnd.ints(prefill, 0, vocab).toArray();
+                out.put("prefill_seconds", median(() -> time(() -> {
+                    KvCache cache = m.newCache(prefill);
+                    m.forward(m.embed(ids), cache, false);
+                })));
+            }
+            if (grad > 0) {
+                int[] ids = rnd.ints(Math.max(2, grad), 0, vocab).toArray();
+                out.put("grad_seconds", median(() -> time(() -> InputGradient.nextTokenLoss(m, ids))));
+            }
+            if (decode > 0) {
+                int[] prompt = rnd.ints(8, 0, vocab).toArray();
+                var opts = GenerationOptions.greedy(decode, Set.of());
+                double seconds = median(() -> {
+                    KvCache cache = m.newCache(prompt.length + decode + 1);
+                    m.forward(m.embed(prompt), cache, false);
+                    int[] next = {prompt[prompt.length - 1]};
+                    cache.truncate(prompt.length - 1);
+                    return time(() -> lm.generator().continueFrom(cache, next, opts));
+                });
+                out.put("decode_tokens_per_second", decode / seconds);
+            }
+            out.put("peak_rss_bytes", peakRss());
+            if (json) {
+                System.out.println(new ObjectMapper().writeValueAsString(out));
+            } else {
+                System.out.println("machine: JDK " + Runtime.version() + ", " + FloatVector.SPECIES_PREFERRED.length()
+                        + " float lanes, " + Parallel.THREADS + " threads; weights " + lm.weightDtype());
+                out.forEach((k, v) -> System.out.println(String.format(Locale.ROOT, "%-26s %s", k, v instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : v)));
+            }
+        }
+        return 0;
+    }
+
+    private double median(DoubleSupplier run) {
+        run.getAsDouble(); // warm-up
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) t[i] = run.getAsDouble();
+        Arrays.sort(t);
+        return t[repeats / 2];
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** VmHWM from /proc/self/status (Linux), else -1. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,56 @@
+package greater.cli.commands;
+
+import greater.cli.UserInputException;
+import greater.tensor.Tensor;
+import greater.tensor.safetensors.SafetensorsWriter;
+import greater.transformer.LanguageModel;
+import greater.transformer.grad.InputGradient;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code greater logits}: writes {@code logits} F32 [T,V]; with {@code --grad} also {@code loss}
+ * F32 [1] (mean next-token cross-entropy over positions 0..T-2, transformers' labels=input_ids)
+ * and {@code input_embeds_grad} F32 [T,H] (its gradient w.r.t. the raw embedding rows).
+ */
+@Command(name = "logits", description = "Compute logits (and optionally the loss and its input-embedding gradient) to a safetensors file.")
+public final class LogitsCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    TokenInput input;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "Output .safetensors file.")
+    Path output;
+
+    @Option(names = "--grad", description = "Also write loss and input_embeds_grad.")
+    boolean grad;
+
+    @Override
+    public Integer call() throws Exception {
+        try (LanguageModel lm = model.load()) {
+            int[] ids = input.ids(lm);
+            int vocab = lm.config().vocabSize();
+            SafetensorsWriter w = new SafetensorsWriter().metadata("model", String.valueOf(lm.folder()));
+            w.addI64("input_ids", java.util.Arrays.stream(ids).asLongStream().toArray(), ids.length);
+            if (grad) {
+                if (ids.length < 2) throw new UserInputException("--grad needs at least 2 tokens, got " + ids.length);
+                InputGradient.Result r = InputGradient.nextTokenLoss(lm.transformer(), ids);
+                w.addF32("logits", r.logits().data(), ids.length, vocab);
+                w.addF32("loss", new float[]{r.loss()}, 1);
+                Tensor g = r.inputEmbedsGrad();
+                w.addF32("input_embeds_grad", g.data(), ids.length, lm.config().hiddenSize());
+            } else {
+                w.addF32("logits", lm.transformer().logits(ids).data(), ids.length, vocab);
+            }
+            w.write(output);
+        }
+        return 0;
+    }
+}

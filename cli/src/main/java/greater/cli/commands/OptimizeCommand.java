@@ -1,0 +1,100 @@
+package greater.cli.commands;
+
+import greater.cli.UserInputException;
+import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.run.OptimizationRun;
+import greater.optimizer.run.Progress;
+import greater.optimizer.run.RunFolder;
+import greater.optimizer.run.RunResult;
+import greater.optimizer.task.Task;
+import greater.transformer.LanguageModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code greater optimize}: a GReaTer run; with no arguments, the built-in demo. */
+@Command(name = "optimize", description = "Optimize a prompt with GReaTer (gradients over reasoning). No arguments: the built-in demo.")
+public final class OptimizeCommand implements Callable<Integer> {
+    @Mixin
+    OptionalModel model;
+    @Mixin
+    TaskOptions task;
+
+    @Option(names = "--steps", defaultValue = "-1", paramLabel = "N", description = "Optimization steps (default 100; demo: 12).")
+    int steps;
+    @Option(names = "--topk", defaultValue = "-1", paramLabel = "K", description = "Top-k tokens per sample for the candidate set (default 40; demo: 12).")
+    int topK;
+    @Option(names = "--topq", defaultValue = "6", paramLabel = "Q", description = "Random subset intersections (default 6).")
+    int topQ;
+    @Option(names = "--control-init", paramLabel = "S", description = "Initial prompt (default: the official one; demo: a weak one).")
+    String controlInit;
+    @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
+    float controlWeight;
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets (default 42).")
+    long seed;
+    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 64).")
+    int maxReasoning;
+    @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
+    boolean noReasoning;
+    @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
+    boolean noPrefixReuse;
+    @Option(names = "--out", paramLabel = "DIR", description = "Write trace, checkpoints, result.json and report.html here (default runs/<task>-<time>).")
+    Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR.")
+    Path resume;
+    @Option(names = "--quiet", description = "No progress on stderr.")
+    boolean quiet;
+
+    static final String OFFICIAL_INIT = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
+
+    @Override
+    public Integer call() throws Exception {
+        if (out != null && resume != null) throw new UserInputException("give either --out or --resume, not both");
+        if (resume != null && !Files.isRegularFile(resume.resolve("run.json"))) {
+            throw new UserInputException("--resume: " + resume + " is not a run folder (no run.json)");
+        }
+        boolean demo = task.isDemo();
+        GreaterSettings s = GreaterSettings.defaults()
+                .withSteps(steps >= 0 ? steps : demo ? 12 : 100)
+                .withTopK(topK >= 1 ? topK : demo ? 12 : 40)
+                .withTopQ(topQ)
+                .withControlWeight(controlWeight)
+                .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 64 : 256)
+                .withReasoning(!noReasoning)
+                .withPrefixReuse(!noPrefixReuse)
+                .withSeed(seed);
+        String init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
+        Task t = task.load();
+        Task.Split split = task.split(t);
+        TaskOptions.nonEmpty(split.train(), "the train");
+        TaskOptions.nonEmpty(split.test(), "the test");
+        Progress progress = new Progress(System.err, quiet, s.steps());
+        long t0 = System.nanoTime();
+        try (LanguageModel lm = model.load()) {
+            var format = model.format(lm);
+            if (format.encodePrompt(init).length == 0) throw new UserInputException("--control-init: '" + init + "' tokenizes to nothing");
+            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.test(), init, s);
+            var run = new OptimizationRun(lm.transformer(), format, spec, progress);
+            RunFolder folder;
+            RunResult r;
+            if (resume != null) {
+                folder = new RunFolder(resume);
+                r = run.resume(folder);
+            } else {
+                folder = new RunFolder(out != null ? out : Path.of("runs", task.name() + "-" + System.currentTimeMillis() / 1000));
+                r = run.run(folder);
+            }
+            System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d held-out examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
+            System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d held-out examples%n", r.final_prompt(), 100 * r.final_accuracy(), r.test_size());
+            System.out.printf(Locale.ROOT, "%d steps in %.1f s (%.1f s total); %s%n", r.steps(), r.seconds_per_step() * r.steps(),
+                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning");
+            System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
+        }
+        return 0;
+    }
+}

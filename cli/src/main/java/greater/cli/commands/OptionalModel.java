@@ -1,0 +1,37 @@
+package greater.cli.commands;
+
+import greater.cli.UserInputException;
+import greater.optimizer.greater.ChatPromptFormat;
+import greater.optimizer.greater.PromptFormat;
+import greater.transformer.LanguageModel;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code --model DIR} (default: the built-in demo model) and {@code --template NAME}. */
+public final class OptionalModel {
+    @Option(names = "--model", paramLabel = "DIR", description = "HuggingFace model folder. Default: the built-in demo model.")
+    Path dir;
+
+    @Option(names = "--template", paramLabel = "NAME", description = "Chat template override (llama3, llama2, gemma, chatml).")
+    String template;
+
+    String name() {
+        return dir == null ? "built-in demo model" : dir.toString();
+    }
+
+    LanguageModel load() {
+        Path folder = dir;
+        if (folder == null) {
+            folder = DemoModel.folder();
+        } else if (!Files.isDirectory(folder)) {
+            throw new UserInputException("--model: " + folder + (Files.exists(folder) ? " is not a folder" : " does not exist"));
+        }
+        return LanguageModel.load(folder);
+    }
+
+    PromptFormat format(LanguageModel lm) {
+        return new ChatPromptFormat(lm.requireTokenizer(), ChatRendering.userTurn(lm, template), ChatRendering.stopIds(lm, template));
+    }
+}

@@ -1,0 +1,92 @@
+package greater.cli.commands;
+
+import greater.cli.UserInputException;
+import greater.optimizer.task.Datasets;
+import greater.optimizer.task.Example;
+import greater.optimizer.task.Task;
+import greater.optimizer.task.TaskPreset;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code --task NAME|FILE} and the split: a preset name whose data is found under
+ * {@code --data-dir} (default {@code ../shared/data} beside the checkout), the built-in
+ * {@code arithmetic} demo task, or a data file (.csv, .json, .jsonl) whose file stem may name a
+ * preset.
+ */
+public final class TaskOptions {
+    @Option(names = "--task", paramLabel = "NAME|FILE", description = "Task preset name (BBH task, gsm8k, folio, arithmetic) or a data file. Default: the built-in arithmetic demo.")
+    String task;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where preset data lives (bbh/NAME.csv, gsm8k/, folio/). Default: ../shared/data.")
+    Path dataDir;
+
+    @Option(names = "--extractor", paramLabel = "S", description = "Extractor text that follows the reasoning (default: the task preset's).")
+    String extractor;
+
+    @Option(names = "--train", defaultValue = "-1", paramLabel = "N", description = "Train examples (default 50; demo: 24).")
+    int train;
+
+    @Option(names = "--test", defaultValue = "-1", paramLabel = "N", description = "Held-out test examples (default 50; demo: 100).")
+    int test;
+
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip this many examples first.")
+    int offset;
+
+    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S", description = "Shuffle before splitting (0 = file order, as the official code).")
+    long splitSeed;
+
+    boolean isDemo() {
+        return task == null || task.equals("arithmetic");
+    }
+
+    String name() {
+        return task == null ? "arithmetic" : task;
+    }
+
+    /** The task and its split. */
+    Task.Split split(Task t) {
+        int tr = train >= 0 ? train : (isDemo() ? 24 : 50);
+        int te = test >= 0 ? test : (isDemo() ? 100 : 50);
+        if (tr < 1) throw new UserInputException("--train must be >= 1, got " + tr);
+        if (te < 0) throw new UserInputException("--test must be >= 0, got " + te);
+        return isDemo() ? DemoTask.split(tr, te, offset) : t.split(tr, te, offset, splitSeed);
+    }
+
+    Task load() {
+        if (isDemo()) return withExtractor(DemoTask.task());
+        Path file = Path.of(task);
+        if (Files.isRegularFile(file)) {
+            String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            TaskPreset preset = TaskPreset.names().contains(stem) ? TaskPreset.named(stem)
+                    : new TaskPreset(stem, "Therefore, the final answer is $", greater.optimizer.task.AnswerFormat.TEXT);
+            return withExtractor(new Task(preset, Datasets.read(file)));
+        }
+        if (task.contains("/") || task.contains(".")) throw new UserInputException("--task: " + task + " is neither a task name nor an existing file");
+        TaskPreset preset = TaskPreset.named(task);
+        return withExtractor(new Task(preset, Datasets.read(presetData(task))));
+    }
+
+    private Task withExtractor(Task t) {
+        return extractor == null ? t : new Task(t.preset().withExtractor(extractor), t.examples());
+    }
+
+    private Path presetData(String name) {
+        Path root = dataDir != null ? dataDir : Path.of("..", "shared", "data");
+        List<Path> candidates = switch (name) {
+            case "gsm8k" -> List.of(root.resolve("gsm8k/train.jsonl"));
+            case "folio" -> List.of(root.resolve("folio/train.csv"));
+            default -> List.of(root.resolve("bbh/" + name + ".csv"), root.resolve("bbh/" + name + ".json"));
+        };
+        for (Path p : candidates) if (Files.isRegularFile(p)) return p;
+        throw new UserInputException("--task " + name + ": no data at " + candidates.getFirst() + " (pass --data-dir DIR or a data file)");
+    }
+
+    static List<Example> nonEmpty(List<Example> xs, String what) {
+        if (xs.isEmpty()) throw new UserInputException(what + " split is empty");
+        return xs;
+    }
+}

@@ -1,0 +1,33 @@
+package greater.cli.commands;
+
+import greater.cli.UserInputException;
+import greater.transformer.LanguageModel;
+import picocli.CommandLine.Option;
+
+/** Token ids given directly ({@code --ids}) or as text ({@code --text}/{@code --prompt}, optionally as a chat turn). */
+public final class TokenInput {
+    @Option(names = "--ids", paramLabel = "1,2,3", description = "Comma-separated token ids.")
+    String ids;
+
+    @Option(names = {"--text", "--prompt"}, paramLabel = "S", description = "Text to tokenize with the model's tokenizer.")
+    String text;
+
+    @Option(names = "--chat", description = "Render the text as one user turn with the chat template and the generation prompt.")
+    boolean chat;
+
+    int[] ids(LanguageModel lm) {
+        if (ids != null) {
+            if (chat) throw new UserInputException("--chat applies to --text/--prompt, not --ids");
+            return IdList.parse(ids, lm.config().vocabSize());
+        }
+        var tok = lm.requireTokenizer();
+        int[] out = chat ? ChatRendering.userTurnIds(lm, null, text) : tok.encode(text);
+        if (out.length == 0) throw new UserInputException("--text: '" + text + "' tokenizes to nothing");
+        for (int id : out) {
+            if (id >= lm.config().vocabSize()) {
+                throw new UserInputException("the tokenizer produced id " + id + ", outside the model's vocabulary of " + lm.config().vocabSize());
+            }
+        }
+        return out;
+    }
+}

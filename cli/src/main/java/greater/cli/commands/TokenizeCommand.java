@@ -1,0 +1,105 @@
+package greater.cli.commands;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.cli.UserInputException;
+import greater.transformer.chat.ChatTemplate;
+import greater.transformer.chat.Message;
+import greater.transformer.config.ModelConfig;
+import greater.transformer.tokenizer.Tokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code greater tokenize}: ids of a text as a JSON array; {@code --jsonl} reads one JSON string
+ * per line of the file and prints one array per line; {@code --chat} renders each text as a user
+ * turn with the generation prompt; {@code --decode} reads id arrays and prints the text instead.
+ */
+@Command(name = "tokenize", description = "Tokenize text (or decode ids) with a HuggingFace tokenizer.json.")
+public final class TokenizeCommand implements Callable<Integer> {
+    static final class Source {
+        @Option(names = "--model", paramLabel = "DIR", description = "Model folder (tokenizer files and config.json).")
+        Path model;
+        @Option(names = "--tokenizer", paramLabel = "DIR", description = "Folder with tokenizer.json [+ tokenizer_config.json].")
+        Path tokenizer;
+    }
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "S", description = "The text.")
+        String text;
+        @Option(names = "--text-file", paramLabel = "F", description = "Read the text from a file.")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+    @Option(names = "--jsonl", description = "The file holds one JSON string per line (or one JSON id array with --decode).")
+    boolean jsonl;
+    @Option(names = "--chat", description = "Render each text as one user turn with the chat template and the generation prompt.")
+    boolean chat;
+    @Option(names = "--template", paramLabel = "NAME", description = "Chat template override.")
+    String template;
+    @Option(names = "--decode", description = "Decode: the input is a JSON array of ids.")
+    boolean decode;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = source.model != null ? source.model : source.tokenizer;
+        if (!Files.exists(dir)) throw new UserInputException((source.model != null ? "--model: " : "--tokenizer: ") + dir + " does not exist");
+        Tokenizer tok = Tokenizer.load(dir);
+        if (jsonl && input.file == null) throw new UserInputException("--jsonl needs --text-file");
+        if (decode && chat) throw new UserInputException("--decode and --chat cannot be combined");
+        ChatTemplate t = chat ? ChatTemplate.resolve(template, modelType(dir), tok) : null;
+        List<String> texts = new ArrayList<>();
+        if (input.text != null) {
+            texts.add(input.text);
+        } else if (jsonl) {
+            List<String> lines = Files.readAllLines(input.file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) continue;
+                texts.add(lines.get(i));
+            }
+        } else {
+            texts.add(Files.readString(input.file));
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            String raw = texts.get(i);
+            if (decode) {
+                int[] ids = parse(raw, int[].class, i);
+                System.out.println(json.writeValueAsString(tok.decode(ids)));
+            } else {
+                String text = jsonl ? parse(raw, String.class, i) : raw;
+                int[] ids = t != null ? t.apply(tok, List.of(Message.user(text))).ids() : tok.encode(text);
+                System.out.println(json.writeValueAsString(ids));
+            }
+        }
+        return 0;
+    }
+
+    private <T> T parse(String line, Class<T> type, int index) {
+        try {
+            return json.readValue(line, type);
+        } catch (IOException e) {
+            String where = jsonl ? input.file + ": line " + (index + 1) : "the input";
+            throw new UserInputException(where + " is not a JSON " + (type == String.class ? "string" : "array of ids"));
+        }
+    }
+
+    /** model_type from config.json beside the tokenizer, or null (the template then comes from tokenizer_config.json). */
+    private static String modelType(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (!Files.exists(config)) return null;
+        return ModelConfig.modelTypeOf(config);
+    }
+}

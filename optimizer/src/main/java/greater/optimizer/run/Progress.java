@@ -1,0 +1,68 @@
+package greater.optimizer.run;
+
+import greater.optimizer.greater.GreaterListener;
+import greater.optimizer.greater.RunState;
+import greater.optimizer.greater.StepRecord;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Progress on stderr for long work: the phase of the current step while it runs, and one line per
+ * finished step (position, candidates, loss, score, best prompt, elapsed, ETA). Silent when quiet.
+ */
+public final class Progress implements GreaterListener {
+    private final PrintStream out;
+    private final boolean quiet;
+    private final int totalSteps;
+    private final long started = System.nanoTime();
+    private int stepsThisSession;
+    private final boolean terminal = System.console() != null;
+
+    public Progress(PrintStream out, boolean quiet, int totalSteps) {
+        this.out = out;
+        this.quiet = quiet;
+        this.totalSteps = totalSteps;
+    }
+
+    public void message(String text) {
+        if (!quiet) out.println(text);
+    }
+
+    /** A "k/n" counter for evaluations, redrawn in place on a terminal. */
+    public void count(String what, int done, int of) {
+        if (quiet) return;
+        if (terminal) {
+            out.print("\r" + what + " " + done + "/" + of + (done == of ? "\n" : ""));
+        } else if (done == of || done % Math.max(1, of / 4) == 0) {
+            out.println(what + " " + done + "/" + of);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void phase(int step, String phase) {
+        if (!quiet && terminal) {
+            out.print(String.format(Locale.ROOT, "\rstep %d/%d: %-10s", step + 1, totalSteps, phase));
+            out.flush();
+        }
+    }
+
+    @Override
+    public void stepDone(StepRecord r, RunState state) {
+        stepsThisSession++;
+        if (quiet) return;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double eta = elapsed / stepsThisSession * Math.max(0, totalSteps - state.step());
+        out.print(terminal ? "\r" : "");
+        out.println(String.format(Locale.ROOT,
+                "step %d/%d pos %d | %d candidates | loss %.3f | score %.3f (mistakes %.0f%%) | %s | best %.3f \"%s\" | %s elapsed, ETA %s",
+                r.step() + 1, totalSteps, r.position(), r.candidates().size(), r.gradientLoss(), r.score(), 100 * r.mistakeRate(),
+                "'" + r.chosenToken() + "'", state.bestScore(), r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt(),
+                time(elapsed), time(eta)));
+    }
+
+    static String time(double s) {
+        return s < 60 ? String.format(Locale.ROOT, "%.0fs", s) : String.format(Locale.ROOT, "%dm%02ds", (int) s / 60, (int) s % 60);
+    }
+}
