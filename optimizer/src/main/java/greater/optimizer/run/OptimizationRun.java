@@ -61,7 +61,7 @@ public final class OptimizationRun {
             }
         }
         RunState state = folder.checkpoint();
-        if (state != null) folder.rewriteTrace(state.history());
+        folder.rewriteTrace(state != null ? state.history() : List.of());
         return execute(folder, state);
     }
 

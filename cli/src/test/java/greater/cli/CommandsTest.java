@@ -1,0 +1,119 @@
+package greater.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI end to end: commands on the committed fixtures and on a real-vocabulary random model. */
+class CommandsTest {
+    static final Path FIXTURES = Path.of("../transformer/src/test/resources/fixtures");
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = GreaterCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        var buf = new java.io.ByteArrayOutputStream();
+        var old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true));
+        int code;
+        try {
+            code = cli.execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        return new Run(code, buf.toString(), err.toString());
+    }
+
+    @Test
+    void generateJsonOnAFixtureMatchesTheReferenceGreedyIds() throws Exception {
+        Run r = run("generate", "--model", FIXTURES.resolve("llama").toString(), "--ids", "1,2,3", "--max-new-tokens", "4", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertEquals(4, n.get("ids").size());
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero(@TempDir Path tmp) throws Exception {
+        List<String[]> cases = List.of(
+                new String[]{"inspect", "--model", tmp.resolve("missing").toString()},
+                new String[]{"inspect", "--model", tmp.toString()},
+                new String[]{"generate", "--model", FIXTURES.resolve("llama").toString(), "--ids", "1,100000", "--max-new-tokens", "2"},
+                new String[]{"generate", "--bogus-flag"},
+                new String[]{"evaluate", "--task", "no_such_task", "--prompt", "x"});
+        Files.writeString(tmp.resolve("config.json"), "{not json");
+        for (String[] args : cases) {
+            Run r = run(args);
+            assertTrue(r.code() != 0, String.join(" ", args) + " should fail");
+            String[] lines = r.err().strip().split("\n");
+            assertTrue(lines[0].startsWith("error: "), String.join(" ", args) + " -> " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+        }
+    }
+
+    @Test
+    void optimizeEvaluateAndResumeOnARealVocabularyModel(@TempDir Path tmp) throws Exception {
+        Path tok = RandomModelFolder.sharedTokenizer("llama3");
+        Assumptions.assumeTrue(tok != null, "../shared/tokenizers/llama3 not found: skipping the real-vocabulary run");
+        Path model = RandomModelFolder.create(tmp.resolve("model"), tok, 128256, 128009, 5);
+        String data = RandomModelFolder.shared().resolve("data").toString();
+        String[] common = {"--model", model.toString(), "--task", "date_understanding", "--data-dir", data,
+                "--train", "3", "--test", "2", "--max-reasoning-tokens", "6"};
+        Path out = tmp.resolve("run");
+        Run r = run(concat(new String[]{"optimize", "--steps", "2", "--topk", "8", "--quiet", "--out", out.toString()}, common));
+        assertEquals(0, r.code(), r.err());
+        JsonNode result = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+        for (String key : List.of("initial_prompt", "final_prompt", "initial_accuracy", "final_accuracy", "test_size", "steps", "seconds")) {
+            assertTrue(result.has(key), "result.json lacks " + key);
+        }
+        assertEquals(2, result.get("steps").asInt());
+        assertEquals(2, Files.readAllLines(out.resolve("trace.jsonl")).size());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+
+        // Interrupt a second run after its initial evaluation (no step checkpointed, a stray trace
+        // line of an unfinished step): resuming must reach the same result.
+        Path cut = tmp.resolve("cut");
+        Run first = run(concat(new String[]{"optimize", "--steps", "2", "--topk", "8", "--quiet", "--out", cut.toString()}, common));
+        assertEquals(0, first.code(), first.err());
+        var mapper = new ObjectMapper();
+        Files.delete(cut.resolve("checkpoint.json"));
+        Files.delete(cut.resolve("result.json"));
+        Files.writeString(cut.resolve("trace.jsonl"), Files.readAllLines(cut.resolve("trace.jsonl")).getFirst() + "\n");
+        Run resumed = run("optimize", "--resume", cut.toString(), "--steps", "2", "--topk", "8", "--quiet",
+                "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2", "--max-reasoning-tokens", "6");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(result.get("final_prompt").asText(), mapper.readTree(cut.resolve("result.json").toFile()).get("final_prompt").asText());
+        assertEquals(Files.readAllLines(out.resolve("trace.jsonl")).size(), Files.readAllLines(cut.resolve("trace.jsonl")).size());
+
+        Run wrong = run("optimize", "--resume", cut.toString(), "--steps", "3", "--quiet",
+                "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2");
+        assertTrue(wrong.code() != 0 && wrong.err().contains("resume"), wrong.err());
+
+        Run ev = run(concat(new String[]{"evaluate", "--json", "--prompt", result.get("final_prompt").asText()}, common));
+        assertEquals(0, ev.code(), ev.err());
+        JsonNode e = new ObjectMapper().readTree(ev.out());
+        assertEquals(result.get("final_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-9, "evaluate reproduces the run's accuracy");
+        assertEquals(2, e.get("n").asInt());
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
