@@ -18,6 +18,9 @@ this writes transformer/src/test/resources/tokenizer/expected_<name>.json with:
                    ids  = AutoTokenizer.apply_chat_template(messages, add_generation_prompt=True,
                                                             tokenize=True)
                    text = the same rendered as a string (tokenize=False), for debugging
+  chat_continue[]  {messages, ids, text} for conversations ending with a partial assistant turn,
+                   apply_chat_template(messages, continue_final_message=True, tokenize=True): the
+                   final message left open (no end-of-turn), as when a reasoning is prefilled
   transformers_differs[]  plain texts where AutoTokenizer(text) disagrees with tokenizer.json's
                    semantics (transformers 5 rebuilds some slow-tokenizer classes, e.g. Llama-2's
                    Metaspace pre-tokenizer, instead of using tokenizer.json as written). Recorded
@@ -69,6 +72,24 @@ LLAMA2_CHAT_TEMPLATE = (
     "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
     "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}"
     "{% endif %}{% endfor %}"
+)
+
+# The Llama-3.1 / 3.3 Instruct template without its tool-calling branches (greater does not use
+# tools); Llama-3.2 differs only in taking today's date (strftime_now) when date_string is unset.
+# Rendered with the Llama-3 tokenizer, which has the same special tokens.
+LLAMA31_CHAT_TEMPLATE = (
+    "{{- bos_token }}\n"
+    "{%- if not date_string is defined %}\n    {%- set date_string = \"26 Jul 2024\" %}\n{%- endif %}\n"
+    "{%- if messages[0]['role'] == 'system' %}\n    {%- set system_message = messages[0]['content']|trim %}\n"
+    "    {%- set messages = messages[1:] %}\n{%- else %}\n    {%- set system_message = \"\" %}\n{%- endif %}\n"
+    "{{- \"<|start_header_id|>system<|end_header_id|>\\n\\n\" }}\n"
+    "{{- \"Cutting Knowledge Date: December 2023\\n\" }}\n"
+    "{{- \"Today Date: \" + date_string + \"\\n\\n\" }}\n"
+    "{{- system_message }}\n{{- \"<|eot_id|>\" }}\n"
+    "{%- for message in messages %}\n"
+    "    {{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' }}\n"
+    "{%- endfor %}\n"
+    "{%- if add_generation_prompt %}\n    {{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}\n{%- endif %}\n"
 )
 
 TEXTS = [
@@ -160,6 +181,19 @@ CHATS = [
 ]
 
 
+CONTINUE_CHATS = [
+    [
+        {"role": "user", "content": "Q: Tom has 3 apples and buys 12 more. How many?"},
+        {"role": "assistant", "content": "Let's think step by step. First,"},
+    ],
+    [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "What is 2+2?"},
+        {"role": "assistant", "content": "  The answer is "},
+    ],
+]
+
+
 def utf16_offsets(text, offsets):
     """Code-point offsets -> UTF-16 code-unit offsets."""
     prefix = [0]
@@ -234,6 +268,24 @@ def build(name, folder):
         if direct != ids:
             raise SystemExit(f"{name}: apply_chat_template ids differ from tokenizer.json encode of {text!r}")
         out["chat"].append({"messages": messages, "ids": ids, "text": text})
+    if name == "llama3":
+        out["chat_llama31_template"] = LLAMA31_CHAT_TEMPLATE
+        out["chat_llama31"] = []
+        for messages in CHATS:
+            kwargs = dict(chat_template=LLAMA31_CHAT_TEMPLATE, add_generation_prompt=True)
+            ids = auto.apply_chat_template(messages, tokenize=True, return_dict=False, **kwargs)
+            if isinstance(ids, dict) or hasattr(ids, "keys"):
+                ids = ids["input_ids"]
+            text = auto.apply_chat_template(messages, tokenize=False, **kwargs)
+            out["chat_llama31"].append({"messages": messages, "ids": list(ids), "text": text})
+    out["chat_continue"] = []
+    for messages in CONTINUE_CHATS:
+        kwargs = dict(chat_template=template, add_generation_prompt=False, continue_final_message=True)
+        ids = auto.apply_chat_template(messages, tokenize=True, return_dict=False, **kwargs)
+        if isinstance(ids, dict) or hasattr(ids, "keys"):
+            ids = ids["input_ids"]
+        text = auto.apply_chat_template(messages, tokenize=False, **kwargs)
+        out["chat_continue"].append({"messages": messages, "ids": list(ids), "text": text})
     return out
 
 
@@ -249,12 +301,14 @@ def bench(root, corpus_path, repeats=5):
         t0 = time.perf_counter()
         tok = Tokenizer.from_file(path)
         load = time.perf_counter() - t0
-        best = float("inf")
+        best = best_cpu = float("inf")
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             n = len(tok.encode(text, add_special_tokens=False).ids)
             best = min(best, time.perf_counter() - t0)
-        print(f"{name}: load {load * 1000:.0f} ms, encode {mb / best:.1f} MB/s ({n} tokens, best of {repeats})")
+            best_cpu = min(best_cpu, time.process_time() - c0)
+        print(f"{name}: load {load * 1000:.0f} ms, encode {mb / best:.1f} MB/s wall, {mb / best_cpu:.1f} MB/s by CPU time"
+              f" ({n} tokens, best of {repeats})")
 
 
 def main():
@@ -281,7 +335,7 @@ def main():
             json.dump(data, f, ensure_ascii=True, separators=(",", ":"))
             f.write("\n")
         print(f"{name}: {len(data['plain'])} plain, {len(data['special_as_text'])} special-as-text, "
-              f"{sum('ids' in c for c in data['chat'])} chat, "
+              f"{sum('ids' in c for c in data['chat'])} chat, {len(data['chat_continue'])} continued chat, "
               f"{len(data['transformers_differs'])} where transformers differs -> {path}")
 
 

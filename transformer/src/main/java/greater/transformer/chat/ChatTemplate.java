@@ -15,7 +15,8 @@ import java.util.Locale;
  * text is rendered (BOS written literally, as the templates do) and encoded with
  * {@code add_special_tokens=False} and special-token literals parsed, as transformers does.
  *
- * <p>Families: {@code llama3} ({@code <|start_header_id|>}, content trimmed), {@code llama2}
+ * <p>Families: {@code llama3} ({@code <|start_header_id|>}, content trimmed), {@code llama3.1}
+ * (3.1/3.2/3.3: a system turn with the knowledge-cutoff date header), {@code llama2}
  * ({@code [INST]}, {@code <<SYS>>}), {@code gemma} (Gemma 1/2/3 {@code <start_of_turn>}, assistant
  * spoken by "model", a system message folded into the first user turn), and ChatML
  * ({@code chatml}: SmolLM-style with no default system message; {@code qwen2.5}: Qwen's default
@@ -50,6 +51,46 @@ public interface ChatTemplate {
     default RenderedChat apply(Tokenizer tokenizer, List<Message> messages, boolean addGenerationPrompt) {
         ChatText text = render(messages, addGenerationPrompt, tokenizer.bosToken().orElse(""),
                 tokenizer.eosToken().orElse(""));
+        return tokenize(tokenizer, messages, text);
+    }
+
+    /**
+     * The conversation with its final message left open, for the model to continue it (a
+     * prefilled reasoning, say): transformers' {@code apply_chat_template(messages,
+     * continue_final_message=True)}. As transformers does, the final content is rendered with a
+     * marker appended and the text is cut where the marker starts (trailing whitespace dropped
+     * when the template trimmed the marker's own trailing space).
+     *
+     * @throws TokenizerException when the template drops the final message's text
+     */
+    default RenderedChat continueFinalMessage(Tokenizer tokenizer, List<Message> messages) {
+        if (messages.isEmpty()) {
+            throw new TokenizerException(name() + " chat template: no final message to continue");
+        }
+        String marker = "CONTINUE_FINAL_MESSAGE_TAG ";
+        Message last = messages.get(messages.size() - 1);
+        List<Message> marked = new ArrayList<>(messages);
+        marked.set(messages.size() - 1, new Message(last.role(), last.content() + marker));
+        ChatText text = render(marked, false, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse(""));
+        String full = text.text();
+        int at = full.lastIndexOf(marker.strip());
+        if (at < 0 || !full.contains(PythonStrings.strip(last.content()))) {
+            throw new TokenizerException(name() + " chat template drops part of the final message, which cannot be"
+                    + " continued");
+        }
+        String cut = full.startsWith(marker, at) ? full.substring(0, at)
+                : full.substring(0, at - PythonStrings.trailingSpace(full.substring(0, at), 0));
+        List<ChatText.Piece> pieces = new ArrayList<>();
+        for (ChatText.Piece p : text.pieces()) {
+            if (p.charStart() <= cut.length()) {
+                pieces.add(new ChatText.Piece(p.message(), p.charStart(), Math.min(p.charEnd(), cut.length()),
+                        p.sourceOffset()));
+            }
+        }
+        return tokenize(tokenizer, messages, new ChatText(cut, List.copyOf(pieces)));
+    }
+
+    private static RenderedChat tokenize(Tokenizer tokenizer, List<Message> messages, ChatText text) {
         Encoding encoding = tokenizer.encode(text.text(), false, true);
         List<ContentSpan> spans = new ArrayList<>(text.pieces().size());
         for (ChatText.Piece p : text.pieces()) {
@@ -62,7 +103,7 @@ public interface ChatTemplate {
 
     /** The names {@link #byName} accepts. */
     static List<String> names() {
-        return List.of("llama3", "llama2", "gemma", "chatml", "qwen2.5", "qwen3");
+        return List.of("llama3", "llama3.1", "llama2", "gemma", "chatml", "qwen2.5", "qwen3");
     }
 
     /**
@@ -73,6 +114,7 @@ public interface ChatTemplate {
     static ChatTemplate byName(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "llama3", "llama-3" -> new Llama3Template(false);
+            case "llama3.1", "llama3.2", "llama3.3" -> new Llama31Template(Llama31Template.DEFAULT_DATE);
             case "llama2", "llama-2" -> new Llama2Template();
             case "gemma", "gemma2", "gemma3" -> new GemmaTemplate(true);
             case "chatml", "smollm" -> new ChatMlTemplate("chatml", null, false);

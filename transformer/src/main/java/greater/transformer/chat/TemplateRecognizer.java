@@ -21,8 +21,7 @@ final class TemplateRecognizer {
     static ChatTemplate recognize(String source) {
         if (source.contains("<|start_header_id|>")) {
             if (source.contains("Cutting Knowledge Date")) {
-                throw new TokenizerException("the Llama-3.1+ chat template (with a \"Cutting Knowledge Date\" "
-                        + "system header) is not supported; --template llama3 renders the Llama-3.0 format");
+                return new Llama31Template(dateString(source));
             }
             return new Llama3Template(!source.contains("add_generation_prompt"));
         }
@@ -40,6 +39,21 @@ final class TemplateRecognizer {
         throw new TokenizerException("unrecognised chat_template \""
                 + (head.length() > 60 ? head.substring(0, 57) + "..." : head)
                 + "\"; choose one with --template NAME (known: " + String.join(", ", ChatTemplate.names()) + ")");
+    }
+
+    private static final Pattern DATE_DEFAULT = Pattern.compile("set date_string = [\"']([^\"']+)[\"']");
+
+    /**
+     * The date a Llama-3.1+ template writes when none is passed: today's (Llama-3.2 calls
+     * {@code strftime_now("%d %b %Y")}, which transformers provides), else the literal default.
+     */
+    static String dateString(String source) {
+        if (source.contains("strftime_now")) {
+            return java.time.LocalDate.now().format(
+                    java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy", java.util.Locale.ENGLISH));
+        }
+        Matcher m = DATE_DEFAULT.matcher(source);
+        return m.find() ? m.group(1) : Llama31Template.DEFAULT_DATE;
     }
 
     /** The default system message of a ChatML template, or null (Qwen3 has none). */

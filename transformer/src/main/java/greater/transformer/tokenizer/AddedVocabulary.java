@@ -29,6 +29,7 @@ final class AddedVocabulary {
     private final Map<Integer, AddedToken> byId = new HashMap<>();
     private final Map<String, Integer> byContent = new HashMap<>();
     private final Set<Integer> specialIds = new HashSet<>();
+    private final Set<String> specialContents = new HashSet<>();
     /** What decode() shows for a normalized token whose normalized form differs (HF simple_id_to_token). */
     private final Map<Integer, String> decodeForm = new HashMap<>();
     private final List<AddedToken> rawTokens = new ArrayList<>();
@@ -47,6 +48,7 @@ final class AddedVocabulary {
             byContent.put(t.content(), t.id());
             if (t.special()) {
                 specialIds.add(t.id());
+                specialContents.add(t.content());
             }
             if (replaced != null) {
                 // HF: a repeated content with other properties replaces the token under the same id
@@ -83,6 +85,15 @@ final class AddedVocabulary {
 
     boolean isSpecial(int id) {
         return specialIds.contains(id);
+    }
+
+    /**
+     * Whether decode(ids, skipSpecialTokens=true) drops a token that decodes from {@code text}.
+     * HF tests the token string, so a special token with {@code normalized=true} whose normalized
+     * form differs is not dropped (its string is the normalized form).
+     */
+    boolean isSpecialText(String text) {
+        return specialContents.contains(text);
     }
 
     Set<Integer> specialIds() {

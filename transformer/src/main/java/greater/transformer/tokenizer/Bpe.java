@@ -86,7 +86,9 @@ final class Bpe {
             all &= id >= 0;
         }
         this.joinsMetaspace = joinsMetaspace;
-        this.chunkAtMetaspace = !ignoreMerges && vocab.get(String.valueOf(METASPACE)) >= 0;
+        // Cutting moves word starts and ends, which a subword prefix/suffix would notice.
+        this.chunkAtMetaspace = !ignoreMerges && this.prefix == null && this.suffix == null
+                && vocab.get(String.valueOf(METASPACE)) >= 0;
         allByteIds = all;
     }
 

@@ -182,13 +182,9 @@ public final class Tokenizer {
     public String decode(int[] ids, boolean skipSpecialTokens) {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
-            AddedToken t = added.get(id);
-            if (t != null) {
-                if (!(skipSpecialTokens && t.special())) {
-                    tokens.add(added.decodeText(id));
-                }
-            } else {
-                tokens.add(modelToken(id));
+            String token = added.get(id) != null ? added.decodeText(id) : modelToken(id);
+            if (!(skipSpecialTokens && added.isSpecialText(token))) {
+                tokens.add(token);
             }
         }
         return decoder == null ? String.join(" ", tokens) : decoder.decode(tokens);

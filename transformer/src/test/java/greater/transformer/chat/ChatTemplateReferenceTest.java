@@ -64,6 +64,54 @@ class ChatTemplateReferenceTest {
         assertTrue(failures.isEmpty(), name + ": " + failures.size() + " mismatches:\n" + String.join("\n", failures));
     }
 
+    /** Llama-3.1's template (with its knowledge-cutoff system header) over the Llama-3 tokenizer. */
+    @org.junit.jupiter.api.Test
+    void llama31ChatIdsMatchTransformers() {
+        Tokenizer tok = SharedTokenizers.load("llama3");
+        JsonNode expected = SharedTokenizers.expected("llama3");
+        ChatTemplate template = ChatTemplate.forModel("llama", expected.get("chat_llama31_template").asText());
+        org.junit.jupiter.api.Assertions.assertEquals("llama3.1", template.name());
+        int cases = 0;
+        for (JsonNode c : expected.get("chat_llama31")) {
+            List<Message> messages = new ArrayList<>();
+            for (JsonNode m : c.get("messages")) {
+                messages.add(new Message(Role.of(m.get("role").asText()), m.get("content").asText()));
+            }
+            RenderedChat chat = template.apply(tok, messages);
+            org.junit.jupiter.api.Assertions.assertEquals(c.get("text").asText(), chat.text(), "llama3.1 text");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(SharedTokenizers.ints(c.get("ids")), chat.ids(), "llama3.1 ids");
+            cases++;
+        }
+        System.out.println("llama3 tokenizer, llama3.1 template: " + cases + "/" + cases + " chat reference cases match");
+    }
+
+    /** {@code continue_final_message=True}: the last assistant turn left open for the model to go on. */
+    @ParameterizedTest
+    @FieldSource("NAMES")
+    void continuedChatIdsMatchTransformers(String name) {
+        Tokenizer tok = SharedTokenizers.load(name);
+        JsonNode expected = SharedTokenizers.expected(name);
+        String source = expected.has("chat_template_override")
+                ? expected.get("chat_template_override").asText()
+                : tok.chatTemplateSource().orElseThrow();
+        ChatTemplate template = ChatTemplate.forModel(null, source);
+        int cases = 0;
+        for (JsonNode c : expected.get("chat_continue")) {
+            List<Message> messages = new ArrayList<>();
+            for (JsonNode m : c.get("messages")) {
+                messages.add(new Message(Role.of(m.get("role").asText()), m.get("content").asText()));
+            }
+            RenderedChat chat = template.continueFinalMessage(tok, messages);
+            org.junit.jupiter.api.Assertions.assertEquals(c.get("text").asText(), chat.text(), name + " continued text");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(SharedTokenizers.ints(c.get("ids")), chat.ids(),
+                    name + " continued ids");
+            var open = chat.tokensOf(messages.size() - 1);
+            org.junit.jupiter.api.Assertions.assertEquals(chat.ids().length, open.end(), "the open turn ends the ids");
+            cases++;
+        }
+        System.out.println(name + ": " + cases + "/" + cases + " continued-chat reference cases match");
+    }
+
     /** GReaTer's use: the tokens of the prompt inside a user turn decode back to the prompt. */
     @ParameterizedTest
     @FieldSource("NAMES")

@@ -37,7 +37,7 @@ class ChatTemplateTest {
             assertEquals(name, ChatTemplate.byName(name).name());
         }
         TokenizerException e = assertThrows(TokenizerException.class, () -> ChatTemplate.byName("vicuna"));
-        assertEquals("unknown chat template \"vicuna\" (known: llama3, llama2, gemma, chatml, qwen2.5, qwen3)", e.getMessage());
+        assertEquals("unknown chat template \"vicuna\" (known: llama3, llama3.1, llama2, gemma, chatml, qwen2.5, qwen3)", e.getMessage());
     }
 
     @Test
@@ -48,6 +48,11 @@ class ChatTemplateTest {
         assertEquals("gemma", ChatTemplate.forModel("gemma3_text", null).name());
         assertEquals("qwen3", ChatTemplate.forModel("qwen3", null).name());
         assertEquals("chatml", ChatTemplate.forModel(null, SMOLLM2).name());
+        assertEquals("llama3.1", ChatTemplate.forModel("llama",
+                "{{ '<|start_header_id|>system' }}{{ 'Cutting Knowledge Date: December 2023' }}").name());
+        assertEquals("26 Jul 2024", TemplateRecognizer.dateString("{%- set date_string = \"26 Jul 2024\" %}"));
+        assertEquals(java.time.LocalDate.now().getYear(), Integer.parseInt(TemplateRecognizer.dateString(
+                "{%- set date_string = strftime_now(\"%d %b %Y\") %}").substring(7)));
         assertEquals("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.",
                 TemplateRecognizer.defaultSystem(QWEN25));
         assertEquals("You are a helpful AI assistant named SmolLM, trained by Hugging Face",

@@ -152,6 +152,45 @@ class TokenizerTinyTest {
     }
 
     @Test
+    void normalizedAddedTokensMatchTheNormalizedText() {
+        // normalized=true: "<sep>" is looked for as its normalized form "▁<sep>" (Llama-2 normalizer),
+        // so it matches after a space only. HF also renumbers both tokens after the vocabulary (279, 280)
+        // and does not skip the special "hi there" when decoding, as its decode string is "▁hi▁there".
+        String json = TinyTokenizers.sentencePiece(true).replace("\"added_tokens\":[", "\"added_tokens\":["
+                + "{\"id\":281,\"content\":\"<sep>\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+                + "\"normalized\":true,\"special\":false},"
+                + "{\"id\":282,\"content\":\"hi there\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,"
+                + "\"normalized\":true,\"special\":true},");
+        Tokenizer tok = Tokenizer.fromJson(json, null, "tiny-sp-normalized");
+        check(tok, new Case[] {
+            new Case("a <sep> b", new int[] {1, 259, 100, 279, 259, 101}, new int[] {0, 0, 0, 1, 0, 1, 1, 7, 7, 8, 8, 9},
+                    "<s> a <sep> b"),
+            new Case("<sep>", new int[] {1, 279}, new int[] {0, 0, 0, 5}, "<s> <sep>"),
+            new Case("x<sep>", new int[] {1, 259, 123, 63, 118, 261, 115, 65},
+                    new int[] {0, 0, 0, 1, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6}, "<s> x<sep>"),
+            new Case("say hi there!", new int[] {1, 259, 118, 100, 124, 280, 267},
+                    new int[] {0, 0, 0, 1, 0, 1, 1, 2, 2, 3, 3, 12, 12, 13}, "<s> say hi there!"),
+        });
+        assertEquals("say hi there!", tok.decode(new int[] {1, 259, 118, 100, 124, 280, 267}, true));
+    }
+
+    @Test
+    void tokenizerConfigFields() {
+        // bos/eos as strings or {"content": ...} objects; chat_template as a string or a named list.
+        String config = "{\"bos_token\": {\"content\": \"<s>\", \"lstrip\": false}, \"eos_token\": \"</s>\","
+                + " \"added_tokens_decoder\": {\"268\": {\"content\": \"<s>\"}},"
+                + " \"chat_template\": [{\"name\": \"tool_use\", \"template\": \"T\"}, {\"name\": \"default\", \"template\": \"D\"}]}";
+        Tokenizer tok = Tokenizer.fromJson(TinyTokenizers.byteLevel(false), config, "tiny");
+        assertEquals(268, tok.bosId().getAsInt());
+        assertEquals(269, tok.eosId().getAsInt());
+        assertEquals("<s>", tok.bosToken().orElseThrow());
+        assertEquals("D", tok.chatTemplateSource().orElseThrow());
+        Tokenizer bare = Tokenizer.fromJson(TinyTokenizers.byteLevel(false), "{\"bos_token\": null}", "tiny");
+        assertTrue(bare.bosId().isEmpty());
+        assertTrue(bare.chatTemplateSource().isEmpty());
+    }
+
+    @Test
     void addedTokenIdsFollowHuggingFaceNotTheJsonId() {
         // HF ignores an added token's "id" and numbers it after the model vocabulary (with a warning).
         String json = TinyTokenizers.byteLevel(false).replace("\"id\":271,\"content\":\"[mask]\"",
