@@ -32,6 +32,6 @@ public final class OptionalModel {
     }
 
     PromptFormat format(LanguageModel lm) {
-        return new ChatPromptFormat(lm.requireTokenizer(), ChatRendering.userTurn(lm, template), ChatRendering.stopIds(lm, template));
+        return ChatPromptFormat.of(lm, template);
     }
 }

@@ -2,6 +2,10 @@ package greater.cli.commands;
 
 import greater.cli.UserInputException;
 import greater.transformer.LanguageModel;
+import greater.transformer.chat.ChatTemplate;
+import greater.transformer.chat.Message;
+
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Token ids given directly ({@code --ids}) or as text ({@code --text}/{@code --prompt}, optionally as a chat turn). */
@@ -21,7 +25,9 @@ public final class TokenInput {
             return IdList.parse(ids, lm.config().vocabSize());
         }
         var tok = lm.requireTokenizer();
-        int[] out = chat ? ChatRendering.userTurnIds(lm, null, text) : tok.encode(text);
+        int[] out = chat
+                ? ChatTemplate.resolve(null, lm.config().architecture().modelType, tok).apply(tok, List.of(Message.user(text))).ids()
+                : tok.encode(text);
         if (out.length == 0) throw new UserInputException("--text: '" + text + "' tokenizes to nothing");
         for (int id : out) {
             if (id >= lm.config().vocabSize()) {

@@ -1,10 +1,15 @@
 package greater.optimizer.greater;
 
 import greater.optimizer.task.Example;
+import greater.transformer.LanguageModel;
+import greater.transformer.chat.ChatTemplate;
+import greater.transformer.chat.Message;
 import greater.transformer.tokenizer.Encoding;
 import greater.transformer.tokenizer.TokenSpan;
 import greater.transformer.tokenizer.Tokenizer;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -38,6 +43,21 @@ public final class ChatPromptFormat implements PromptFormat {
         this.head = tokenizer.encode(rendered.substring(0, at), false, true).ids();
         this.tail = tokenizer.encode(rendered.substring(at + MARKER.length()), false, true).ids();
         this.stopIds = Set.copyOf(stopIds);
+    }
+
+    /**
+     * The format of a loaded model: its tokenizer, its chat template ({@code templateName} overrides
+     * the one the tokenizer config declares), and its eos ids plus the template's end-of-turn token.
+     */
+    public static ChatPromptFormat of(LanguageModel lm, String templateName) {
+        Tokenizer tok = lm.requireTokenizer();
+        ChatTemplate template = ChatTemplate.resolve(templateName, lm.config().architecture().modelType, tok);
+        Set<Integer> stops = new LinkedHashSet<>(lm.stopIds());
+        Integer eot = tok.tokenId(template.endOfTurn());
+        if (eot != null) stops.add(eot);
+        tok.eosId().ifPresent(stops::add);
+        String bos = tok.bosToken().orElse(""), eos = tok.eosToken().orElse("");
+        return new ChatPromptFormat(tok, content -> template.render(List.of(Message.user(content)), true, bos, eos).text(), stops);
     }
 
     @Override
