@@ -31,7 +31,7 @@ import java.util.function.DoubleSupplier;
  * next-token cross-entropy), and greedy decoding of N tokens after an 8-token prompt.
  * One warm-up, then the median of {@code --repeats} runs.
  */
-@Command(name = "bench", description = "Time prefill, forward+input-gradient and greedy decode on random ids.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time prefill, forward+input-gradient and greedy decode on random ids.")
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

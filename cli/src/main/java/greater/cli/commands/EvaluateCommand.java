@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code greater evaluate --prompt S}: accuracy of a prompt on the held-out split. */
-@Command(name = "evaluate", description = "Accuracy of a prompt on the test split (reasoning, extractor, answer).")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Accuracy of a prompt on the test split (reasoning, extractor, answer).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     OptionalModel model;

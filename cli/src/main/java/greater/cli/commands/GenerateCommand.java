@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code greater generate}: greedy (default) or sampled continuation with a KV cache. */
-@Command(name = "generate", description = "Generate a continuation (greedy unless --temperature is given).")
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a continuation (greedy unless --temperature is given).")
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /** {@code greater inspect --model DIR}: architecture, shapes, parameter count, dtype and bytes. */
-@Command(name = "inspect", description = "Describe a HuggingFace model folder: architecture, shapes, parameters, dtype.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Describe a HuggingFace model folder: architecture, shapes, parameters, dtype.")
 public final class InspectCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

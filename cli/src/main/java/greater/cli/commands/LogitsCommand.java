@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * F32 [1] (mean next-token cross-entropy over positions 0..T-2, transformers' labels=input_ids)
  * and {@code input_embeds_grad} F32 [T,H] (its gradient w.r.t. the raw embedding rows).
  */
-@Command(name = "logits", description = "Compute logits (and optionally the loss and its input-embedding gradient) to a safetensors file.")
+@Command(name = "logits", mixinStandardHelpOptions = true, description = "Compute logits (and optionally the loss and its input-embedding gradient) to a safetensors file.")
 public final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

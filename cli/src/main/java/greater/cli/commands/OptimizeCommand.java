@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code greater optimize}: a GReaTer run; with no arguments, the built-in demo. */
-@Command(name = "optimize", description = "Optimize a prompt with GReaTer (gradients over reasoning). No arguments: the built-in demo.")
+@Command(name = "optimize", mixinStandardHelpOptions = true, description = "Optimize a prompt with GReaTer (gradients over reasoning). No arguments: the built-in demo.")
 public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     OptionalModel model;

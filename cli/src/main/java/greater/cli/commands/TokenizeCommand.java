@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * per line of the file and prints one array per line; {@code --chat} renders each text as a user
  * turn with the generation prompt; {@code --decode} reads id arrays and prints the text instead.
  */
-@Command(name = "tokenize", description = "Tokenize text (or decode ids) with a HuggingFace tokenizer.json.")
+@Command(name = "tokenize", mixinStandardHelpOptions = true, description = "Tokenize text (or decode ids) with a HuggingFace tokenizer.json.")
 public final class TokenizeCommand implements Callable<Integer> {
     static final class Source {
         @Option(names = "--model", paramLabel = "DIR", description = "Model folder (tokenizer files and config.json).")
