@@ -31,6 +31,8 @@ public final class OptimizeCommand implements Callable<Integer> {
     int topK;
     @Option(names = "--topq", defaultValue = "6", paramLabel = "Q", description = "Random subset intersections (default 6).")
     int topQ;
+    @Option(names = "--candidates", defaultValue = "-1", paramLabel = "N", description = "Candidates re-scored per step, steepest gradient first (default 3, as the official code; demo: 8).")
+    int candidates;
     @Option(names = "--control-init", paramLabel = "S", description = "Initial prompt (default: the official one; demo: a weak one).")
     String controlInit;
     @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
@@ -63,6 +65,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withSteps(steps >= 0 ? steps : demo ? 12 : 100)
                 .withTopK(topK >= 1 ? topK : demo ? 12 : 40)
                 .withTopQ(topQ)
+                .withSelectionCandidates(candidates >= 1 ? candidates : demo ? 8 : 3)
                 .withControlWeight(controlWeight)
                 .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 64 : 256)
                 .withReasoning(!noReasoning)

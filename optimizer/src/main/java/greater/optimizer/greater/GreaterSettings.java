@@ -63,6 +63,10 @@ public record GreaterSettings(
         return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, v, earlyStopScore, patience, seed);
     }
 
+    public GreaterSettings withSelectionCandidates(int v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, v, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+    }
+
     public GreaterSettings withSeed(long v) {
         return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, v);
     }
