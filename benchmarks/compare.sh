@@ -74,7 +74,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 java_fail=0; torch_fail=0
 # Build (if sources changed) before timing anything, so a broken build shows up once and early.
-if ! "$root/greater" bench --help >/dev/null 2>"$tmp/build.err"; then
+if ! "$root/greater" help bench >/dev/null 2>"$tmp/build.err"; then
   echo "java: ./greater bench is not available:" >&2; tail -30 "$tmp/build.err" >&2; java_fail=1
 fi
 

@@ -1,6 +1,8 @@
 """Times torch.nn.functional.linear (fp32, 2 threads) on the MatMulBenchmark shapes.
 
-out[M,N] = x[M,K] @ W[N,K]^T; GFLOP/s = 2*M*K*N / mean time. fp32 x and W is the baseline the
+out[M,N] = x[M,K] @ W[N,K]^T; GFLOP/s = 2*M*K*N / mean time. "per CPU-second" divides by the
+process CPU time instead, a load-insensitive measure of per-core efficiency when the machine is
+shared (meaningful with --threads 1; OpenMP spin-waiting inflates it with more threads). fp32 x and W is the baseline the
 Java kernels are compared against; --bf16 additionally times bf16 x and W (torch's native path
 for a bf16 model), for reference.
 
@@ -23,6 +25,7 @@ def bench(m, k, n, dtype, seconds):
         F.linear(x, w, out=out)
     best = float("inf")
     total_iters, total_time = 0, 0.0
+    cpu0 = time.process_time()
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         iters = 10
@@ -33,9 +36,10 @@ def bench(m, k, n, dtype, seconds):
         best = min(best, dt)
         total_iters += iters
         total_time += dt * iters
+    cpu = time.process_time() - cpu0
     mean = total_time / total_iters
     flops = 2.0 * m * k * n
-    return flops / mean / 1e9, flops / best / 1e9, mean
+    return flops / mean / 1e9, flops / best / 1e9, mean, flops * total_iters / cpu / 1e9
 
 
 def main():
@@ -49,9 +53,9 @@ def main():
     dtypes = [torch.float32] + ([torch.bfloat16] if args.bf16 else [])
     for dtype in dtypes:
         for m, k, n in SHAPES:
-            mean_gf, best_gf, mean = bench(m, k, n, dtype, args.seconds)
+            mean_gf, best_gf, mean, cpu_gf = bench(m, k, n, dtype, args.seconds)
             print(f"{str(dtype):15s} M={m:4d} K={k:5d} N={n:5d}  mean {mean * 1e6:9.1f} us  "
-                  f"{mean_gf:7.1f} GFLOP/s (best {best_gf:7.1f})")
+                  f"{mean_gf:7.1f} GFLOP/s (best {best_gf:7.1f}; {cpu_gf:7.1f} GFLOP per CPU-second)")
 
 
 if __name__ == "__main__":

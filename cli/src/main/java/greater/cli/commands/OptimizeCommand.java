@@ -94,7 +94,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d held-out examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
             System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d held-out examples%n", r.final_prompt(), 100 * r.final_accuracy(), r.test_size());
-            System.out.printf(Locale.ROOT, "%d steps in %.1f s (%.1f s total); %s%n", r.steps(), r.seconds_per_step() * r.steps(),
+            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s%n", r.steps(), r.seconds_per_step() * r.steps(),
                     (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning");
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }

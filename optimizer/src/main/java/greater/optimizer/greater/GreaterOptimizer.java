@@ -138,7 +138,7 @@ public final class GreaterOptimizer {
         boolean stop = bestScore < settings.earlyStopScore() || since >= settings.patience();
 
         StepRecord record = new StepRecord(step, i, ranked, scored, best.token(), best.id(), best.prompt(),
-                grad.meanLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
+                format.decodePrompt(bestSoFar), grad.meanLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
                 seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3));
         List<StepRecord> history = new ArrayList<>(state.history());
         history.add(record);

@@ -15,6 +15,7 @@ public record StepRecord(
         String chosenToken,
         int chosenId,
         String prompt,
+        String bestPrompt,
         float gradientLoss,
         float score,
         float answerLoss,

@@ -58,7 +58,7 @@ public final class Progress implements GreaterListener {
         out.println(String.format(Locale.ROOT,
                 "step %d/%d pos %d | %d candidates | loss %.3f | score %.3f (mistakes %.0f%%) | %s | best %.3f \"%s\" | %s elapsed, ETA %s",
                 r.step() + 1, totalSteps, r.position(), r.candidates().size(), r.gradientLoss(), r.score(), 100 * r.mistakeRate(),
-                "'" + r.chosenToken() + "'", state.bestScore(), r.prompt().length() > 60 ? r.prompt().substring(0, 57) + "..." : r.prompt(),
+                "'" + r.chosenToken() + "'", state.bestScore(), r.bestPrompt().length() > 60 ? r.bestPrompt().substring(0, 57) + "..." : r.bestPrompt(),
                 time(elapsed), time(eta)));
     }
 

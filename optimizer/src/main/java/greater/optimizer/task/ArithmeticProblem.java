@@ -3,19 +3,27 @@ package greater.optimizer.task;
 import java.util.List;
 
 /**
- * One multi-step arithmetic question with its answer and the intermediate results that lead to it,
- * in evaluation order (innermost parentheses first, left to right).
+ * One multi-step arithmetic question with its answer, the operations that lead to it in evaluation
+ * order (the leftmost innermost parenthesis first), and the expression after each of them.
  *
  * <pre>
  *   question  "Evaluate ((3 + 4) * -2) - 5"
  *   steps     3 + 4 = 7,  7 * -2 = -14,  -14 - 5 = -19
+ *   chain     "((3 + 4) * -2) - 5",  "(7 * -2) - 5",  "-14 - 5",  "-19"
  *   answer    -19
  * </pre>
  */
-public record ArithmeticProblem(String question, int answer, List<Step> steps) {
+public record ArithmeticProblem(String question, int answer, List<Step> steps, List<String> chain) {
+    /** What a worked reply starts with. */
+    public static final String WORKING_LEAD = "Step by step: ";
+
     public ArithmeticProblem {
         steps = List.copyOf(steps);
+        chain = List.copyOf(chain);
         if (steps.isEmpty() || steps.getLast().result() != answer) throw new IllegalArgumentException("steps must end at the answer");
+        if (chain.size() != steps.size() + 1 || !chain.getLast().equals(Integer.toString(answer))) {
+            throw new IllegalArgumentException("the chain must hold the expression after each step, ending at the answer");
+        }
     }
 
     /** One operation: {@code left op right = result}. */
@@ -36,11 +44,22 @@ public record ArithmeticProblem(String question, int answer, List<Step> steps) {
         return new Example(question, finalTarget());
     }
 
-    /** Explicit working: "First, 3 + 4 = 7. Then 7 * -2 = -14. Then -14 - 5 = -19." */
+    /**
+     * Explicit working, one clause per operation: the operation and its result, then the
+     * expression with that operation replaced by its value, until only the answer is left:
+     * <pre>
+     *   Step by step: 3 + 4 = 7, so (7 * -2) - 5. 7 * -2 = -14, so -14 - 5. -14 - 5 = -19.
+     * </pre>
+     * Each result is computed right after its operands (a local lookup), and each rewrite is the
+     * previous expression with one change, so the model always knows where it is.
+     */
     public String working() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < steps.size(); i++) {
-            sb.append(i == 0 ? "First, " : " Then ").append(steps.get(i)).append('.');
+        StringBuilder sb = new StringBuilder(WORKING_LEAD);
+        for (int k = 0; k < steps.size(); k++) {
+            if (k > 0) sb.append(' ');
+            sb.append(steps.get(k));
+            if (k + 1 < steps.size()) sb.append(", so ").append(chain.get(k + 1));
+            sb.append('.');
         }
         return sb.toString();
     }

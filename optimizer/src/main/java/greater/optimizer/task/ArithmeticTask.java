@@ -77,7 +77,12 @@ public final class ArithmeticTask {
             if (value == null) continue;
             String question = "Evaluate " + root.text(true);
             if (splitOf(question) != split) continue;
-            return new ArithmeticProblem(question, value, steps);
+            List<String> chain = new ArrayList<>();
+            for (Node n = root; ; n = reduceFirst(n)) {
+                chain.add(n.text(true));
+                if (n.isLeaf()) break;
+            }
+            return new ArithmeticProblem(question, value, steps, chain);
         }
     }
 
@@ -144,6 +149,21 @@ public final class ArithmeticTask {
         return new Node(0, OPS[rng.nextInt(OPS.length)], tree(rng, leftOps), tree(rng, ops - 1 - leftOps));
     }
 
+    /** The tree with its first operation in evaluation order (leftmost, innermost) replaced by its value. */
+    private static Node reduceFirst(Node n) {
+        if (n.left().isLeaf() && n.right().isLeaf()) return new Node(apply(n.op(), n.left().leaf(), n.right().leaf()), ' ', null, null);
+        if (!n.left().isLeaf()) return new Node(0, n.op(), reduceFirst(n.left()), n.right());
+        return new Node(0, n.op(), n.left(), reduceFirst(n.right()));
+    }
+
+    private static int apply(char op, int a, int b) {
+        return switch (op) {
+            case '+' -> a + b;
+            case '-' -> a - b;
+            default -> a * b;
+        };
+    }
+
     /** The value, appending steps in evaluation order; null when a limit is broken. */
     private Integer evaluate(Node n, List<ArithmeticProblem.Step> steps) {
         if (n.isLeaf()) return n.leaf();
@@ -152,11 +172,7 @@ public final class ArithmeticTask {
         Integer b = evaluate(n.right(), steps);
         if (b == null) return null;
         if (n.op() == '*' && (Math.abs(a) > settings.maxFactor() || Math.abs(b) > settings.maxFactor())) return null;
-        int r = switch (n.op()) {
-            case '+' -> a + b;
-            case '-' -> a - b;
-            default -> a * b;
-        };
+        int r = apply(n.op(), a, b);
         if (Math.abs(r) > settings.maxValue()) return null;
         steps.add(new ArithmeticProblem.Step(a, n.op(), b, r));
         return r;

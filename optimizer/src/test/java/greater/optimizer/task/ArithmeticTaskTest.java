@@ -43,8 +43,20 @@ class ArithmeticTaskTest {
                 assertTrue(Math.abs(s.result()) <= 99, s.toString());
                 if (s.op() == '*') assertTrue(Math.abs(s.left()) <= 9 && Math.abs(s.right()) <= 9, s.toString());
             }
-            // Each step's operands are leaves of the question or results of earlier steps.
-            assertEquals(p.answer(), p.steps().getLast().result());
+            // The chain starts at the question, each clause evaluates to the answer, and each step
+            // replaces exactly one operation by its result.
+            assertEquals(p.question(), "Evaluate " + p.chain().getFirst());
+            for (int k = 0; k < p.chain().size(); k++) {
+                assertEquals(p.answer(), Parser.value(p.chain().get(k)), p.chain().get(k));
+                if (k > 0) {
+                    ArithmeticProblem.Step s = p.steps().get(k - 1);
+                    String before = p.chain().get(k - 1), after = p.chain().get(k);
+                    String op = s.left() + " " + s.op() + " " + s.right();
+                    String replaced = before.contains("(" + op + ")") ? before.replaceFirst(java.util.regex.Pattern.quote("(" + op + ")"), String.valueOf(s.result()))
+                            : before.replace(op, String.valueOf(s.result()));
+                    assertEquals(after, replaced, before + " -> " + after + " by " + s);
+                }
+            }
         }
         assertEquals(0, byOps[0] + byOps[1] + byOps[5]);
         assertTrue(byOps[2] > 300 && byOps[3] > 300 && byOps[4] > 300, java.util.Arrays.toString(byOps));
@@ -54,11 +66,11 @@ class ArithmeticTaskTest {
     void repliesUseTheGreaterLayoutAndTheAnswerReadsBack() {
         ArithmeticProblem p = new ArithmeticProblem("Evaluate ((3 + 4) * -2) - 5", -19, List.of(
                 new ArithmeticProblem.Step(3, '+', 4, 7), new ArithmeticProblem.Step(7, '*', -2, -14),
-                new ArithmeticProblem.Step(-14, '-', 5, -19)));
-        assertEquals("First, 3 + 4 = 7. Then 7 * -2 = -14. Then -14 - 5 = -19. Therefore, the final answer is $-19$", p.reply(true));
+                new ArithmeticProblem.Step(-14, '-', 5, -19)), List.of("((3 + 4) * -2) - 5", "(7 * -2) - 5", "-14 - 5", "-19"));
+        assertEquals("Step by step: 3 + 4 = 7, so (7 * -2) - 5. 7 * -2 = -14, so -14 - 5. -14 - 5 = -19. Therefore, the final answer is $-19$", p.reply(true));
         assertEquals("Therefore, the final answer is $-19$", p.reply(false));
         assertEquals(-19, ArithmeticTask.answerIn(p.reply(true)).getAsInt());
-        assertFalse(ArithmeticTask.answerIn("First, 3 + 4 = 7.").isPresent());
+        assertFalse(ArithmeticTask.answerIn("Step by step: 3 + 4 = 7.").isPresent());
         assertEquals(new Example("Evaluate ((3 + 4) * -2) - 5", "-19"), p.toExample());
         assertEquals("Evaluate 1 + 2. Use think step by step.", ArithmeticTask.userTurn("Evaluate 1 + 2", "think step by step."));
     }
@@ -101,7 +113,7 @@ class ArithmeticTaskTest {
             instructions.add(c.instruction().text());
             assertEquals(ArithmeticTask.Split.TRAIN, ArithmeticTask.splitOf(c.question()));
             assertTrue(c.user().startsWith(c.question() + ". Use "), c.user());
-            assertEquals(c.working(), c.reply().startsWith("First, "));
+            assertEquals(c.working(), c.reply().startsWith(ArithmeticProblem.WORKING_LEAD));
             assertTrue(c.reply().endsWith(ArithmeticTask.EXTRACTOR + c.problem().answer() + "$"), c.reply());
             switch (c.instruction().style()) {
                 case WORKING -> assertTrue(c.working(), c.user());
@@ -113,7 +125,7 @@ class ArithmeticTaskTest {
             }
         }
         assertTrue(instructions.size() > 2000, "a large space of phrasings: " + instructions.size() + " distinct in 4000");
-        assertTrue(Math.abs(neutralWorked - neutral / 2.0) < 0.1 * neutral, neutralWorked + " of " + neutral);
+        assertTrue(Math.abs(neutralWorked - neutral * ArithmeticCorpus.NEUTRAL_WORKING_SHARE) < 0.1 * neutral, neutralWorked + " of " + neutral);
     }
 
     /** A recursive-descent evaluator of the question text, independent of the generator. */

@@ -2,14 +2,15 @@
 //   m = rows of the input (tokens), k = input features, n = output features.
 //   x [m,k], W [n,k] (row-major, as stored by PyTorch Linear), out/dy [m,n], dx [m,k], dw [n,k].
 //   GEMM cores: C[M,N] (+)= A[M,K]·op(B), p indexes K; L = float lanes.
-//   Dot core (forward): B is [N,K]; rows of A and B are packed with K padded to kp (a multiple of L);
-//   an MR_DOT×NR_DOT tile of C is 16 dot products. Outer core (gradients): B is [K,N]; A is packed
-//   in panels of MR rows, k-major (panel[p][r]); B in panels of NR columns (panel[p][q]); an MR×NR
-//   tile of C accumulates KC outer products.
+//   Dot core: B is [N,K]; rows of A and B are packed with K padded to kp (a multiple of L); an
+//   MR_DOT×NR_DOT tile of C is 16 dot products. Outer cores: B is [K,N]; B is packed in panels of
+//   NR columns, k-major (panel[p][q]); A is packed in panels of MR rows (panel[p][r]) or read as MR
+//   rows of a row-major buffer; an MR×NR tile of C accumulates up to KC outer products.
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,18 +18,20 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * out = x·Wᵀ and its two gradients. Each packs its operands so that W is only ever read along its
- * rows (converted to float, never transposed: it is the big operand), then runs one of two
- * register-tiled cores, threads splitting N:
+ * out = x·Wᵀ and its two gradients. W is the big operand, so it is only ever read along its rows
+ * (converted to float, never transposed); the activations are what gets transposed. Register-tiled
+ * cores, threads splitting N:
  * <ul>
- *   <li>forward, dot core: x and W rows are both k-contiguous, so a 4×4 tile of outputs is 16
- *       vector dot products; each loaded vector feeds 4 FMAs, and the 16 horizontal sums are paid
- *       once per KB span;</li>
- *   <li>gradients, outer core (GotoBLAS/BLIS style): per k step the micro-kernel loads NR/L
- *       vectors of a B row, broadcasts MR scalars of A and issues MR·NR/L FMAs, with no horizontal
- *       sums; the B panels are rows of W (dx) or x (dw), so packing them is a contiguous copy.</li>
+ *   <li>outer cores (GotoBLAS/BLIS style), used from 16 rows on and by both gradients: per k step
+ *       the micro-kernel loads NR/L = 2 vectors of a B row, broadcasts MR = 8 scalars of A and
+ *       issues 16 FMAs into registers, with no horizontal sums. The forward computes
+ *       outᵀ = W·xᵀ (B = xᵀ in panels, A = rows of W); dx = dy·W has B = W and dw = dyᵀ·x has
+ *       B = x, whose panels are contiguous copies of rows;</li>
+ *   <li>dot core, forward with 4 to 15 rows (an NR-wide tile of x would mostly idle): x and W rows
+ *       are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot products, its horizontal
+ *       sums paid once per KB span;</li>
+ *   <li>GEMV, forward with up to 3 rows: streams W once, converting on the fly, 4 rows at a time.</li>
  * </ul>
- * The forward with few rows is a GEMV instead: it streams W once, converting on the fly.
  */
 public final class MatMul {
     private static final VectorSpecies<Float> F = Weights.F;
@@ -277,49 +280,55 @@ public final class MatMul {
     static void gemmForward(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
         Arrays.fill(out, 0, m * n, 0f);
         if (k <= 0) return;
-        int mp = roundUp(m, NR);
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
-        float[] xp = Scratch.floats(0, mp * k);
-        int spans = ceilDiv(k, KC);
-        Parallel.forRange(spans * (mp / NR), 1, (t0, t1) -> {
-            for (int task = t0; task < t1; task++) {
-                int k0 = (task / (mp / NR)) * KC, kLen = Math.min(KC, k - k0), q = task % (mp / NR);
-                packRowPanels(xp, k0 * mp + q * kLen * NR, NR, x, k, q * NR, Math.min(NR, m - q * NR), k0, kLen);
-            }
-        });
-        int nb = Math.max(MR, Math.min(256, roundUp(ceilDiv(n, 2 * Parallel.THREADS), MR)));
-        Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
-            float[] wb = Scratch.floats(1, nb * KC);
-            float[] tile = Scratch.floats(2, MR * NR);
-            for (int blk = b0; blk < b1; blk++) {
-                int n0 = blk * nb, rows = Math.min(nb, n - n0);
-                for (int k0 = 0; k0 < k; k0 += KC) {
-                    int kLen = Math.min(KC, k - k0);
-                    for (int r = 0; r < rows; r++) Weights.read(wb, r * kLen, w, type, (long) (n0 + r) * k + k0, kLen);
-                    for (int i = 0; i < rows; i += MR) {
-                        int vr = Math.min(MR, rows - i);
-                        // a partial group of W rows re-reads its last row; those results are dropped
-                        for (int j = 0; j < mp; j += NR) {
-                            rowsKernel(out, n, n0 + i, j, vr, Math.min(NR, m - j), wb, i * kLen, kLen,
-                                    Math.max(0, vr - 1) , xp, k0 * mp + j * kLen, tile);
+        float[] xp = Scratch.floats(0, roundUp(Math.min(MC, m), NR) * k);
+        // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
+        // hands its share to the others; at most 256 rows (a 256 KiB block at KC = 256)
+        int nb = Math.max(MR, Math.min(256, roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        for (int m0 = 0; m0 < m; m0 += MC) {
+            int mRows = Math.min(MC, m - m0), mp = roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
+            Parallel.forRange(ceilDiv(k, KC) * panels, 1, (t0, t1) -> {
+                for (int task = t0; task < t1; task++) {
+                    int k0 = (task / panels) * KC, kLen = Math.min(KC, k - k0), q = task % panels;
+                    packRowPanels(xp, k0 * mp + q * kLen * NR, NR, x, k, fm0 + q * NR, Math.min(NR, mRows - q * NR),
+                            k0, kLen);
+                }
+            });
+            Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
+                float[] wb = Scratch.floats(1, nb * KC);
+                float[] tile = Scratch.floats(2, MR * NR);
+                for (int blk = b0; blk < b1; blk++) {
+                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
+                    for (int k0 = 0; k0 < k; k0 += KC) {
+                        int kLen = Math.min(KC, k - k0);
+                        for (int r = 0; r < rows; r++) {
+                            Weights.read(wb, r * kLen, w, type, (long) (n0 + r) * k + k0, kLen);
+                        }
+                        for (int i = 0; i < rows; i += MR) {
+                            int vr = Math.min(MR, rows - i);
+                            for (int j = 0; j < mRows; j += NR) {
+                                rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb, i * kLen, kLen,
+                                        kLen, xp, k0 * mp + j * kLen, tile);
+                            }
                         }
                     }
                 }
-            }
-        });
+            });
+        }
     }
 
     /**
-     * tile[r][q] = Σ_p A[r][p]·B[p][q] with A rows at a0 + r·aStride (r clamped to lastRow) and B a
-     * k-major NR-wide panel; then out[cj + q, ci + r] += tile[r][q] (the transposed flush).
+     * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
+     * NR-wide panel at bo; then out[cj + q, ci + r] += tile[r][q] (a transposed flush) for the valid
+     * vr × vc corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
     private static void rowsKernel(float[] out, int ldo, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                   int aStride, int lastRow, float[] bp, int bo, float[] tile) {
-        int kLen = aStride;
-        int a1 = a0 + Math.min(1, lastRow) * aStride, a2 = a0 + Math.min(2, lastRow) * aStride;
-        int a3 = a0 + Math.min(3, lastRow) * aStride, a4 = a0 + Math.min(4, lastRow) * aStride;
-        int a5 = a0 + Math.min(5, lastRow) * aStride, a6 = a0 + Math.min(6, lastRow) * aStride;
-        int a7 = a0 + Math.min(7, lastRow) * aStride;
+                                   int aStride, int kLen, float[] bp, int bo, float[] tile) {
+        int last = vr - 1;
+        int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
+        int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
+        int a5 = a0 + Math.min(5, last) * aStride, a6 = a0 + Math.min(6, last) * aStride;
+        int a7 = a0 + Math.min(7, last) * aStride;
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -411,9 +420,9 @@ public final class MatMul {
         }
     }
 
-    /** Columns of C per task: at least two tasks per thread when N allows, whole NR panels, ≤ 512. */
+    /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */
     static int blockColumns(int N) {
-        int target = ceilDiv(N, 2 * Parallel.THREADS);
+        int target = ceilDiv(N, 4 * Parallel.THREADS);
         return Math.max(NR, Math.min(512, roundUp(target, NR)));
     }
 
@@ -553,6 +562,8 @@ public final class MatMul {
     static void gemv(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
         int groups = ceilDiv(n, 4);
         int grain = Math.max(1, 8192 / Math.max(1, k)); // ~32k weights per task at least
+        int k2 = k / (2 * L) * (2 * L);
+        float[] xq = type == DType.BF16 ? deinterleave(x, m, k, k2) : null;
         Parallel.forRange(groups, grain, (g0, g1) -> {
             int j1 = Math.min(n, g1 * 4);
             for (int j = g0 * 4; j < j1; j += 4) {
@@ -560,7 +571,7 @@ public final class MatMul {
                 for (int i = 0; i < m; i++) {
                     switch (type) {
                         case F32 -> dotRowsF32(out, i * n + j, x, i * k, k, w, j, rows);
-                        case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, k, w, j, rows);
+                        case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
                         case F16 -> dotRowsF16(out, i * n + j, x, i * k, k, w, j, rows);
                         default -> throw Weights.unsupported(type);
                     }
@@ -602,34 +613,77 @@ public final class MatMul {
         return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r0);
     }
 
-    private static void dotRowsBf16(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
+    /**
+     * Per row of x, each 2L-float chunk reordered as its L even then its L odd elements: read as L
+     * ints, 2L little-endian bf16 weights split into floats with one shift (even elements, the low
+     * halves) and one mask (odd elements, the high halves), with no widening conversion.
+     */
+    private static float[] deinterleave(float[] x, int m, int k, int k2) {
+        float[] xq = Scratch.floats(0, Math.max(1, m * k2));
+        for (int i = 0; i < m; i++) {
+            for (int c = 0; c < k2; c += 2 * L) {
+                int src = i * k + c, dst = i * k2 + c;
+                for (int e = 0; e < L; e++) {
+                    xq[dst + e] = x[src + 2 * e];
+                    xq[dst + L + e] = x[src + 2 * e + 1];
+                }
+            }
+        }
+        return xq;
+    }
+
+    /** Even (low-half) bf16 elements of L ints as floats. */
+    private static FloatVector evenBf16(IntVector v) {
+        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** Odd (high-half) bf16 elements of L ints as floats. */
+    private static FloatVector oddBf16(IntVector v) {
+        return v.and(0xFFFF0000).reinterpretAsFloats();
+    }
+
+    private static IntVector pairs(MemorySegment w, long element) {
+        return IntVector.fromMemorySegment(Weights.I, w, element * 2, Weights.LE);
+    }
+
+    /** Dot products of 4 (or fewer) bf16 rows with x: 2L weights per step through {@link #deinterleave}d x. */
+    private static void dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
+                                    MemorySegment w, int j, int rows) {
         if (rows < 4) {
-            for (int r = 0; r < rows; r++) out[oo + r] = dotBf16(x, xo, k, w, (long) (j + r) * k);
+            for (int r = 0; r < rows; r++) out[oo + r] = dotBf16(x, xo, xq, qo, k, k2, w, (long) (j + r) * k);
             return;
         }
         long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
-            s0 = Weights.bf16(w, r0 + p).fma(xv, s0);
-            s1 = Weights.bf16(w, r1 + p).fma(xv, s1);
-            s2 = Weights.bf16(w, r2 + p).fma(xv, s2);
-            s3 = Weights.bf16(w, r3 + p).fma(xv, s3);
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+        for (int p = 0; p < k2; p += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(F, xq, qo + p), xd = FloatVector.fromArray(F, xq, qo + p + L);
+            IntVector v = pairs(w, r0 + p);
+            s0 = evenBf16(v).fma(xe, s0);
+            t0 = oddBf16(v).fma(xd, t0);
+            v = pairs(w, r1 + p);
+            s1 = evenBf16(v).fma(xe, s1);
+            t1 = oddBf16(v).fma(xd, t1);
+            v = pairs(w, r2 + p);
+            s2 = evenBf16(v).fma(xe, s2);
+            t2 = oddBf16(v).fma(xd, t2);
+            v = pairs(w, r3 + p);
+            s3 = evenBf16(v).fma(xe, s3);
+            t3 = oddBf16(v).fma(xd, t3);
         }
-        out[oo] = s0.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.BF16, r0);
-        out[oo + 1] = s1.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.BF16, r1);
-        out[oo + 2] = s2.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.BF16, r2);
-        out[oo + 3] = s3.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.BF16, r3);
+        out[oo] = s0.add(t0).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
+        out[oo + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r1);
+        out[oo + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r2);
+        out[oo + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r3);
     }
 
-    private static float dotBf16(float[] x, int xo, int k, MemorySegment w, long r0) {
-        FloatVector s = FloatVector.zero(F);
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) s = Weights.bf16(w, r0 + p).fma(FloatVector.fromArray(F, x, xo + p), s);
-        return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.BF16, r0);
+    private static float dotBf16(float[] x, int xo, float[] xq, int qo, int k, int k2, MemorySegment w, long r0) {
+        FloatVector s = FloatVector.zero(F), t = s;
+        for (int p = 0; p < k2; p += 2 * L) {
+            IntVector v = pairs(w, r0 + p);
+            s = evenBf16(v).fma(FloatVector.fromArray(F, xq, qo + p), s);
+            t = oddBf16(v).fma(FloatVector.fromArray(F, xq, qo + p + L), t);
+        }
+        return s.add(t).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
     }
 
     private static void dotRowsF16(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {

@@ -2,7 +2,12 @@
 //   slot = which buffer of the calling thread (two live buffers in one kernel need two slots).
 package greater.tensor.kernels;
 
-/** Buffers are per thread, so a kernel may use them across a Parallel.forRange body but not share them. */
+/**
+ * Buffers are per thread, so a kernel may use them across a Parallel.forRange body but not share
+ * them. Convention: slot 0 holds what the calling thread packs for all tasks to read (it stays
+ * valid while the tasks run, even when the caller runs one of them inline); slots 1 and 2 are the
+ * tasks' own.
+ */
 final class Scratch {
     static final int SLOTS = 4;
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AttentionTest {
 
-    /** Configuration: t, s, heads, kvHeads, headDim, posOffset, softcap, window. */
+    /**
+     * Configuration: t, s, heads, kvHeads, headDim, posOffset, softcap, window. Configurations with
+     * t·heads/kvHeads < 8 take the kernels' direct-dot path, the others the transposed-key path.
+     */
     record Cfg(int t, int s, int heads, int kvHeads, int headDim, int posOffset, float softcap, int window) {
         float scale() {
             return (float) (1 / Math.sqrt(headDim));
@@ -29,6 +32,7 @@ class AttentionTest {
             new Cfg(1, 40, 4, 4, 64, 39, 0, 0),             // single-token decoding
             new Cfg(33, 33, 4, 2, 64, 0, 50f, 16),          // bigger, threaded
             new Cfg(3, 4, 2, 2, 16, 4, 0, 2),               // queries past the filled keys: the last sees none
+            new Cfg(3, 9, 2, 2, 20, 6, 4f, 0),              // few queries per kv head (no key transpose) + softcap
     };
 
     /** Double-precision attention straight from the definition, masking with −∞. */

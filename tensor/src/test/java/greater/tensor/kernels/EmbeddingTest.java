@@ -19,8 +19,11 @@ class EmbeddingTest {
         int[] ids = {3, 0, 49, 3, 17};
         for (DType type : WEIGHT_TYPES) {
             float[] exact = rounded(table, type);
-            float[] out = new float[ids.length * dim];
-            Embedding.gather(out, segment(table, type, rnd.nextBoolean()), type, dim, ids);
+            float[] out = new float[ids.length * dim], twin = new float[ids.length * dim];
+            var seg = segment(table, type, rnd.nextBoolean());
+            Embedding.gather(out, seg, type, dim, ids);
+            Embedding.gatherScalar(twin, seg, type, dim, ids);
+            assertArrayEquals(twin, out, type.toString());
             for (int t = 0; t < ids.length; t++) {
                 for (int c = 0; c < dim; c++) {
                     if (out[t * dim + c] != exact[ids[t] * dim + c]) {
@@ -39,5 +42,14 @@ class EmbeddingTest {
         float[] dOut = {1, 2, 10, 20, 100, 200};
         Embedding.scatterAdd(dTable, dOut, 2, new int[]{2, 0, 2});
         assertArrayEquals(new float[]{10, 20, 0, 0, 101, 202}, dTable);
+        Random rnd = new Random(52);
+        for (int dim : ODD_SIZES) {
+            int[] ids = {4, 1, 4, 0, 4};
+            float[] d = random(rnd, ids.length * dim), init = random(rnd, 5 * dim);
+            float[] a = init.clone(), b = init.clone();
+            Embedding.scatterAdd(a, d, dim, ids);
+            Embedding.scatterAddScalar(b, d, dim, ids);
+            assertArrayEquals(b, a, "dim " + dim);
+        }
     }
 }

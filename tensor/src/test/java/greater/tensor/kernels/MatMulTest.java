@@ -58,7 +58,9 @@ class MatMulTest {
     @Test
     void largerShapesExerciseTilingAndThreads() {
         Random rnd = new Random(2);
-        int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64}};
+        // m ≤ 3: GEMV; 4 ≤ m < 16: dot core; m ≥ 16: outer core (see MatMul's thresholds)
+        int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64},
+                {4, 67, 33}, {7, 17, 5}, {15, 131, 40}, {16, 600, 9}, {2, 300, 257}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) checkForward(rnd, type, s[0], s[1], s[2], true);
         }
@@ -83,6 +85,29 @@ class MatMulTest {
             MatMul.matmulF32(f, x, m, k, w, n);
             assertClose(sca, f, 1e-5, atol, "matmulF32 " + what);
         }
+    }
+
+    @Test
+    void moreRowsThanOnePackedBlock() {
+        // MatMul packs at most MC = 1024 rows of its A operand at a time.
+        Random rnd = new Random(6);
+        int m = 1030, k = 20, n = 40;
+        float[] x = random(rnd, m * k), w = random(rnd, n * k), dy = random(rnd, m * n);
+        MemorySegment seg = segment(w, DType.BF16);
+        float[] out = new float[m * n], ref = new float[m * n];
+        MatMul.matmul(out, x, m, k, seg, DType.BF16, n);
+        MatMul.matmulScalar(ref, x, m, k, seg, DType.BF16, n);
+        assertClose(ref, out, 1e-5, 1e-5, "forward");
+        float[] dx = new float[m * k], dxRef = new float[m * k];
+        MatMul.accumulateInputGrad(dx, dy, m, n, seg, DType.BF16, k);
+        MatMul.accumulateInputGradScalar(dxRef, dy, m, n, seg, DType.BF16, k);
+        assertClose(dxRef, dx, 1e-5, 1e-5, "dx");
+        // dw's A operand is dyᵀ: its rows are the n outputs, so take n > 1024 here
+        float[] dyWide = random(rnd, 8 * 1030), xs = random(rnd, 8 * 24);
+        float[] dw = new float[1030 * 24], dwRef = new float[1030 * 24];
+        MatMul.accumulateWeightGrad(dw, dyWide, xs, 8, 1030, 24);
+        MatMul.accumulateWeightGradScalar(dwRef, dyWide, xs, 8, 1030, 24);
+        assertClose(dwRef, dw, 1e-5, 1e-5, "dw");
     }
 
     @Test
