@@ -13,7 +13,8 @@ FOLDER defaults to cli/src/main/resources/demo-model. The script
   3. gets our logits for the same token ids: from --java-logits (a safetensors file with
      input_ids I64 [T] and logits F32 [T,V], e.g. written by `greater logits`), or else by running
      `./greater logits --model FOLDER --ids ... --output TMP` from the repository root, and also
-     `./greater logits --text ... --chat` to compare the Java tokenizer + chat template with HF's;
+     `./greater logits --text ...` to compare the project's Java tokenizer with HF's on the whole
+     rendered conversation;
   4. prints the max abs logit error (and relative to the largest |logit|) and fails above 1e-4
      relative; finally shows HF's greedy reply to a held-out question under two instructions.
 """
@@ -41,10 +42,11 @@ def user_turn(question, instruction):
 
 
 def java_logits(folder, ids=None, text=None):
+    """`greater logits` on token ids, or on text encoded by the project's Java tokenizer."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "logits.safetensors")
         cmd = [os.path.join(ROOT, "greater"), "logits", "--model", folder, "--output", out]
-        cmd += ["--ids", ",".join(map(str, ids))] if ids is not None else ["--text", text, "--chat"]
+        cmd += ["--ids", ",".join(map(str, ids))] if ids is not None else ["--text", text]
         subprocess.run(cmd, check=True, cwd=ROOT)
         return load_file(out)
 
@@ -65,7 +67,7 @@ def main():
     tok = AutoTokenizer.from_pretrained(folder)
     assert tok.eos_token == "<|im_end|>" and tok.bos_token is None, (tok.eos_token, tok.bos_token)
     user = user_turn(QUESTION, WORKING)
-    reply = "First, 3 + 4 = 7. Then 7 * -2 = -14. Then -14 - 5 = -19. Therefore, the final answer is $-19$"
+    reply = "Step by step: 3 + 4 = 7, so (7 * -2) - 5. 7 * -2 = -14, so -14 - 5. -14 - 5 = -19. Therefore, the final answer is $-19$"
     prompt = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
     assert prompt == f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n", repr(prompt)
     text = prompt + reply + "<|im_end|>"
@@ -93,15 +95,15 @@ def main():
     if args.java_logits:
         ours = load_file(args.java_logits)
         ids = ours["input_ids"].tolist()
+        same = raw.encode(raw.decode(ids, skip_special_tokens=False)).ids == ids
+        print(f"Java-encoded ids re-encode identically with HF tokenizers: {same}")
+        assert same
     else:
         ours = java_logits(folder, ids=ids)
-        chat = java_logits(folder, text=user)
-        hf_prompt_ids = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=True, add_generation_prompt=True)
-        if hasattr(hf_prompt_ids, "keys"):
-            hf_prompt_ids = hf_prompt_ids["input_ids"]
-        same = chat["input_ids"].tolist() == list(hf_prompt_ids)
-        print(f"chat prompt ids, Java tokenizer + template vs transformers apply_chat_template: {'identical' if same else 'DIFFERENT'}")
-        assert same, (chat["input_ids"].tolist(), hf_prompt_ids)
+        java_ids = java_logits(folder, text=text)["input_ids"].tolist()
+        same = java_ids == ids
+        print(f"ids of the whole conversation, Java tokenizer vs HF tokenizers: {'identical' if same else 'DIFFERENT'}")
+        assert same, (java_ids, ids)
     with torch.no_grad():
         ref = model(torch.tensor([ids])).logits[0]
     mine = ours["logits"]

@@ -40,7 +40,7 @@ import java.util.random.RandomGenerator;
  * tokenizer_config.json, then evaluate greedy accuracy on held-out questions under a few
  * instructions.
  */
-@Command(name = "train", description = "Train a small model from scratch on a generated task (how the built-in demo model is made).")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a small model from scratch on a generated task (how the built-in demo model is made).")
 public final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.safetensors";
     static final int CORPUS_FOR_TOKENIZER = 20000;
@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the data, the tokenizer corpus and the init (default 1).")
     long seed;
-    @Option(names = "--steps", defaultValue = "3000", paramLabel = "N", description = "Optimizer steps (default 3000).")
+    @Option(names = "--steps", defaultValue = "4000", paramLabel = "N", description = "Optimizer steps (default 4000, the demo model).")
     int steps;
     @Option(names = "--size", defaultValue = "small", paramLabel = "SIZE", description = "Model size: small (the demo) or tiny (tests).")
     String size;
@@ -212,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
                     String reply = bpe.decode(gen, true);
                     OptionalInt got = ArithmeticTask.answerIn(reply);
                     if (got.isPresent() && got.getAsInt() == q.answer()) correct++;
-                    if (reply.startsWith("First")) worked++;
+                    if (reply.startsWith(ArithmeticProblem.WORKING_LEAD.strip())) worked++;
                     if (example == null) example = q.question() + " -> " + reply;
                 }
                 System.out.printf("  %-16s %5.1f%%  (worked %3.0f%%)  \"%s\"%n", p[0], 100.0 * correct / problems.size(),

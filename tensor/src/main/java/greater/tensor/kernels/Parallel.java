@@ -1,18 +1,38 @@
 package greater.tensor.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one thread pool every kernel shares, sized to the machine's cores
- * ({@code -Dgreater.threads=N} overrides). Work is split into contiguous index ranges, one task
- * per chunk, so a kernel body is a plain loop over {@code [from, to)}.
+ * The one set of threads every kernel shares, sized to the machine's cores
+ * ({@code -Dgreater.threads=N} overrides): the calling thread plus THREADS − 1 helpers. Work is
+ * split into contiguous index ranges (chunks) that all of them claim from one counter, so a kernel
+ * body is a plain loop over {@code [from, to)}.
+ * <p>Why not a ForkJoinPool: decoding runs a few hundred small kernels per token, and a pool's
+ * hand-off (wake a parked worker, park the caller until it is done) costs tens of microseconds
+ * each, more when the cores are shared. Here the caller works too, so a helper that is slow to wake
+ * only takes the chunks that are still left; helpers spin a little after each job before parking,
+ * so a burst of kernels finds them awake.
  */
 public final class Parallel {
-    /** Threads the kernels use. */
-    public static final int THREADS = Integer.getInteger("greater.threads",
-            Runtime.getRuntime().availableProcessors());
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS) : null;
+    /** Threads the kernels use (the caller included). */
+    public static final int THREADS = Math.max(1, Integer.getInteger("greater.threads",
+            Runtime.getRuntime().availableProcessors()));
+    /** How long a helper spins for the next job before parking, and a caller for its helpers before yielding. */
+    private static final long SPIN_NANOS = 200_000;
+
+    private static final Helper[] HELPERS = new Helper[THREADS - 1];
+    /** Held by the thread whose job the helpers are working on; others run their ranges inline. */
+    private static final AtomicInteger OWNER = new AtomicInteger();
+    private static volatile Job current;
+    private static long jobs;
+
+    static {
+        for (int i = 0; i < HELPERS.length; i++) {
+            HELPERS[i] = new Helper("greater-kernel-" + (i + 1));
+            HELPERS[i].start();
+        }
+    }
 
     private Parallel() {
     }
@@ -23,43 +43,110 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, n)} split into ranges of at least {@code grain} indices.
-     * Runs inline when the work is small, there is one thread, or we are already inside the pool.
+     * Runs {@code body} over {@code [0, n)} split into ranges of at least {@code grain} indices
+     * (at most 4 per thread). Runs inline when the work is small, there is one thread, or the
+     * helpers are busy (a nested call, or another thread's kernel).
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         int chunks = Math.min(THREADS * 4, Math.max(1, n / Math.max(1, grain)));
-        if (POOL == null || chunks <= 1 || inPool()) {
+        if (chunks <= 1 || HELPERS.length == 0 || !OWNER.compareAndSet(0, 1)) {
             body.run(0, n);
             return;
         }
-        POOL.invoke(new Chunk(body, 0, n, Math.max(grain, (n + chunks - 1) / chunks)));
+        try {
+            int step = (n + chunks - 1) / chunks;
+            Job job = new Job(++jobs, body, n, step, (n + step - 1) / step);
+            current = job;
+            for (Helper h : HELPERS) h.wake();
+            job.work();
+            job.await();
+        } finally {
+            current = null;
+            OWNER.set(0);
+        }
     }
 
-    private static boolean inPool() {
-        return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL;
-    }
+    /** One forRange call: chunks are claimed from {@code next}; {@code done} counts finished ones. */
+    private static final class Job {
+        final long id;
+        final RangeBody body;
+        final int n, step, chunks;
+        final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        volatile Throwable failure;
 
-    private static final class Chunk extends RecursiveAction {
-        private final RangeBody body;
-        private final int from, to, step;
-
-        Chunk(RangeBody body, int from, int to, int step) {
+        Job(long id, RangeBody body, int n, int step, int chunks) {
+            this.id = id;
             this.body = body;
-            this.from = from;
-            this.to = to;
+            this.n = n;
             this.step = step;
+            this.chunks = chunks;
+        }
+
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure == null) body.run(c * step, Math.min(n, (c + 1) * step));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+
+        /** Waits for chunks other threads claimed: spin, then yield the core to them. */
+        void await() {
+            long start = System.nanoTime();
+            while (done.get() < chunks) {
+                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) throw e;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new RuntimeException(t);
+        }
+    }
+
+    private static final class Helper extends Thread {
+        private volatile boolean parked;
+        /** The id of the last job taken (not the job: that would keep its arrays reachable). */
+        private long last;
+
+        Helper(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
         }
 
         @Override
-        protected void compute() {
-            if (to - from <= step) {
-                body.run(from, to);
-                return;
+        public void run() {
+            while (true) {
+                Job job = nextJob();
+                last = job.id;
+                job.work();
             }
-            int mid = from + ((to - from) / step / 2) * step;
-            if (mid <= from) mid = from + step;
-            invokeAll(new Chunk(body, from, mid, step), new Chunk(body, mid, to, step));
+        }
+
+        private Job nextJob() {
+            long start = System.nanoTime();
+            while (true) {
+                Job job = current;
+                if (job != null && job.id != last) return job;
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                job = current;
+                if (job == null || job.id == last) LockSupport.park(this);
+                parked = false;
+                start = System.nanoTime();
+            }
         }
     }
 }
