@@ -28,7 +28,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--prompt", required = true, paramLabel = "S", description = "The prompt (instruction after the question).")
     String prompt;
-    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 64).")
+    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
     int maxReasoning;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
     boolean json;
@@ -41,7 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
-        int max = maxReasoning >= 1 ? maxReasoning : task.isDemo() ? 64 : 256;
+        int max = maxReasoning >= 1 ? maxReasoning : task.isDemo() ? 100 : 256;
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);

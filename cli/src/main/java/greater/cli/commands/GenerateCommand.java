@@ -22,6 +22,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     TokenInput input;
 
+    @Option(names = "--chat", description = "Render the text as one user turn with the chat template and the generation prompt.")
+    boolean chat;
+
     @Option(names = "--max-new-tokens", required = true, paramLabel = "N", description = "Most tokens to generate.")
     int maxNewTokens;
 
@@ -43,7 +46,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (temperature < 0) throw new UserInputException("--temperature must be >= 0, got " + temperature);
         if (!(topP > 0 && topP <= 1)) throw new UserInputException("--top-p must be in (0, 1], got " + topP);
         try (LanguageModel lm = model.load()) {
-            int[] prompt = input.ids(lm);
+            int[] prompt = input.ids(lm, chat);
             var options = new GenerationOptions(maxNewTokens, temperature, topP, seed, lm.stopIds());
             int[] out = lm.generator().generate(prompt, options);
             String text = lm.tokenizer().map(t -> t.decode(out, true)).orElse(null);

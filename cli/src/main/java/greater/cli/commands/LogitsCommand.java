@@ -26,6 +26,9 @@ public final class LogitsCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     TokenInput input;
 
+    @Option(names = "--chat", description = "Render the text as one user turn with the chat template and the generation prompt.")
+    boolean chat;
+
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "Output .safetensors file.")
     Path output;
 
@@ -35,7 +38,7 @@ public final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LanguageModel lm = model.load()) {
-            int[] ids = input.ids(lm);
+            int[] ids = input.ids(lm, chat);
             int vocab = lm.config().vocabSize();
             SafetensorsWriter w = new SafetensorsWriter().metadata("model", String.valueOf(lm.folder()));
             w.addI64("input_ids", java.util.Arrays.stream(ids).asLongStream().toArray(), ids.length);

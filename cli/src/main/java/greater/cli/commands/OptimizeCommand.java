@@ -39,7 +39,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     float controlWeight;
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets (default 42).")
     long seed;
-    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 64).")
+    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
     int maxReasoning;
     @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
     boolean noReasoning;
@@ -67,7 +67,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withTopQ(topQ)
                 .withSelectionCandidates(candidates >= 1 ? candidates : demo ? 8 : 3)
                 .withControlWeight(controlWeight)
-                .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 64 : 256)
+                .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
                 .withReasoning(!noReasoning)
                 .withPrefixReuse(!noPrefixReuse)
                 .withSeed(seed);

@@ -16,10 +16,8 @@ public final class TokenInput {
     @Option(names = {"--text", "--prompt"}, paramLabel = "S", description = "Text to tokenize with the model's tokenizer.")
     String text;
 
-    @Option(names = "--chat", description = "Render the text as one user turn with the chat template and the generation prompt.")
-    boolean chat;
-
-    int[] ids(LanguageModel lm) {
+    /** The ids; with {@code chat}, the text is rendered as one user turn with the generation prompt. */
+    int[] ids(LanguageModel lm, boolean chat) {
         if (ids != null) {
             if (chat) throw new UserInputException("--chat applies to --text/--prompt, not --ids");
             return IdList.parse(ids, lm.config().vocabSize());
