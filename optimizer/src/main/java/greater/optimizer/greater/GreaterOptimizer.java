@@ -3,6 +3,7 @@ package greater.optimizer.greater;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
 import greater.transformer.infer.GenerationOptions;
+import greater.transformer.model.KvCache;
 import greater.transformer.model.Transformer;
 
 import java.util.ArrayList;
@@ -43,19 +44,23 @@ public final class GreaterOptimizer {
         this.preset = preset;
         this.settings = settings;
         this.reasoningOptions = GenerationOptions.greedy(settings.maxReasoningTokens(), format.stopIds());
+        List<SampleLayout> layouts = new ArrayList<>();
+        int longest = 0;
         for (Example e : train) {
             SampleLayout layout = format.layout(e, preset.extractor());
-            // Room for a prompt that grows by one token per step, the reasoning and the target.
-            int capacity = layout.prefix().length + 64 + settings.steps() + layout.suffix().length
-                    + settings.maxReasoningTokens() + layout.target().length + 2;
-            samples.add(new Sample(model, layout, capacity, settings.prefixReuse()));
+            layouts.add(layout);
+            longest = Math.max(longest, layout.prefix().length + layout.suffix().length + layout.target().length);
         }
+        // Room for the longest sample, a prompt of up to 256 tokens growing by one per step, and the reasoning.
+        KvCache workspace = model.newCache(longest + 256 + settings.steps() + settings.maxReasoningTokens() + 2);
+        for (SampleLayout layout : layouts) samples.add(new Sample(model, layout, workspace, settings.prefixReuse()));
     }
 
     /** A fresh state for {@code initialPrompt}, with its selection score measured. */
     public RunState start(String initialPrompt) {
         int[] prompt = format.encodePrompt(initialPrompt);
         if (prompt.length == 0) throw new IllegalArgumentException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
+        if (prompt.length > 256) throw new IllegalArgumentException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
         return RunState.start(prompt, CandidateSelection.score(model, samples, prompt, settings, reasoningOptions).score());
     }
 

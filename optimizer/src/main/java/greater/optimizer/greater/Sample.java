@@ -12,32 +12,36 @@ import java.util.Arrays;
  * One training sample at run time: its layout, the KV cache of its prefix (chat header and
  * question, computed once and shared by every prompt and candidate: the prefix reuse the official
  * code lists as a TODO), the next-token logits after the prefix, and its current reasoning.
+ * The prefix cache is exactly prefix-sized; work happens in a large workspace cache shared by all
+ * samples (they are processed one at a time), into which the prefix is copied.
  */
 final class Sample {
     final SampleLayout layout;
     private final Transformer model;
-    private final KvCache cache;
+    private final KvCache prefixCache;   // exactly the prefix
+    private final KvCache workspace;     // shared by all samples
     private final boolean reuse;
     final float[] logitsAfterPrefix;   // [V]: predicts prompt token 0
     int[] reasoning = new int[0];
 
-    Sample(Transformer model, SampleLayout layout, int capacity, boolean reuse) {
+    Sample(Transformer model, SampleLayout layout, KvCache workspace, boolean reuse) {
         this.model = model;
         this.layout = layout;
         this.reuse = reuse;
-        this.cache = model.newCache(capacity);
-        this.logitsAfterPrefix = model.forward(model.embed(layout.prefix()), cache, false).data();
+        this.workspace = workspace;
+        this.prefixCache = model.newCache(layout.prefix().length);
+        this.logitsAfterPrefix = model.forward(model.embed(layout.prefix()), prefixCache, false).data();
     }
 
-    /** A cache holding exactly the prefix: rewound when reused, recomputed when prefix reuse is off. */
+    /** The workspace holding exactly the prefix: copied when reused, recomputed when prefix reuse is off. */
     KvCache afterPrefix() {
         if (reuse) {
-            cache.truncate(layout.prefix().length);
+            workspace.copyFrom(prefixCache);
         } else {
-            cache.truncate(0);
-            model.forward(model.embed(layout.prefix()), cache, false);
+            workspace.truncate(0);
+            model.forward(model.embed(layout.prefix()), workspace, false);
         }
-        return cache;
+        return workspace;
     }
 
     /** Greedy reasoning for this sample under {@code prompt}, without the stop token. */

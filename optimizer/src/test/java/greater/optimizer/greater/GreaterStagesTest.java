@@ -52,7 +52,8 @@ class GreaterStagesTest {
     void oneHotGradientMatchesFiniteDifferencesOfEmbeddingMixtures() {
         GreaterSettings s = settings();
         List<Sample> samples = new ArrayList<>();
-        for (Example e : train) samples.add(new Sample(model, format.layout(e, preset.extractor()), 128, true));
+        var workspace = model.newCache(128);
+        for (Example e : train) samples.add(new Sample(model, format.layout(e, preset.extractor()), workspace, true));
         int[] prompt = format.encodePrompt("think step");
         for (Sample sm : samples) sm.reasoning = sm.generateReasoning(prompt, greater.transformer.infer.GenerationOptions.greedy(5, format.stopIds()));
         int position = 3;

@@ -93,6 +93,7 @@ public record ModelConfig(
         Architecture arch = Architecture.fromModelType(k.string("model_type", null), file);
         int hidden = k.integer("hidden_size", null);
         int heads = k.integer("num_attention_heads", null);
+        if (heads <= 0 || hidden <= 0) throw new ModelConfigException(file + ": hidden_size and num_attention_heads must be positive");
         int kvHeads = k.integer("num_key_value_heads", heads);
         int headDim = k.integer("head_dim", hidden / heads);
         int layers = k.integer("num_hidden_layers", null);

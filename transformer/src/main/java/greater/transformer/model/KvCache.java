@@ -53,6 +53,21 @@ public final class KvCache {
         length = newLength;
     }
 
+    /**
+     * Makes this cache hold exactly what {@code source} holds (its first {@code source.length()}
+     * positions), e.g. a compact cache of a shared prefix copied into a large working cache.
+     */
+    public void copyFrom(KvCache source) {
+        if (source.rowWidth != rowWidth || source.keys.length != keys.length) throw new IllegalArgumentException("caches of different models");
+        if (source.length > capacity) throw new IllegalArgumentException("cache of " + source.length + " positions exceeds capacity " + capacity);
+        int n = source.length * rowWidth;
+        for (int l = 0; l < keys.length; l++) {
+            System.arraycopy(source.keys[l], 0, keys[l], 0, n);
+            System.arraycopy(source.values[l], 0, values[l], 0, n);
+        }
+        length = source.length;
+    }
+
     /** An independent copy (same contents and length). */
     public KvCache copy() {
         return new KvCache(this);
