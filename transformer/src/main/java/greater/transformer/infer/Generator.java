@@ -39,7 +39,7 @@ public final class Generator {
      * Its capacity must cover suffix + maxNewTokens more positions.
      */
     public int[] continueFrom(KvCache cache, int[] suffix, GenerationOptions options) {
-        if (suffix.length == 0 && cache.length() == 0) throw new IllegalArgumentException("nothing to continue from: empty prompt");
+        if (suffix.length == 0) throw new IllegalArgumentException("continueFrom needs at least one token to produce the next-token logits");
         if (cache.length() + suffix.length + options.maxNewTokens() > cache.capacity() + 1) {
             throw new IllegalArgumentException("KV cache capacity " + cache.capacity() + " is too small for "
                     + cache.length() + " + " + suffix.length + " + " + options.maxNewTokens() + " positions");
@@ -49,7 +49,7 @@ public final class Generator {
         int vocab = model.config().vocabSize();
         int[] out = new int[options.maxNewTokens()];
         int n = 0;
-        Tensor logits = suffix.length > 0 ? model.forward(model.embed(suffix), cache, false) : lastLogitsMissing();
+        Tensor logits = model.forward(model.embed(suffix), cache, false);
         while (true) {
             int next = sampler.next(logits.data(), 0, vocab);
             out[n++] = next;
@@ -57,9 +57,5 @@ public final class Generator {
             logits = model.forward(model.embed(new int[]{next}), cache, false);
         }
         return Arrays.copyOf(out, n);
-    }
-
-    private static Tensor lastLogitsMissing() {
-        throw new IllegalArgumentException("continueFrom needs at least one suffix token to produce the next-token logits");
     }
 }
