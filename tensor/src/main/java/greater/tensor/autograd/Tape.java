@@ -4,14 +4,16 @@ import greater.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Reverse-mode autodiff as a tape: while a tape is recording on this thread, every op whose
- * inputs reach a tensor that requires gradients appends one {@link Node} (its output and its
- * backward). Execution order is a topological order, so {@link #backward} is a plain loop over
- * the tape in reverse: no recursion, no graph search, and ops that touch only frozen tensors are
- * never recorded at all. That is exactly the prompt-gradient case: with frozen weights and
- * {@code inputs_embeds} requiring gradients, only input gradients are ever computed.
+ * inputs reach a tensor that requires gradients appends one {@link Node} (its output's gradient
+ * slot and its backward). Execution order is a topological order, so {@link #backward} is a plain
+ * loop over the tape in reverse: no recursion, no graph search, and ops that touch only frozen
+ * tensors are never recorded at all. That is exactly the prompt-gradient case: with frozen weights
+ * and {@code inputs_embeds} requiring gradients, only input gradients are ever computed.
  *
  * <pre>
  *   try (Tape tape = Tape.record()) {
@@ -20,16 +22,22 @@ import java.util.List;
  *   }
  * </pre>
  * Gradients accumulate ({@code +=}), so a tensor used twice gets both contributions.
- * After backward, every intermediate gradient and every saved activation is released.
+ * <p>Memory: the tape holds no tensor. A node keeps its output's {@link GradSlot} and its backward
+ * closure, and an op's closure captures its inputs' slots ({@link #gradOf}) plus exactly the arrays
+ * its backward reads (e.g. RmsNorm its input and 1/rms, a Linear with a frozen weight nothing), so
+ * every other activation is garbage as soon as the forward has moved past it. After backward,
+ * every intermediate gradient and every saved activation is released.
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
 
-    /** One recorded op: its output and how to send the output's gradient to its inputs. */
-    private record Node(Tensor output, Backward backward) {
+    /** One recorded op: where its output's gradient accumulates and how to send it to its inputs. */
+    private record Node(GradSlot output, Backward backward) {
     }
 
     private final List<Node> nodes = new ArrayList<>();
+    /** Slots of the tensors this tape has seen; weak keys, so a slot never keeps its tensor's data alive. */
+    private final Map<Tensor, GradSlot> slots = new WeakHashMap<>();
     private final Tape outer;
 
     private Tape(Tape outer) {
@@ -49,6 +57,26 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
+     * The slot where backward accumulates the gradient of {@code t}, or null when no tape is
+     * recording or {@code t} does not require gradients (then its gradient is not wanted). Ops call
+     * it while building their backward, before {@link #record}.
+     */
+    public static GradSlot gradOf(Tensor t) {
+        if (t == null || !t.requiresGrad()) return null;
+        Tape tape = CURRENT.get();
+        return tape == null ? null : tape.slotOf(t);
+    }
+
+    private GradSlot slotOf(Tensor t) {
+        GradSlot s = slots.get(t);
+        if (s == null) {
+            s = GradSlot.leaf(t); // not an output of this tape: a leaf, whose gradient the caller reads
+            slots.put(t, s);
+        }
+        return s;
+    }
+
+    /**
      * Called by every op after computing {@code output}: if a tape is recording and some input
      * requires gradients, marks the output as requiring gradients and records {@code backward}.
      */
@@ -58,7 +86,9 @@ public final class Tape implements AutoCloseable {
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
                 output.requiresGrad(true);
-                tape.nodes.add(new Node(output, backward));
+                GradSlot slot = GradSlot.of(Math.toIntExact(output.size()));
+                tape.slots.put(output, slot);
+                tape.nodes.add(new Node(slot, backward));
                 return;
             }
         }
@@ -81,21 +111,23 @@ public final class Tape implements AutoCloseable {
      * loss in practice), then releases the tape. Leaves that require gradients keep theirs.
      */
     public void backward(Tensor loss) {
-        float[] seed = loss.gradBuffer();
-        java.util.Arrays.fill(seed, 1f);
+        GradSlot seed = loss.requiresGrad() ? slotOf(loss) : GradSlot.leaf(loss);
+        java.util.Arrays.fill(seed.buffer(), 1f);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
-            float[] g = node.output.grad();
+            float[] g = node.output.peek();
             if (g != null) node.backward.propagate(g);
-            node.output.zeroGrad(); // intermediate gradient no longer needed
+            node.output.release();  // intermediate gradient no longer needed
             nodes.set(i, null);     // release the closure and the activations it saved
         }
         nodes.clear();
+        slots.clear();
     }
 
     @Override
     public void close() {
         nodes.clear();
+        slots.clear();
         if (CURRENT.get() == this) {
             if (outer != null) CURRENT.set(outer);
             else CURRENT.remove();

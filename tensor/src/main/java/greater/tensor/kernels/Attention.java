@@ -47,7 +47,7 @@ public final class Attention {
         return Math.min(p + 1, s);
     }
 
-    /** probs [heads,t,s] receives P (zeros where masked) when non-null. */
+    /** probs [heads,t,s] receives P (zeros where masked) when non-null; out may be null when only P is wanted. */
     public static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, int t, int s,
                                        int heads, int kvHeads, int headDim, int posOffset, float scale,
                                        float softcap, int window) {
@@ -76,8 +76,10 @@ public final class Attention {
                         clearOutside(sc, r * sp, jlo, jhi, lo[r], hi[r]);
                     }
                 }
-                weightedRows(out, qo, qStride, nq, false, dummy, sc, jlo, sp, 1, jhi - jlo, v,
-                        jlo * kvStride + kvo, kvStride, headDim);
+                if (out != null) {
+                    weightedRows(out, qo, qStride, nq, false, dummy, sc, jlo, sp, 1, jhi - jlo, v,
+                            jlo * kvStride + kvo, kvStride, headDim);
+                }
                 if (probs != null) {
                     for (int r = 0; r < nq; r++) {
                         int po = (h * t + i0 + r) * s;
@@ -510,7 +512,7 @@ public final class Attention {
     private static float[] recomputeProbs(float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
                                           int headDim, int posOffset, float scale, float softcap, int window) {
         float[] p = new float[heads * t * s];
-        causalAttention(new float[t * heads * headDim], p, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
+        causalAttention(null, p, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
                 softcap, window);
         return p;
     }

@@ -19,7 +19,7 @@ public final class Parallel {
     public static final int THREADS = Math.max(1, Integer.getInteger("greater.threads",
             Runtime.getRuntime().availableProcessors()));
     /** How long a helper spins for the next job before parking, and a caller for its helpers before yielding. */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = Long.getLong("greater.spinNanos", 20_000);
 
     private static final Helper[] HELPERS = new Helper[THREADS - 1];
     /** Held by the thread whose job the helpers are working on; others run their ranges inline. */

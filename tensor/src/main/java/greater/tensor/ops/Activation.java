@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Activations;
 
@@ -21,11 +22,12 @@ public final class Activation {
             case GELU_TANH -> Activations.geluTanh(out, xs, n);
         }
         Tensor y = Tensor.of(out, x.shape().dims());
+        GradSlot dx = Tape.gradOf(x);
         Tape.record(y, dy -> {
             switch (kind) {
-                case SILU -> Activations.siluBackward(x.gradBuffer(), dy, xs, n);
-                case GELU_EXACT -> Activations.geluExactBackward(x.gradBuffer(), dy, xs, n);
-                case GELU_TANH -> Activations.geluTanhBackward(x.gradBuffer(), dy, xs, n);
+                case SILU -> Activations.siluBackward(dx.buffer(), dy, xs, n);
+                case GELU_EXACT -> Activations.geluExactBackward(dx.buffer(), dy, xs, n);
+                case GELU_TANH -> Activations.geluTanhBackward(dx.buffer(), dy, xs, n);
             }
         }, x);
         return y;

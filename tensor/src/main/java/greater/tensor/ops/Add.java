@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Elementwise;
 
@@ -15,9 +16,11 @@ public final class Add {
         float[] out = new float[n];
         Elementwise.add(out, a.data(), b.data(), n);
         Tensor y = Tensor.of(out, a.shape().dims());
+        GradSlot da = Tape.gradOf(a), db = Tape.gradOf(b);
         Tape.record(y, dy -> {
-            if (a.requiresGrad()) Elementwise.addInPlace(a.gradBuffer(), dy, n);
-            if (b.requiresGrad()) Elementwise.addInPlace(b.gradBuffer(), dy, n);
+            // dy is this op's output gradient, dropped after this backward: one input may adopt it
+            if (db != null) Elementwise.addInPlace(db.buffer(), dy, n);
+            if (da != null) da.give(dy);
         }, a, b);
         return y;
     }

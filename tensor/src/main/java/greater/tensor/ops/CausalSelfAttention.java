@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Attention;
 
@@ -9,7 +10,9 @@ import greater.tensor.kernels.Attention;
  * q [T, heads·d], k and v [S, kvHeads·d] with S ≥ T → [T, heads·d]. The T queries are the last T
  * positions of the S keys (S > T when earlier positions come from a cache), and query head h
  * reads kv head h / (heads / kvHeads). Options: sliding window (key j visible to query i iff i - j &lt; window),
- * and logit soft-capping {@code cap·tanh(s / cap)} (Gemma-2). Forward saves the probabilities.
+ * and logit soft-capping {@code cap·tanh(s / cap)} (Gemma-2). Forward saves q, k and v only; backward
+ * recomputes the probabilities [heads, T, S] one layer at a time (as flash attention does) rather
+ * than keeping every layer's alive from forward to backward.
  */
 public final class CausalSelfAttention {
     private CausalSelfAttention() {
@@ -30,16 +33,15 @@ public final class CausalSelfAttention {
         }
         float[] qs = q.data(), ks = k.data(), vs = v.data();
         float[] out = new float[qs.length];
-        boolean grad = Tape.needsGrad(q, k, v);
-        float[] probs = grad ? new float[spec.heads() * t * s] : null;
-        Attention.causalAttention(out, probs, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
+        Attention.causalAttention(out, null, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
                 spec.scale(), spec.softcap(), spec.window());
         Tensor y = Tensor.of(out, q.shape().dims());
+        GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
         Tape.record(y, dy -> Attention.causalAttentionBackward(
-                q.requiresGrad() ? q.gradBuffer() : new float[qs.length],
-                k.requiresGrad() ? k.gradBuffer() : new float[ks.length],
-                v.requiresGrad() ? v.gradBuffer() : new float[vs.length],
-                dy, probs, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
+                dq != null ? dq.buffer() : new float[qs.length],
+                dk != null ? dk.buffer() : new float[ks.length],
+                dv != null ? dv.buffer() : new float[vs.length],
+                dy, null, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
                 spec.scale(), spec.softcap(), spec.window()), q, k, v);
         return y;
     }

@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.CrossEntropy;
 
@@ -26,10 +27,11 @@ public final class CrossEntropyLoss {
         float sum = CrossEntropy.crossEntropyRows(rowLoss, ls, rows, cols, targets);
         float inv = 1f / counted;
         Tensor loss = Tensor.scalar(sum * inv);
+        GradSlot dLogits = Tape.gradOf(logits);
         Tape.record(loss, dy -> {
             float[] dRow = new float[rows];
             java.util.Arrays.fill(dRow, dy[0] * inv);
-            CrossEntropy.crossEntropyBackward(logits.gradBuffer(), ls, rows, cols, targets, dRow);
+            CrossEntropy.crossEntropyBackward(dLogits.buffer(), ls, rows, cols, targets, dRow);
         }, logits);
         return loss;
     }

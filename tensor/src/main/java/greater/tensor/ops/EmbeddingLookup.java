@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Embedding;
 
@@ -17,7 +18,8 @@ public final class EmbeddingLookup {
         float[] out = new float[Math.multiplyExact(ids.length, dim)];
         Embedding.gather(out, table.segment(), table.dtype(), dim, ids);
         Tensor y = Tensor.of(out, ids.length, dim);
-        Tape.record(y, dy -> Embedding.scatterAdd(table.gradBuffer(), dy, dim, ids), table);
+        GradSlot dTable = Tape.gradOf(table);
+        Tape.record(y, dy -> Embedding.scatterAdd(dTable.buffer(), dy, dim, ids), table);
         return y;
     }
 }

@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Activations;
 
@@ -24,9 +25,10 @@ public final class GatedActivation {
             case GELU_TANH -> Activations.gatedGeluTanh(out, g, u, n);
         }
         Tensor y = Tensor.of(out, gate.shape().dims());
+        GradSlot dGate = Tape.gradOf(gate), dUp = Tape.gradOf(up);
         Tape.record(y, dy -> {
-            float[] dg = gate.requiresGrad() ? gate.gradBuffer() : new float[n];
-            float[] du = up.requiresGrad() ? up.gradBuffer() : new float[n];
+            float[] dg = dGate != null ? dGate.buffer() : new float[n];
+            float[] du = dUp != null ? dUp.buffer() : new float[n];
             switch (kind) {
                 case SILU -> Activations.gatedSiluBackward(dg, du, dy, g, u, n);
                 case GELU_TANH -> Activations.gatedGeluTanhBackward(dg, du, dy, g, u, n);

@@ -1,9 +1,13 @@
 package greater.tensor.ops;
 
+import greater.tensor.DType;
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Elementwise;
 import greater.tensor.kernels.MatMul;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * {@code y = x·Wᵀ + b}, PyTorch's {@code nn.Linear} layout: x [M, K], W [N, K] (any stored dtype),
@@ -32,10 +36,14 @@ public final class Linear {
         int[] outDims = x.shape().dims();
         outDims[outDims.length - 1] = n;
         Tensor out = Tensor.of(y, outDims);
+        GradSlot dx = Tape.gradOf(x), dw = Tape.gradOf(w), db = Tape.gradOf(bias);
+        MemorySegment ws = w.segment();
+        DType wType = w.dtype();
+        float[] saved = dw != null ? xs : null; // the input only matters for a weight gradient
         Tape.record(out, dy -> {
-            if (x.requiresGrad()) MatMul.accumulateInputGrad(x.gradBuffer(), dy, m, n, w.segment(), w.dtype(), k);
-            if (w.requiresGrad()) MatMul.accumulateWeightGrad(w.gradBuffer(), dy, xs, m, n, k);
-            if (bias != null && bias.requiresGrad()) Elementwise.sumRows(bias.gradBuffer(), dy, m, n);
+            if (dx != null) MatMul.accumulateInputGrad(dx.buffer(), dy, m, n, ws, wType, k);
+            if (dw != null) MatMul.accumulateWeightGrad(dw.buffer(), dy, saved, m, n, k);
+            if (db != null) Elementwise.sumRows(db.buffer(), dy, m, n);
         }, x, w, bias);
         return out;
     }

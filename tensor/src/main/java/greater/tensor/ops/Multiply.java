@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Elementwise;
 
@@ -16,15 +17,16 @@ public final class Multiply {
         float[] out = new float[n];
         Elementwise.mul(out, as, bs, n);
         Tensor y = Tensor.of(out, a.shape().dims());
+        GradSlot da = Tape.gradOf(a), db = Tape.gradOf(b);
         Tape.record(y, dy -> {
             float[] tmp = new float[n];
-            if (a.requiresGrad()) {
+            if (da != null) {
                 Elementwise.mul(tmp, dy, bs, n);
-                Elementwise.addInPlace(a.gradBuffer(), tmp, n);
+                Elementwise.addInPlace(da.buffer(), tmp, n);
             }
-            if (b.requiresGrad()) {
+            if (db != null) {
                 Elementwise.mul(tmp, dy, as, n);
-                Elementwise.addInPlace(b.gradBuffer(), tmp, n);
+                Elementwise.addInPlace(db.buffer(), tmp, n);
             }
         }, a, b);
         return y;

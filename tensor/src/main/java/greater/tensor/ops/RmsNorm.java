@@ -1,8 +1,12 @@
 package greater.tensor.ops;
 
+import greater.tensor.DType;
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Norms;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * Root-mean-square norm over the last dimension (Zhang and Sennrich 2019):
@@ -23,9 +27,11 @@ public final class RmsNorm {
         float[] rstd = grad ? new float[rows] : null;
         Norms.rmsNorm(out, xs, rows, dim, w.segment(), w.dtype(), eps, addOne, rstd);
         Tensor y = Tensor.of(out, x.shape().dims());
-        Tape.record(y, dy -> Norms.rmsNormBackward(
-                x.requiresGrad() ? x.gradBuffer() : new float[xs.length], dy, xs, rstd, rows, dim,
-                w.segment(), w.dtype(), addOne, w.requiresGrad() ? w.gradBuffer() : null), x, w);
+        GradSlot dx = Tape.gradOf(x), dw = Tape.gradOf(w);
+        MemorySegment ws = w.segment();
+        DType wType = w.dtype();
+        Tape.record(y, dy -> Norms.rmsNormBackward(dx != null ? dx.buffer() : new float[xs.length], dy, xs, rstd, rows,
+                dim, ws, wType, addOne, dw != null ? dw.buffer() : null), x, w);
         return y;
     }
 }

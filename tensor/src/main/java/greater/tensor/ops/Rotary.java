@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Rope;
 
@@ -22,10 +23,10 @@ public final class Rotary {
         float[] out = x.data().clone();
         Rope.rope(out, rows, heads, headDim, positions, invFreq, false);
         Tensor y = Tensor.of(out, x.shape().dims());
+        GradSlot dx = Tape.gradOf(x);
         Tape.record(y, dy -> {
-            float[] g = dy.clone();
-            Rope.rope(g, rows, heads, headDim, positions, invFreq, true);
-            greater.tensor.kernels.Elementwise.addInPlace(x.gradBuffer(), g, g.length);
+            Rope.rope(dy, rows, heads, headDim, positions, invFreq, true); // dy is this op's own, dropped after
+            dx.give(dy);
         }, x);
         return y;
     }

@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 
 /**
@@ -14,7 +15,8 @@ public final class Rows {
     /** The same data under new dimensions; the gradient flows back unchanged. */
     public static Tensor reshape(Tensor x, int... dims) {
         Tensor y = Tensor.of(x.data(), dims);
-        Tape.record(y, dy -> greater.tensor.kernels.Elementwise.addInPlace(x.gradBuffer(), dy, dy.length), x);
+        GradSlot dx = Tape.gradOf(x);
+        Tape.record(y, dy -> dx.give(dy), x);
         return y;
     }
 
@@ -25,8 +27,9 @@ public final class Rows {
         float[] out = new float[(to - from) * cols];
         System.arraycopy(x.data(), from * cols, out, 0, out.length);
         Tensor y = Tensor.of(out, to - from, cols);
+        GradSlot dx = Tape.gradOf(x);
         Tape.record(y, dy -> {
-            float[] g = x.gradBuffer();
+            float[] g = dx.buffer();
             for (int i = 0; i < dy.length; i++) g[from * cols + i] += dy[i];
         }, x);
         return y;
@@ -48,12 +51,18 @@ public final class Rows {
             at += d.length;
         }
         Tensor y = Tensor.of(out, rows, cols);
+        GradSlot[] dParts = new GradSlot[parts.length];
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            dParts[i] = Tape.gradOf(parts[i]);
+            sizes[i] = (int) parts[i].size();
+        }
         Tape.record(y, dy -> {
             int off = 0;
-            for (Tensor p : parts) {
-                int n = (int) p.size();
-                if (p.requiresGrad()) {
-                    float[] g = p.gradBuffer();
+            for (int p = 0; p < dParts.length; p++) {
+                int n = sizes[p];
+                if (dParts[p] != null) {
+                    float[] g = dParts[p].buffer();
                     for (int i = 0; i < n; i++) g[i] += dy[off + i];
                 }
                 off += n;

@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Elementwise;
 
@@ -14,7 +15,8 @@ public final class Scale {
         float[] out = new float[n];
         Elementwise.scale(out, x.data(), s, n);
         Tensor y = Tensor.of(out, x.shape().dims());
-        Tape.record(y, dy -> Elementwise.axpy(x.gradBuffer(), s, dy, n), x);
+        GradSlot dx = Tape.gradOf(x);
+        Tape.record(y, dy -> Elementwise.axpy(dx.buffer(), s, dy, n), x);
         return y;
     }
 }

@@ -1,6 +1,7 @@
 package greater.tensor.ops;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
 import greater.tensor.kernels.Activations;
 
@@ -14,7 +15,8 @@ public final class SoftCapping {
         float[] out = new float[n];
         Activations.softcap(out, x.data(), n, cap);
         Tensor y = Tensor.of(out, x.shape().dims());
-        Tape.record(y, dy -> Activations.softcapBackward(x.gradBuffer(), dy, out, n, cap), x);
+        GradSlot dx = Tape.gradOf(x);
+        Tape.record(y, dy -> Activations.softcapBackward(dx.buffer(), dy, out, n, cap), x);
         return y;
     }
 }

@@ -1,0 +1,65 @@
+package greater.tensor.autograd;
+
+import greater.tensor.Tensor;
+
+/**
+ * Where the gradient of one tensor accumulates during backward. A backward closure captures the
+ * slots of its inputs instead of the input tensors, so an input's data stays reachable only when
+ * the backward really reads it (llm.c style: the tape saves exactly what backward needs).
+ * <ul>
+ *   <li>a leaf (a tensor the caller marked {@code requiresGrad}) accumulates into the tensor's own
+ *       {@link Tensor#gradBuffer()}, where the caller reads it after backward;</li>
+ *   <li>an op's output has a buffer of its own, allocated when the first gradient reaches it and
+ *       dropped as soon as its op has propagated it.</li>
+ * </ul>
+ */
+public final class GradSlot {
+    private final Tensor leaf;
+    private final int size;
+    private float[] buffer;
+
+    private GradSlot(Tensor leaf, int size) {
+        this.leaf = leaf;
+        this.size = size;
+    }
+
+    static GradSlot leaf(Tensor t) {
+        return new GradSlot(t, 0);
+    }
+
+    static GradSlot of(int size) {
+        return new GradSlot(null, size);
+    }
+
+    /** The gradient buffer (zeroed when new); backward closures accumulate ({@code +=}) into it. */
+    public float[] buffer() {
+        if (leaf != null) return leaf.gradBuffer();
+        if (buffer == null) buffer = new float[size];
+        return buffer;
+    }
+
+    /**
+     * Adds {@code g} to this gradient. {@code g} is handed over: a fresh intermediate slot adopts
+     * the array itself instead of allocating and adding, so the caller must not use it afterwards
+     * (an op passes its own output's gradient, which the tape drops after the op's backward, or a
+     * temporary of its own).
+     */
+    public void give(float[] g) {
+        if (leaf == null && buffer == null && g.length == size) {
+            buffer = g;
+            return;
+        }
+        float[] b = buffer();
+        for (int i = 0; i < g.length; i++) b[i] += g[i];
+    }
+
+    /** The gradient so far, or null if none has reached this tensor. */
+    float[] peek() {
+        return leaf != null ? leaf.grad() : buffer;
+    }
+
+    /** Drops an intermediate gradient once it has been propagated (a leaf keeps its own). */
+    void release() {
+        buffer = null;
+    }
+}
