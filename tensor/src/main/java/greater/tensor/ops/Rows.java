@@ -3,6 +3,7 @@ package greater.tensor.ops;
 import greater.tensor.Tensor;
 import greater.tensor.autograd.GradSlot;
 import greater.tensor.autograd.Tape;
+import greater.tensor.kernels.Weights;
 
 /**
  * Row-level structure ops on tensors seen as [rows, cols]: reshape, a contiguous slice of rows,
@@ -35,7 +36,7 @@ public final class Rows {
         return y;
     }
 
-    /** [a; b; ...] stacked by rows; all parts share the column count. */
+    /** [a; b; ...] stacked by rows; all parts share the column count (read-only views are accepted). */
     public static Tensor concat(Tensor... parts) {
         int cols = parts[0].dim(-1);
         int rows = 0;
@@ -46,9 +47,10 @@ public final class Rows {
         float[] out = new float[rows * cols];
         int at = 0;
         for (Tensor p : parts) {
-            float[] d = p.data();
-            System.arraycopy(d, 0, out, at, d.length);
-            at += d.length;
+            int n = (int) p.size();
+            if (p.isOwned()) System.arraycopy(p.data(), 0, out, at, n);
+            else Weights.read(out, at, p.segment(), p.dtype(), 0, n); // a constant view, e.g. cached keys
+            at += n;
         }
         Tensor y = Tensor.of(out, rows, cols);
         GradSlot[] dParts = new GradSlot[parts.length];

@@ -1,8 +1,10 @@
 package greater.transformer.model;
 
+import greater.tensor.DType;
+import greater.tensor.Shape;
 import greater.tensor.Tensor;
 
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Keys and values of every layer for the positions processed so far, one sequence:
@@ -96,12 +98,20 @@ public final class KvCache {
         return values[layer];
     }
 
-    /** A copy of the first {@code rows} cached keys of a layer, as a constant tensor [rows, rowWidth]. */
+    /**
+     * The first {@code rows} cached keys of a layer as a constant tensor [rows, rowWidth]: a
+     * read-only view of the cache (no copy), valid until those rows are overwritten.
+     */
     Tensor pastKeys(int layer, int rows) {
-        return Tensor.of(Arrays.copyOf(keys[layer], rows * rowWidth), rows, rowWidth);
+        return prefix(keys[layer], rows);
     }
 
     Tensor pastValues(int layer, int rows) {
-        return Tensor.of(Arrays.copyOf(values[layer], rows * rowWidth), rows, rowWidth);
+        return prefix(values[layer], rows);
+    }
+
+    private Tensor prefix(float[] rowsOf, int rows) {
+        MemorySegment head = MemorySegment.ofArray(rowsOf).asSlice(0, (long) rows * rowWidth * Float.BYTES);
+        return Tensor.view(head, DType.F32, Shape.of(rows, rowWidth));
     }
 }
