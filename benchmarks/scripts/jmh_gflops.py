@@ -1,7 +1,9 @@
 """Converts a JMH JSON result file (-rf json -rff FILE) of the kernel benchmarks into GFLOP/s.
 
 A benchmark with a "shape" parameter "MxKxN" counts 2*M*K*N flops per operation (a matmul);
-scores must be average times (us/op, ms/op or ns/op).
+MachineBenchmark: readF32/readBf16 read 2^30 bytes per operation (GB/s); fmaPeak retires
+3.84e9 flops per worker ("threads" parameter) per operation (GFLOP/s).
+Scores must be average times (us/op, ms/op or ns/op).
 
 Usage: python3 benchmarks/scripts/jmh_gflops.py result.json
 """
@@ -29,6 +31,10 @@ def main(path):
             line += f"  {gf:7.1f} GFLOP/s"
             if err and err == err and seconds > err:  # NaN-safe
                 line += f" (range {flops / (seconds + err) / 1e9:.1f}..{flops / (seconds - err) / 1e9:.1f})"
+        if name.startswith("MachineBenchmark.read"):
+            line += f"  {2**30 / seconds / 1e9:7.1f} GB/s"
+        if name == "MachineBenchmark.fmaPeak":
+            line += f"  {3.84e9 * int(params['threads']) / seconds / 1e9:7.1f} GFLOP/s"
         print(line)
 
 

@@ -1,4 +1,4 @@
-// JMH timing of MatMul.matmul on the shapes torch_linear.py times.
+// JMH timing of MatMul.matmul and its input gradient on the shapes torch_linear.py times.
 //   M = rows of x (tokens), K = input features, N = output features; GFLOP/s = 2·M·K·N / time.
 package greater.benchmarks.kernels;
 
@@ -47,7 +47,7 @@ public class MatMulBenchmark {
 
     private int m, k, n;
     private DType type;
-    private float[] x, out;
+    private float[] x, out, dy, dx;
     private MemorySegment w;
     private Arena arena;
 
@@ -62,6 +62,9 @@ public class MatMulBenchmark {
         x = new float[m * k];
         for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat() * 2 - 1;
         out = new float[m * n];
+        dy = new float[m * n];
+        for (int i = 0; i < dy.length; i++) dy[i] = rnd.nextFloat() * 2 - 1;
+        dx = new float[m * k];
         arena = Arena.ofShared();
         w = arena.allocate((long) n * k * type.bytes, 64);
         ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -86,5 +89,12 @@ public class MatMulBenchmark {
     public float[] matmul() {
         MatMul.matmul(out, x, m, k, w, type, n);
         return out;
+    }
+
+    /** dx += dy·W, the backward of the same product (what a prompt gradient runs per linear layer). */
+    @Benchmark
+    public float[] inputGrad() {
+        MatMul.accumulateInputGrad(dx, dy, m, n, w, type, k);
+        return dx;
     }
 }

@@ -41,11 +41,12 @@ public final class MatMul {
     /** Outer core k-span: a KC×NR panel of B (32 KiB at L = 16) stays inside L1. */
     static final int KC = 256;
     /**
-     * Forward: W is converted KW columns at a time (then multiplied KC at a time): 2 KiB runs of
-     * bf16 per row stream from memory, where KC-long runs (512 bytes) left each row's read to stall
-     * on its first cache lines (measured: ~10 → ~16 GB/s per thread converting a 525 MB matrix).
+     * Forward: floats of converted W per task block (512 KiB, half an L2). A block is whole rows,
+     * so its read is one contiguous stretch of the file; reading part of each row (a column span)
+     * leaves runs of a few KiB at a row's stride, where each page costs a TLB miss and a restarted
+     * prefetch (measured on Llama-3.2-1B's 2048-wide rows: conversion ~3× slower).
      */
-    static final int KW = 4 * KC;
+    static final int W_BLOCK = 128 * 1024;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -107,11 +108,18 @@ public final class MatMul {
         }
     }
 
-    /** dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps). */
+    /**
+     * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
+     * split over W's rows when there are enough of them, else over its columns.
+     */
     public static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
         checkWeights(w, wType, n, k);
-        gemmOuter(dx, m, k, n,
-                (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen),
+        PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
+        if (ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
+            gemmSplitK(dx, m, k, n, a, w, wType);
+            return;
+        }
+        gemmOuter(dx, m, k, n, a,
                 (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));
     }
 
@@ -280,8 +288,8 @@ public final class MatMul {
     /**
      * out[m,n] = x·Wᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
      * the one transposed (into NR-wide k-major panels, once, shared by all threads); W is only
-     * copied (converted) row-major, KW columns at a time, into a per-thread buffer, and the
-     * micro-kernel broadcasts from MR of its rows. Threads split W's rows (n).
+     * copied (converted) row-major, a block of whole rows at a time, into a per-thread buffer, and
+     * the micro-kernel broadcasts from MR of its rows. Threads split W's rows (n).
      */
     static void gemmForward(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
         Arrays.fill(out, 0, m * n, 0f);
@@ -289,8 +297,9 @@ public final class MatMul {
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
         float[] xp = Scratch.floats(0, roundUp(Math.min(MC, m), NR) * k);
         // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
-        // hands its share to the others; at most 64 rows (a 256 KiB block at KW = 1024)
-        int nb = Math.max(MR, Math.min(64, roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        // hands its share to the others; at most 64 rows and W_BLOCK floats. x's panels are re-read
+        // once per block, so fewer rows per block cost more of that traffic (k = 8192: 16 rows).
+        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR), roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             Parallel.forRange(ceilDiv(k, KC) * panels, 1, (t0, t1) -> {
@@ -301,23 +310,18 @@ public final class MatMul {
                 }
             });
             Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
-                float[] wb = Scratch.floats(1, nb * KW);
+                float[] wb = Scratch.floats(1, nb * k);
                 float[] tile = Scratch.floats(2, MR * NR);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, rows = Math.min(nb, n - n0);
-                    for (int c0 = 0; c0 < k; c0 += KW) {
-                        int cLen = Math.min(KW, k - c0);
-                        for (int r = 0; r < rows; r++) {
-                            Weights.read(wb, r * cLen, w, type, (long) (n0 + r) * k + c0, cLen);
-                        }
-                        for (int k0 = c0; k0 < c0 + cLen; k0 += KC) {
-                            int kLen = Math.min(KC, k - k0);
-                            for (int i = 0; i < rows; i += MR) {
-                                int vr = Math.min(MR, rows - i);
-                                for (int j = 0; j < mRows; j += NR) {
-                                    rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb,
-                                            i * cLen + (k0 - c0), cLen, kLen, xp, k0 * mp + j * kLen, tile);
-                                }
+                    Weights.read(wb, 0, w, type, (long) n0 * k, rows * k);
+                    for (int k0 = 0; k0 < k; k0 += KC) {
+                        int kLen = Math.min(KC, k - k0);
+                        for (int i = 0; i < rows; i += MR) {
+                            int vr = Math.min(MR, rows - i);
+                            for (int j = 0; j < mRows; j += NR) {
+                                rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb, i * k + k0, k,
+                                        kLen, xp, k0 * mp + j * kLen, tile);
                             }
                         }
                     }
@@ -419,12 +423,64 @@ public final class MatMul {
                         for (int i = 0; i < mRows; i += MR) {
                             int aOff = k0 * mp + i * kLen;
                             for (int j = 0; j < nRows; j += NR) {
-                                microKernel(c, N, fm0 + i, n0 + j, Math.min(MR, mRows - i), Math.min(NR, nRows - j),
+                                microKernel(c, N, 0, fm0 + i, n0 + j, Math.min(MR, mRows - i), Math.min(NR, nRows - j),
                                         ap, aOff, bp, j * kLen, kLen, tile);
                             }
                         }
                     }
                 }
+            });
+        }
+    }
+
+    /**
+     * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
+     * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
+     * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
+     * partials are added at the end. Column blocks (gemmOuter) read W in runs of a few hundred bytes
+     * at a whole row's stride, each on a new page: a TLB miss and a prefetcher restart per run,
+     * measured at ~3 GB/s on a Llama-3.2-1B LM head (128256 × 2048) against ~20 GB/s streamed.
+     */
+    static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
+        if (M <= 0 || N <= 0 || K <= 0) return;
+        int slabs = ceilDiv(K, KC), tasks = Math.min(slabs, 2 * Parallel.THREADS), size = M * N;
+        // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
+        float[] partials = Scratch.floats(0, (tasks - 1) * size);
+        int np = roundUp(N, NR);
+        Parallel.forRange(tasks, 1, (t0, t1) -> {
+            float[] bp = Scratch.floats(1, np * KC);
+            float[] ap = Scratch.floats(2, roundUp(Math.min(MC, M), MR) * KC);
+            float[] tile = Scratch.floats(3, MR * NR);
+            for (int t = t0; t < t1; t++) {
+                float[] ct = t == 0 ? c : partials;
+                int cOff = t == 0 ? 0 : (t - 1) * size;
+                if (t > 0) Arrays.fill(partials, cOff, cOff + size, 0f);
+                for (int slab = t * slabs / tasks, end = (t + 1) * slabs / tasks; slab < end; slab++) {
+                    int k0 = slab * KC, kLen = Math.min(KC, K - k0);
+                    for (int p = 0; p < kLen; p++) {
+                        long row = (long) (k0 + p) * N;
+                        for (int j = 0; j < N; j += NR) {
+                            int at = j * kLen + p * NR, valid = Math.min(NR, N - j);
+                            Weights.read(bp, at, w, type, row + j, valid);
+                            if (valid < NR) Arrays.fill(bp, at + valid, at + NR, 0f);
+                        }
+                    }
+                    for (int m0 = 0; m0 < M; m0 += MC) {
+                        int mRows = Math.min(MC, M - m0);
+                        a.pack(ap, 0, MR, m0, mRows, k0, kLen);
+                        for (int j = 0; j < N; j += NR) {
+                            for (int i = 0; i < mRows; i += MR) {
+                                microKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
+                                        ap, i * kLen, bp, j * kLen, kLen, tile);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        if (tasks > 1) {
+            Parallel.forRange(size, 16384, (i0, i1) -> {
+                for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
             });
         }
     }
@@ -439,8 +495,8 @@ public final class MatMul {
      * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span: 8 rows × 2 vectors of
      * accumulators; only the valid vr × vc corner is added to C.
      */
-    private static void microKernel(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int ao,
-                                    float[] bp, int bo, int kLen, float[] tile) {
+    private static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+                                    int ao, float[] bp, int bo, int kLen, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -491,21 +547,21 @@ public final class MatMul {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
-    /** C[ci + r, cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
-    private static void flush(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] tile) {
+    /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
+    private static void flush(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
         if (vc == NR) {
             for (int r = 0; r < vr; r++) {
-                int o = (ci + r) * ldc + cj;
+                int o = cBase + (ci + r) * ldc + cj;
                 FloatVector.fromArray(F, tile, r * NR).add(FloatVector.fromArray(F, c, o)).intoArray(c, o);
                 FloatVector.fromArray(F, tile, r * NR + L).add(FloatVector.fromArray(F, c, o + L)).intoArray(c, o + L);
             }
             return;
         }
         for (int r = 0; r < vr; r++) {
-            int o = (ci + r) * ldc + cj;
+            int o = cBase + (ci + r) * ldc + cj;
             for (int q = 0; q < vc; q++) c[o + q] += tile[r * NR + q];
         }
     }

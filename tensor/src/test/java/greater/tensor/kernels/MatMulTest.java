@@ -113,7 +113,10 @@ class MatMulTest {
     @Test
     void inputGradMatchesScalarAndReference() {
         Random rnd = new Random(3);
-        int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33}};
+        // n ≥ 2·THREADS·KC rows of W take the split-over-rows core: {1, 2048, 33}, {5, 1500, 70} (a
+        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy)
+        int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
+                {5, 1500, 70}, {1030, 1100, 37}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
