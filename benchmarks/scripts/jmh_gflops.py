@@ -3,6 +3,11 @@
 A benchmark with a "shape" parameter "MxKxN" counts 2*M*K*N flops per operation (a matmul);
 MachineBenchmark: readF32/readBf16 read 2^30 bytes per operation (GB/s); fmaPeak retires
 3.84e9 flops per worker ("threads" parameter) per operation (GFLOP/s).
+KernelsBenchmark (a Qwen2.5-0.5B-like layer, T = the "tokens" parameter): rmsNorm and the softmax /
+cross-entropy over the vocabulary are memory-bound, so GB/s of the least traffic they must move
+(x read + out written; logits read + probabilities written; logits read); attention counts the
+causal (query, key) pairs T(T+1)/2 × heads × head dim × 4 flops (QKᵀ and PV), its backward 8
+(dP, dV, dQ, dK).
 Scores must be average times (us/op, ms/op or ns/op).
 
 Usage: python3 benchmarks/scripts/jmh_gflops.py result.json
@@ -11,6 +16,24 @@ import json
 import sys
 
 UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+# KernelsBenchmark's layer (keep in step with its D, H, HD, V constants)
+D, H, HD, V = 896, 14, 64, 32000
+
+
+def kernels_rate(method, t):
+    """(amount, unit) of one KernelsBenchmark operation: bytes for GB/s or flops for GFLOP/s."""
+    pairs = t * (t + 1) / 2 * H * HD
+    if method.startswith("rmsNorm"):
+        return (2 * t * D + D) * 4, "GB/s"
+    if method.startswith("softmaxVocabRows"):
+        return 2 * t * V * 4, "GB/s"
+    if method == "crossEntropy":
+        return t * V * 4, "GB/s"
+    if method == "attentionBackward":
+        return 8 * pairs, "GFLOP/s"
+    if method.startswith("attention"):
+        return 4 * pairs, "GFLOP/s"
+    return None
 
 
 def main(path):
@@ -31,6 +54,10 @@ def main(path):
             line += f"  {gf:7.1f} GFLOP/s"
             if err and err == err and seconds > err:  # NaN-safe
                 line += f" (range {flops / (seconds + err) / 1e9:.1f}..{flops / (seconds - err) / 1e9:.1f})"
+        if name.startswith("KernelsBenchmark.") and "tokens" in params:
+            rate = kernels_rate(name.split(".")[1], int(params["tokens"]))
+            if rate:
+                line += f"  {rate[0] / seconds / 1e9:7.1f} {rate[1]}"
         if name.startswith("MachineBenchmark.read"):
             line += f"  {2**30 / seconds / 1e9:7.1f} GB/s"
         if name == "MachineBenchmark.fmaPeak":
