@@ -20,13 +20,14 @@ import java.util.Arrays;
 /**
  * out = x·Wᵀ and its two gradients. W is the big operand, so it is only ever read along its rows
  * (converted to float, never transposed); the activations are what gets transposed. Register-tiled
- * cores, threads splitting N:
+ * cores, threads splitting N (dx: W's rows when it has many):
  * <ul>
  *   <li>outer cores (GotoBLAS/BLIS style), used from 16 rows on and by both gradients: per k step
  *       the micro-kernel loads NR/L = 2 vectors of a B row, broadcasts MR = 8 scalars of A and
  *       issues 16 FMAs into registers, with no horizontal sums. The forward computes
  *       outᵀ = W·xᵀ (B = xᵀ in panels, A = rows of W); dx = dy·W has B = W and dw = dyᵀ·x has
- *       B = x, whose panels are contiguous copies of rows;</li>
+ *       B = x, whose panels are contiguous copies of rows. dx with many rows of W splits them
+ *       (the reduction index) over the threads, each streaming whole rows into its own partial sum;</li>
  *   <li>dot core, forward with 4 to 15 rows (an NR-wide tile of x would mostly idle): x and W rows
  *       are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot products, its horizontal
  *       sums paid once per KB span;</li>
@@ -42,11 +43,15 @@ public final class MatMul {
     static final int KC = 256;
     /**
      * Forward: floats of converted W per task block (512 KiB, half an L2). A block is whole rows,
-     * so its read is one contiguous stretch of the file; reading part of each row (a column span)
-     * leaves runs of a few KiB at a row's stride, where each page costs a TLB miss and a restarted
-     * prefetch (measured on Llama-3.2-1B's 2048-wide rows: conversion ~3× slower).
+     * so its read is one contiguous stretch of the file.
      */
     static final int W_BLOCK = 128 * 1024;
+    /**
+     * Forward: converted rows of W sit k + LDW_PAD floats apart, so the micro-kernel's 8 broadcast
+     * streams do not all map to one L1 set when a row is a multiple of 4 KiB (measured: +3–7%
+     * GFLOP/s on k = 576, 2048, 8192).
+     */
+    static final int LDW_PAD = 16;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -299,7 +304,9 @@ public final class MatMul {
         // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
         // hands its share to the others; at most 64 rows and W_BLOCK floats. x's panels are re-read
         // once per block, so fewer rows per block cost more of that traffic (k = 8192: 16 rows).
-        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR), roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR),
+                roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        int ldw = k + LDW_PAD;
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             Parallel.forRange(ceilDiv(k, KC) * panels, 1, (t0, t1) -> {
@@ -310,18 +317,18 @@ public final class MatMul {
                 }
             });
             Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
-                float[] wb = Scratch.floats(1, nb * k);
+                float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR * NR);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, rows = Math.min(nb, n - n0);
-                    Weights.read(wb, 0, w, type, (long) n0 * k, rows * k);
+                    for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kLen = Math.min(KC, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < mRows; j += NR) {
-                                rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb, i * k + k0, k,
-                                        kLen, xp, k0 * mp + j * kLen, tile);
+                                rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0,
+                                        ldw, kLen, xp, k0 * mp + j * kLen, tile);
                             }
                         }
                     }
@@ -438,8 +445,8 @@ public final class MatMul {
      * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
      * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
      * partials are added at the end. Column blocks (gemmOuter) read W in runs of a few hundred bytes
-     * at a whole row's stride, each on a new page: a TLB miss and a prefetcher restart per run,
-     * measured at ~3 GB/s on a Llama-3.2-1B LM head (128256 × 2048) against ~20 GB/s streamed.
+     * at a whole row's stride, each on a new page: a TLB miss and a prefetcher restart per run.
+     * Measured (JMH inputGrad, bf16, m = 128, W = 32768 × 2048): 152 → 258 GFLOP/s.
      */
     static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
         if (M <= 0 || N <= 0 || K <= 0) return;
@@ -457,14 +464,7 @@ public final class MatMul {
                 if (t > 0) Arrays.fill(partials, cOff, cOff + size, 0f);
                 for (int slab = t * slabs / tasks, end = (t + 1) * slabs / tasks; slab < end; slab++) {
                     int k0 = slab * KC, kLen = Math.min(KC, K - k0);
-                    for (int p = 0; p < kLen; p++) {
-                        long row = (long) (k0 + p) * N;
-                        for (int j = 0; j < N; j += NR) {
-                            int at = j * kLen + p * NR, valid = Math.min(NR, N - j);
-                            Weights.read(bp, at, w, type, row + j, valid);
-                            if (valid < NR) Arrays.fill(bp, at + valid, at + NR, 0f);
-                        }
-                    }
+                    packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
                     for (int m0 = 0; m0 < M; m0 += MC) {
                         int mRows = Math.min(MC, M - m0);
                         a.pack(ap, 0, MR, m0, mRows, k0, kLen);
