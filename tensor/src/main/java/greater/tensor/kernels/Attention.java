@@ -59,7 +59,7 @@ public final class Attention {
         int blocks = (t + QB - 1) / QB;
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
         Parallel.forRange(heads * blocks, Math.max(1, GRAIN / (QB * span * headDim * 2)), (from, to) -> {
-            float[] sc = new float[QB * sp];
+            float[] sc = new float[Math.min(QB, t) * sp]; // one row when decoding
             float[] dummy = new float[headDim];
             int[] lo = new int[QB], hi = new int[QB];
             for (int item = from; item < to; item++) {
