@@ -297,8 +297,10 @@ public final class MatMul {
      * the micro-kernel broadcasts from MR of its rows. Threads split W's rows (n).
      */
     static void gemmForward(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
-        Arrays.fill(out, 0, m * n, 0f);
-        if (k <= 0) return;
+        if (k <= 0) {
+            Arrays.fill(out, 0, m * n, 0f);
+            return;
+        }
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
         float[] xp = Scratch.floats(0, roundUp(Math.min(MC, m), NR) * k);
         // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
@@ -319,18 +321,28 @@ public final class MatMul {
             Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR * NR);
+                // outᵀ of the block, [rows, mp], summed over all k-spans before it is written out
+                // transposed once: flushing each span's tile into out itself touched NR rows of out
+                // 32 bytes each, n floats apart, k/KC times over (on a 128256-row LM head, a sixth
+                // of the forward went to those scattered read-modify-writes).
+                float[] acc = Scratch.floats(3, nb * mp);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, rows = Math.min(nb, n - n0);
                     for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
+                    Arrays.fill(acc, 0, rows * mp, 0f);
                     for (int k0 = 0; k0 < k; k0 += KC) {
                         int kLen = Math.min(KC, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < mRows; j += NR) {
-                                rowsKernel(out, n, n0 + i, fm0 + j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0,
-                                        ldw, kLen, xp, k0 * mp + j * kLen, tile);
+                                rowsKernel(acc, mp, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
+                                        xp, k0 * mp + j * kLen, tile);
                             }
                         }
+                    }
+                    for (int q = 0; q < mRows; q++) {
+                        int o = (fm0 + q) * n + n0;
+                        for (int r = 0; r < rows; r++) out[o + r] = acc[r * mp + q];
                     }
                 }
             });
@@ -339,10 +351,10 @@ public final class MatMul {
 
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then out[cj + q, ci + r] += tile[r][q] (a transposed flush) for the valid
-     * vr × vc corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
+     * NR-wide panel at bo; then c[ci + r, cj + q] += tile[r][q] for the valid vr × vc corner. Rows
+     * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
-    private static void rowsKernel(float[] out, int ldo, int ci, int cj, int vr, int vc, float[] ap, int a0,
+    private static void rowsKernel(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
                                    int aStride, int kLen, float[] bp, int bo, float[] tile) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
@@ -397,10 +409,7 @@ public final class MatMul {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        for (int q = 0; q < vc; q++) {
-            int o = (cj + q) * ldo + ci;
-            for (int r = 0; r < vr; r++) out[o + r] += tile[r * NR + q];
-        }
+        flush(c, ldc, 0, ci, cj, vr, vc, tile);
     }
 
     // ---- outer core ---------------------------------------------------------------------------
