@@ -25,10 +25,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -36,7 +41,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code readF32}: sums a 1 GiB off-heap buffer as floats (far larger than any cache, so it is
  * DRAM bandwidth). {@code readBf16}: converts the same bytes as bf16 to floats in 4 KiB pieces
  * through {@link Weights#read}, the path every bf16 weight takes into the matmuls (decode's
- * ceiling). {@code fmaPeak}: 12 independent vector FMA chains (enough to cover the FMA latency on
+ * ceiling); {@code readMappedBf16} the same from a mapped file, as the weights are. {@code fmaPeak}: 12 independent vector FMA chains (enough to cover the FMA latency on
  * both pipes), {@value #FMA_FLOPS_PER_WORKER} flops per worker whatever the vector length.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -59,19 +64,28 @@ public class MachineBenchmark {
     public int threads;
 
     private Arena arena;
-    private MemorySegment buffer;
+    private MemorySegment buffer, mapped;
+    private Path file;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws IOException {
         arena = Arena.ofShared();
         buffer = arena.allocate(BYTES, 64);
         // touch every page with small bf16-like values so reads are real and finite
         buffer.fill((byte) 0x3c);
+        // the same bytes as a file mapped read-only, the way model weights are read (page cache)
+        file = Files.createTempFile("greater-machine", ".bin");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = buffer.asByteBuffer();
+            while (bytes.hasRemaining()) ch.write(bytes, bytes.position());
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, BYTES, arena);
+        }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws IOException {
         arena.close();
+        Files.deleteIfExists(file);
     }
 
     private void split(int n, Parallel.RangeBody body) {
@@ -98,13 +112,23 @@ public class MachineBenchmark {
 
     @Benchmark
     public double readBf16() {
+        return convertBf16(buffer);
+    }
+
+    /** readBf16 from a memory-mapped file: 4 KiB pages, where anonymous memory may get huge pages. */
+    @Benchmark
+    public double readMappedBf16() {
+        return convertBf16(mapped);
+    }
+
+    private double convertBf16(MemorySegment source) {
         DoubleAdder total = new DoubleAdder();
         int piece = 2048; // bf16 values per Weights.read (4 KiB), like one KW-wide run of a weight row
         split((int) (BYTES / BLOCK), (b0, b1) -> {
             float[] f = new float[piece];
             float sum = 0;
             for (long at = (long) b0 * BLOCK, end = (long) b1 * BLOCK; at < end; at += 2L * piece) {
-                Weights.read(f, 0, buffer, DType.BF16, at / 2, piece);
+                Weights.read(f, 0, source, DType.BF16, at / 2, piece);
                 sum += f[piece - 1];
             }
             total.add(sum);
