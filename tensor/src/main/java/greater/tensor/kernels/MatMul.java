@@ -591,10 +591,21 @@ public final class MatMul {
     /** Panels over rows of a row-major [*, cols] array whose k index is the column (an 8-way interleave). */
     static void packRowPanels(float[] dst, int off, int R, float[] src, int cols, int i0, int count, int k0,
                               int kLen) {
+        // L source rows at a time are read as one gather per k-step (indices one row apart), so the
+        // panel is written a vector at a time instead of one scalar per R-float stride
+        int[] rowStarts = new int[L];
+        for (int l = 0; l < L; l++) rowStarts[l] = l * cols;
         for (int q = 0; q * R < count; q++) {
             int base = off + q * kLen * R;
             int valid = Math.min(R, count - q * R);
-            for (int r = 0; r < valid; r++) {
+            int r = 0;
+            for (; r + L <= valid; r += L) {
+                int so = (i0 + q * R + r) * cols + k0;
+                for (int p = 0; p < kLen; p++) {
+                    FloatVector.fromArray(F, src, so + p, rowStarts, 0).intoArray(dst, base + p * R + r);
+                }
+            }
+            for (; r < valid; r++) {
                 int so = (i0 + q * R + r) * cols + k0;
                 for (int p = 0; p < kLen; p++) dst[base + p * R + r] = src[so + p];
             }
