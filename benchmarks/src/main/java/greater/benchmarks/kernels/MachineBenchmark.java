@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code readF32}: sums a 1 GiB off-heap buffer as floats (far larger than any cache, so it is
  * DRAM bandwidth). {@code readBf16}: converts the same bytes as bf16 to floats in 4 KiB pieces
  * through {@link Weights#read}, the path every bf16 weight takes into the matmuls (decode's
- * ceiling); {@code readMappedBf16} the same from a mapped file, as the weights are. {@code fmaPeak}: 12 independent vector FMA chains (enough to cover the FMA latency on
- * both pipes), {@value #FMA_FLOPS_PER_WORKER} flops per worker whatever the vector length.
+ * ceiling); {@code readMappedBf16} the same from a mapped file, as the weights are.
+ * {@code fmaPeak}: 12 independent vector FMA chains (enough to cover the FMA latency on both
+ * pipes), {@value #FMA_FLOPS_PER_WORKER} flops per worker whatever the vector length.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -123,7 +124,7 @@ public class MachineBenchmark {
 
     private double convertBf16(MemorySegment source) {
         DoubleAdder total = new DoubleAdder();
-        int piece = 2048; // bf16 values per Weights.read (4 KiB), like one KW-wide run of a weight row
+        int piece = 2048; // bf16 values per Weights.read (4 KiB): one row of a 2048-wide weight
         split((int) (BYTES / BLOCK), (b0, b1) -> {
             float[] f = new float[piece];
             float sum = 0;
