@@ -25,10 +25,7 @@ class ChatTemplateReferenceTest {
     void chatIdsMatchTransformers(String name) {
         Tokenizer tok = SharedTokenizers.load(name);
         JsonNode expected = SharedTokenizers.expected(name);
-        String source = expected.has("chat_template_override")
-                ? expected.get("chat_template_override").asText()
-                : tok.chatTemplateSource().orElseThrow();
-        ChatTemplate template = ChatTemplate.forModel(null, source);
+        ChatTemplate template = templateOf(tok, expected);
         List<String> failures = new ArrayList<>();
         int cases = 0;
         for (JsonNode c : expected.get("chat")) {
@@ -91,10 +88,7 @@ class ChatTemplateReferenceTest {
     void continuedChatIdsMatchTransformers(String name) {
         Tokenizer tok = SharedTokenizers.load(name);
         JsonNode expected = SharedTokenizers.expected(name);
-        String source = expected.has("chat_template_override")
-                ? expected.get("chat_template_override").asText()
-                : tok.chatTemplateSource().orElseThrow();
-        ChatTemplate template = ChatTemplate.forModel(null, source);
+        ChatTemplate template = templateOf(tok, expected);
         int cases = 0;
         for (JsonNode c : expected.get("chat_continue")) {
             List<Message> messages = new ArrayList<>();
@@ -118,14 +112,11 @@ class ChatTemplateReferenceTest {
     void promptTokensDecodeToThePrompt(String name) {
         Tokenizer tok = SharedTokenizers.load(name);
         JsonNode expected = SharedTokenizers.expected(name);
-        String source = expected.has("chat_template_override")
-                ? expected.get("chat_template_override").asText()
-                : tok.chatTemplateSource().orElseThrow();
         String question = "Tom has 3 apples and buys 12 more. How many apples does he have?";
         String prompt = "Let's think step by step.";
         List<Message> messages = List.of(Message.system("You are a careful solver."),
                 Message.user(question + "\n" + prompt), Message.assistant("He has 15 apples."), Message.user(question));
-        RenderedChat chat = ChatTemplate.forModel(null, source).apply(tok, messages);
+        RenderedChat chat = templateOf(tok, expected).apply(tok, messages);
         int from = question.length() + 1;
         var span = chat.tokensOf(1, from, from + prompt.length());
         String decoded = tok.decode(Arrays.copyOfRange(chat.ids(), span.start(), span.end()));
@@ -133,6 +124,14 @@ class ChatTemplateReferenceTest {
         var answer = chat.tokensOf(2);
         org.junit.jupiter.api.Assertions.assertEquals("He has 15 apples.",
                 tok.decode(Arrays.copyOfRange(chat.ids(), answer.start(), answer.end())).strip());
+    }
+
+    /** The tokenizer's own chat template, or the fixture's override (Llama-2 ships none). */
+    static ChatTemplate templateOf(Tokenizer tok, JsonNode expected) {
+        String source = expected.has("chat_template_override")
+                ? expected.get("chat_template_override").asText()
+                : tok.chatTemplateSource().orElseThrow();
+        return ChatTemplate.forModel(null, source);
     }
 
     static String show(String s) {
