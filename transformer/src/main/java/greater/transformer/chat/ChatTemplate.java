@@ -134,8 +134,8 @@ public interface ChatTemplate {
 
     /**
      * The template called {@code name} (see {@link #names()}), as {@code --template NAME} selects it.
-     * Templates that write today's date (Llama-3.2 aside: {@code llama3.1} keeps its default date)
-     * take the system clock's.
+     * {@code smollm3} and {@code granite}, whose templates write today's date, take the system
+     * clock's; {@code llama3.1} writes its templates' fixed default date.
      *
      * @throws TokenizerException for an unknown name, listing the known ones
      */
