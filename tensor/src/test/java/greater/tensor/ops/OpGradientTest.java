@@ -44,10 +44,9 @@ class OpGradientTest {
     }
 
     @Test
-    void addMultiplyScale() {
+    void addScale() {
         Tensor a = param(1, 4, 9), b = param(1, 4, 9);
         check("add", List.of(a, b), in -> Add.apply(in.get(0), in.get(1)), H, TOL);
-        check("multiply", List.of(a, b), in -> Multiply.apply(in.get(0), in.get(1)), H, TOL);
         check("scale", List.of(a), in -> Scale.apply(in.get(0), -1.7f), H, TOL);
     }
 
@@ -61,7 +60,9 @@ class OpGradientTest {
             tape.backward(Linear.apply(Rows.reshape(c, 1, 3), Tensor.of(new float[]{1, 1, 1}, 1, 3)));
         }
         assertArrayEquals(new float[]{6, 6, 6}, a.grad());
-        check("reuse", List.of(a), in -> Multiply.apply(in.get(0), in.get(0)), H, TOL);
+        // One op reading the same tensor twice: both of its input gradients land in one slot.
+        Tensor x = param(1, 3, 11);
+        check("reuse", List.of(x), in -> GatedActivation.apply(in.get(0), in.get(0), GatedActivation.Kind.SILU), H, TOL);
     }
 
     @Test
@@ -110,10 +111,6 @@ class OpGradientTest {
 
     @Test
     void activations() {
-        for (Activation.Kind kind : Activation.Kind.values()) {
-            Tensor x = param(2, 3, 13);
-            check("activation " + kind, List.of(x), in -> Activation.apply(in.get(0), kind), H, TOL);
-        }
         for (GatedActivation.Kind kind : GatedActivation.Kind.values()) {
             Tensor g = param(2, 2, 17), u = param(1, 2, 17);
             check("gated " + kind, List.of(g, u), in -> GatedActivation.apply(in.get(0), in.get(1), kind), H, TOL);
