@@ -103,8 +103,8 @@ public final class TrainCommand implements Callable<Integer> {
             bpe = BpeTrainer.train(texts, vocab, ChatMl.SPECIAL_TOKENS, 2);
             ModelShape shape = ModelShape.preset(size, bpe.vocabSize());
             HfFiles.writeTokenizer(out, bpe, shape.maxPositions());
-            TrainOptions options = TrainOptions.defaults(steps, seed).withBatchSize(batch).withLearningRate(lr, lr / 10)
-                    .withCheckpointEvery(checkpointEvery);
+            TrainOptions options = TrainOptions.builder(steps, seed).batchSize(batch).learningRate(lr, lr / 10)
+                    .checkpointEvery(checkpointEvery).build();
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("task", task);
             tags.put("size", size);
