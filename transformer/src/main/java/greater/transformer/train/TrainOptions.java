@@ -39,9 +39,7 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
         private int batchSize = 32;
         private double peakLr = 3e-3, minLr = 3e-4;
         private int warmupSteps;
-        private double weightDecay = 0.1, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, clipNorm = 1.0;
         private int checkpointEvery = 250;
-        private double initStd = 0.02;
 
         private Builder(int steps, long seed) {
             this.steps = steps;
@@ -66,35 +64,19 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
             return this;
         }
 
-        /** AdamW's moment decays, its epsilon, and the decoupled weight decay of matrices. */
-        public Builder adamW(double beta1, double beta2, double eps, double weightDecay) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            this.eps = eps;
-            this.weightDecay = weightDecay;
-            return this;
-        }
-
-        /** Global gradient-norm bound (0 = no clipping). */
-        public Builder clipNorm(double norm) {
-            this.clipNorm = norm;
-            return this;
-        }
-
         /** Steps between checkpoints (0 = only at the end). */
         public Builder checkpointEvery(int steps) {
             this.checkpointEvery = steps;
             return this;
         }
 
-        /** Standard deviation of the N(0, std²) init of every matrix. */
-        public Builder initStd(double std) {
-            this.initStd = std;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException for a non-positive step count or batch, or a negative interval */
+        /**
+         * The options; AdamW, clipping and init are always the demo's.
+         *
+         * @throws IllegalArgumentException for a non-positive step count or batch, or a negative interval
+         */
         public TrainOptions build() {
+            double weightDecay = 0.1, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, clipNorm = 1.0, initStd = 0.02;
             return new TrainOptions(steps, batchSize, peakLr, minLr, warmupSteps, weightDecay, beta1, beta2, eps,
                     clipNorm, checkpointEvery, seed, initStd);
         }
