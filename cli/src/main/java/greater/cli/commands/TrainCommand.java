@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,8 +193,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The prompt layout {@code greater optimize} uses on the trained model (ChatML, no BOS, {@code <|im_end|>} stops). */
     static ChatPromptFormat promptFormat(Tokenizer tokenizer) {
-        Set<Integer> stops = Set.of(tokenizer.tokenId(CHAT.endOfTurn()));
-        return new ChatPromptFormat(tokenizer, content -> CHAT.render(List.of(Message.user(content)), true, "", "").text(), stops);
+        return ChatPromptFormat.of(tokenizer, CHAT, Set.of());
     }
 
     /**
@@ -207,7 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
     static TrainingSequence sequence(ChatPromptFormat format, int endOfTurn, ArithmeticCorpus.Conversation c) {
         SampleLayout layout = format.layout(c.problem().toExample(), ArithmeticTask.EXTRACTOR);
         int[] reply = format.encode(c.reply());
-        int[] replyAndStop = java.util.Arrays.copyOf(reply, reply.length + 1);
+        int[] replyAndStop = Arrays.copyOf(reply, reply.length + 1);
         replyAndStop[reply.length] = endOfTurn;
         return TrainingSequence.of(new int[][]{layout.prefix(), format.encodePrompt(c.instruction().text()), layout.suffix(), replyAndStop},
                 new boolean[]{false, true, false, true});
