@@ -90,10 +90,10 @@ public final class InspectCommand implements Callable<Integer> {
         String partial = c.rotaryDim() < c.headDim() ? " (first " + c.rotaryDim() + " of " + c.headDim() + " features)" : "";
         List<String> parts = new ArrayList<>();
         for (var e : users.entrySet()) {
-            String which = users.size() == 1 && none.isEmpty() ? "" : "layers " + ranges(e.getValue()) + ": ";
+            String which = users.size() == 1 && none.isEmpty() ? "" : ranges(e.getValue()) + ": ";
             parts.add(which + e.getKey().describe() + partial);
         }
-        if (!none.isEmpty()) parts.add("layers " + ranges(none) + ": none");
+        if (!none.isEmpty()) parts.add(ranges(none) + ": none");
         return String.join("; ", parts);
     }
 
@@ -102,17 +102,17 @@ public final class InspectCommand implements Callable<Integer> {
         for (int l = 0; l < window.length; l++) byWindow.computeIfAbsent(window[l], w -> new ArrayList<>()).add(l);
         if (byWindow.size() == 1) return window[0] + " tokens, every layer";
         List<String> parts = new ArrayList<>();
-        for (var e : byWindow.entrySet()) parts.add("layers " + ranges(e.getValue()) + ": " + (e.getKey() == 0 ? "full" : e.getKey() + " tokens"));
+        for (var e : byWindow.entrySet()) parts.add(ranges(e.getValue()) + ": " + (e.getKey() == 0 ? "full" : e.getKey() + " tokens"));
         return String.join("; ", parts);
     }
 
-    /** [0,1,2,4] -> "0-2,4". */
+    /** [0,1,2,4] -> "layers 0-2,4"; [3] -> "layer 3". */
     private static String ranges(List<Integer> layers) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(layers.size() == 1 ? "layer " : "layers ");
         for (int i = 0; i < layers.size(); i++) {
             int start = layers.get(i), end = start;
             while (i + 1 < layers.size() && layers.get(i + 1) == end + 1) end = layers.get(++i);
-            if (!sb.isEmpty()) sb.append(',');
+            if (!sb.toString().endsWith(" ")) sb.append(',');
             sb.append(start == end ? String.valueOf(start) : start + "-" + end);
         }
         return sb.toString();

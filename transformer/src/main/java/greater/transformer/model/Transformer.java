@@ -43,12 +43,14 @@ import greater.transformer.config.RopeScaling;
 public final class Transformer {
     private final ModelConfig config;
     private final ModelWeights weights;
-    private final float[][] invFreq; // per layer, null without RoPE; for length-independent RoPE types
+    private final float[][] invFreq; // per layer, null without RoPE (at init: no sequence length known)
+    private final boolean ropeDependsOnLength;
 
     public Transformer(ModelConfig config, ModelWeights weights) {
         this.config = config;
         this.weights = weights;
-        this.invFreq = frequencies(0);
+        this.invFreq = frequencies(config, 0);
+        this.ropeDependsOnLength = java.util.Arrays.stream(config.layerRope()).anyMatch(r -> r != null && r.dependsOnLength());
     }
 
     public ModelConfig config() {
@@ -100,7 +102,7 @@ public final class Transformer {
         int[] positions = new int[t];
         for (int i = 0; i < t; i++) positions[i] = past + i;
 
-        float[][] freq = frequencies(past + t);
+        float[][] freq = ropeDependsOnLength ? frequencies(config, past + t) : invFreq;
         NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
@@ -136,17 +138,15 @@ public final class Transformer {
 
     /**
      * Inverse frequencies [rotaryDim/2] of each layer for a call reaching {@code seqLen} positions
-     * (null for a layer without RoPE). Only dynamic and longrope RoPE depend on the length, as in
-     * transformers' {@code dynamic_rope_update}; the others are computed once.
+     * (null for a layer without RoPE). Only dynamic and longrope RoPE depend on the length; they
+     * are recomputed for every call, as transformers' {@code dynamic_rope_update} does per forward.
      */
-    private float[][] frequencies(int seqLen) {
+    private static float[][] frequencies(ModelConfig config, int seqLen) {
         RopeScaling[] ropes = config.layerRope();
         float[][] out = new float[ropes.length][];
         var computed = new java.util.IdentityHashMap<RopeScaling, float[]>();
         for (int l = 0; l < ropes.length; l++) {
-            RopeScaling r = ropes[l];
-            if (r == null) continue;
-            out[l] = invFreq != null && !r.dependsOnLength() ? invFreq[l] : computed.computeIfAbsent(r, x -> x.inverseFrequencies(config.rotaryDim(), seqLen));
+            if (ropes[l] != null) out[l] = computed.computeIfAbsent(ropes[l], r -> r.inverseFrequencies(config.rotaryDim(), seqLen));
         }
         return out;
     }
