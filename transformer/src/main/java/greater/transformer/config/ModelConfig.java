@@ -108,6 +108,12 @@ public record ModelConfig(
         WHOLE
     }
 
+    /** Gemma2Config's defaults for the keys that change the computation. */
+    private static final String GEMMA2_DEFAULTS = """
+            {"query_pre_attn_scalar": 256, "sliding_window": 4096, "attn_logit_softcapping": 50.0,
+             "final_logit_softcapping": 30.0}
+            """;
+
     /** Gemma3TextConfig's defaults: the multimodal checkpoints' text_config lists only what differs. */
     private static final String GEMMA3_TEXT_DEFAULTS = """
             {"vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216, "num_hidden_layers": 26,
@@ -154,6 +160,7 @@ public record ModelConfig(
         JsonNode c = multimodal ? languageModelOf(root, file) : root;
         Keys k = new Keys(c, file);
         Architecture arch = Architecture.fromModelType(k.string("model_type", null), file);
+        if (arch == Architecture.GEMMA2) c = k.withDefaults(GEMMA2_DEFAULTS);
         if (arch == Architecture.GEMMA3) c = k.withDefaults(GEMMA3_TEXT_DEFAULTS);
         k = new Keys(c, file);
         refuseUnimplemented(c, k, arch, file);
@@ -224,9 +231,9 @@ public record ModelConfig(
             case OLMO2 -> QkNorm.WHOLE;
             default -> QkNorm.NONE;
         };
-        // Gemma-2 defaults to 50/30 when the key is absent; an explicit null turns the cap off.
-        float attnCap = softcaps ? (float) k.nullableNumber("attn_logit_softcapping", arch == Architecture.GEMMA2 ? 50.0 : 0.0) : 0f;
-        float finalCap = softcaps ? (float) k.nullableNumber("final_logit_softcapping", arch == Architecture.GEMMA2 ? 30.0 : 0.0) : 0f;
+        // null (or absent in Gemma-3) turns a cap off
+        float attnCap = softcaps ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
+        float finalCap = softcaps ? (float) k.number("final_logit_softcapping", 0.0) : 0f;
 
         return new ModelConfig(arch,
                 k.integer("vocab_size", null), hidden, k.integer("intermediate_size", null), layers,
@@ -454,12 +461,6 @@ public record ModelConfig(
             if (v == null || v.isNull()) return null;
             if (!v.isIntegralNumber()) throw new ModelConfigException(file + ": '" + key + "' must be an integer, got " + v);
             return v.asInt();
-        }
-
-        /** Like {@link #number}, but an explicit null gives 0 (off) while an absent key gives {@code absent}. */
-        double nullableNumber(String key, double absent) {
-            if (!c.has(key)) return absent;
-            return c.get(key).isNull() ? 0 : number(key, null);
         }
 
         /** A copy of the config with the keys of {@code defaults} (JSON) it lacks filled in. */

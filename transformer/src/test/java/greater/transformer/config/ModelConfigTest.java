@@ -45,6 +45,19 @@ class ModelConfigTest {
     }
 
     @Test
+    void gemma2KeysAbsentTakeGemma2ConfigDefaultsAndNullTurnsACapOff() throws Exception {
+        ModelConfig absent = parse("{\"model_type\": \"gemma2\", " + SHAPE + ", \"head_dim\": 16}");
+        assertEquals(50f, absent.attentionSoftcap());
+        assertEquals(30f, absent.finalSoftcap());
+        assertEquals(1 / 16f, absent.attentionScale(), 1e-9); // query_pre_attn_scalar 256
+        assertEquals(4096, absent.slidingWindow()[0]);
+        assertEquals(0, absent.slidingWindow()[1]);
+        ModelConfig off = parse("{\"model_type\": \"gemma2\", " + SHAPE + ", \"attn_logit_softcapping\": null, \"final_logit_softcapping\": null}");
+        assertEquals(0f, off.attentionSoftcap());
+        assertEquals(0f, off.finalSoftcap());
+    }
+
+    @Test
     void gemmaEmbeddingScaleIsTheUnroundedFloat32SquareRoot() throws Exception {
         ModelConfig c = parse("{\"model_type\": \"gemma\", \"vocab_size\": 10, \"hidden_size\": 3072, \"intermediate_size\": 8,"
                 + " \"num_hidden_layers\": 1, \"num_attention_heads\": 16, \"torch_dtype\": \"bfloat16\"}");

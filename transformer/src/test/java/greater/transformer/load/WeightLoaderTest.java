@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,14 +92,32 @@ class WeightLoaderTest {
         assertTrue(notes.get(0).contains("skipped the vision tower"), notes.get(0));
     }
 
+    @Test
+    void anImageTextGemma3UnderTransformers5NamesLoadsTheSameLanguageModel() throws IOException {
+        // model.language_model.* / model.vision_tower.* (what a transformers-5 state dict is called in memory)
+        Path dir = copyWithConfig("gemma3_multimodal", c -> { });
+        rewriteWith(dir.resolve("model.safetensors"), name -> name.startsWith("language_model.model.")
+                ? "model.language_model." + name.substring("language_model.model.".length())
+                : name.startsWith("language_model.") ? name : "model." + name, w -> { });
+        int[] ids = {5, 17, 3, 9, 11};
+        try (LanguageModel renamed = LanguageModel.load(dir); LanguageModel published = LanguageModel.load(FIXTURES.resolve("gemma3_multimodal"))) {
+            assertArrayEquals(published.transformer().logits(ids).data(), renamed.transformer().logits(ids).data());
+        }
+    }
+
     /** Rewrites a safetensors file with all its tensors (as F32) plus what {@code extra} adds. */
     private static void rewriteWith(Path file, Consumer<SafetensorsWriter> extra) throws IOException {
+        rewriteWith(file, name -> name, extra);
+    }
+
+    /** The same, each tensor under {@code rename(name)}. */
+    private static void rewriteWith(Path file, java.util.function.UnaryOperator<String> rename, Consumer<SafetensorsWriter> extra) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter();
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             for (String name : f.names()) {
                 var t = f.tensor(name);
                 int[] dims = t.shape().dims();
-                w.addF32(name, t.toFloatArray(), dims);
+                w.addF32(rename.apply(name), t.toFloatArray(), dims);
             }
         }
         extra.accept(w);
