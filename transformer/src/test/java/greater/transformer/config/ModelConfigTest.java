@@ -144,6 +144,74 @@ class ModelConfigTest {
         assertNotSame(c.layerRope()[0], c.layerRope()[5]);
     }
 
+    /**
+     * The config.json of published checkpoints (transformers-4.x keys, trimmed of keys nothing reads), written from
+     * the Hub files as recalled: no network here to fetch them, so the values are illustrative of each key set.
+     */
+    @Test
+    void publishedConfigsResolveToTheirFamilysSwitches() throws Exception {
+        ModelConfig qwen3 = parse("""
+                {"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "bos_token_id": 151643, "eos_token_id": 151645,
+                 "head_dim": 128, "hidden_act": "silu", "hidden_size": 1024, "intermediate_size": 3072, "max_position_embeddings": 40960,
+                 "max_window_layers": 28, "model_type": "qwen3", "num_attention_heads": 16, "num_hidden_layers": 28,
+                 "num_key_value_heads": 8, "rms_norm_eps": 1e-06, "rope_scaling": null, "rope_theta": 1000000,
+                 "sliding_window": null, "tie_word_embeddings": true, "torch_dtype": "bfloat16", "use_sliding_window": false,
+                 "vocab_size": 151936}"""); // Qwen/Qwen3-0.6B
+        assertEquals(QkNorm.PER_HEAD, qwen3.qkNorm());
+        assertEquals(1e6, qwen3.rope().theta());
+        assertEquals(0, java.util.Arrays.stream(qwen3.slidingWindow()).sum());
+        ModelConfig gemma3 = parse("""
+                {"architectures": ["Gemma3ForCausalLM"], "attention_bias": false, "attn_logit_softcapping": null, "bos_token_id": 2,
+                 "cache_implementation": "hybrid", "eos_token_id": [1, 106], "final_logit_softcapping": null, "head_dim": 256,
+                 "hidden_activation": "gelu_pytorch_tanh", "hidden_size": 1152, "intermediate_size": 6912,
+                 "max_position_embeddings": 32768, "model_type": "gemma3_text", "num_attention_heads": 4, "num_hidden_layers": 26,
+                 "num_key_value_heads": 1, "pad_token_id": 0, "query_pre_attn_scalar": 256, "rms_norm_eps": 1e-06,
+                 "rope_local_base_freq": 10000, "rope_scaling": null, "rope_theta": 1000000, "sliding_window": 512,
+                 "sliding_window_pattern": 6, "torch_dtype": "bfloat16", "vocab_size": 262144}"""); // google/gemma-3-1b-it
+        assertEquals(512, gemma3.slidingWindow()[0]);
+        assertEquals(0, gemma3.slidingWindow()[5]);
+        assertEquals(1e4, gemma3.layerRope()[0].theta());
+        assertEquals(1e6, gemma3.layerRope()[5].theta());
+        String factors = "[" + String.join(", ", java.util.Collections.nCopies(48, "1.0")) + "]";
+        ModelConfig phi4 = parse("""
+                {"architectures": ["Phi3ForCausalLM"], "attention_bias": false, "bos_token_id": 199999, "eos_token_id": 199999,
+                 "full_attn_mod": 1, "hidden_act": "silu", "hidden_size": 3072, "intermediate_size": 8192, "lm_head_bias": false,
+                 "max_position_embeddings": 131072, "mlp_bias": false, "model_type": "phi3", "num_attention_heads": 24,
+                 "num_hidden_layers": 32, "num_key_value_heads": 8, "original_max_position_embeddings": 4096,
+                 "pad_token_id": 199999, "partial_rotary_factor": 0.75, "rms_norm_eps": 1e-05,
+                 "rope_scaling": {"long_factor": %s, "short_factor": %s, "type": "longrope"}, "rope_theta": 10000.0,
+                 "sliding_window": 262144, "tie_word_embeddings": true, "torch_dtype": "bfloat16", "vocab_size": 200064}"""
+                .formatted(factors, factors)); // microsoft/Phi-4-mini-instruct
+        assertEquals(96, phi4.rotaryDim());
+        assertTrue(phi4.tieWordEmbeddings() && phi4.fusedProjections());
+        assertEquals("longrope", phi4.rope().type());
+        ModelConfig smol = parse("""
+                {"architectures": ["SmolLM3ForCausalLM"], "attention_bias": false, "bos_token_id": null, "eos_token_id": 128012,
+                 "hidden_act": "silu", "hidden_size": 2048, "intermediate_size": 11008, "max_position_embeddings": 65536,
+                 "max_window_layers": 28, "mlp_bias": false, "model_type": "smollm3", "no_rope_layer_interval": 4,
+                 "num_attention_heads": 16, "num_hidden_layers": 36, "num_key_value_heads": 4, "pad_token_id": 128004,
+                 "pretraining_tp": 2, "rms_norm_eps": 1e-06, "rope_scaling": null, "rope_theta": 5000000.0, "sliding_window": null,
+                 "tie_word_embeddings": true, "torch_dtype": "bfloat16", "use_sliding_window": false, "vocab_size": 128256}"""); // HuggingFaceTB/SmolLM3-3B
+        assertNull(smol.layerRope()[3]);
+        assertEquals(5e6, smol.layerRope()[0].theta());
+        ModelConfig olmo2 = parse("""
+                {"architectures": ["Olmo2ForCausalLM"], "attention_bias": false, "eos_token_id": 100257, "hidden_act": "silu",
+                 "hidden_size": 2048, "intermediate_size": 8192, "max_position_embeddings": 4096, "model_type": "olmo2",
+                 "num_attention_heads": 16, "num_hidden_layers": 16, "num_key_value_heads": 16, "pad_token_id": 100277,
+                 "rms_norm_eps": 1e-06, "rope_scaling": null, "rope_theta": 500000, "tie_word_embeddings": false,
+                 "torch_dtype": "float32", "vocab_size": 100352}"""); // allenai/OLMo-2-0425-1B-Instruct
+        assertEquals(NormPlacement.POST, olmo2.normPlacement());
+        ModelConfig granite = parse("""
+                {"architectures": ["GraniteForCausalLM"], "attention_bias": false, "attention_multiplier": 0.015625,
+                 "bos_token_id": 0, "embedding_multiplier": 12.0, "eos_token_id": 0, "hidden_act": "silu", "hidden_size": 2048,
+                 "intermediate_size": 8192, "logits_scaling": 8.0, "max_position_embeddings": 131072, "mlp_bias": false,
+                 "model_type": "granite", "num_attention_heads": 32, "num_hidden_layers": 40, "num_key_value_heads": 8,
+                 "pad_token_id": 0, "residual_multiplier": 0.22, "rms_norm_eps": 1e-05, "rope_scaling": null,
+                 "rope_theta": 10000000.0, "tie_word_embeddings": true, "torch_dtype": "bfloat16", "vocab_size": 49159}"""); // ibm-granite/granite-3.3-2b-instruct
+        assertEquals(8f, granite.logitsScaling());
+        assertEquals(1e7, granite.rope().theta());
+    }
+
     @Test
     void computationChangingKeysThatAreNotImplementedAreRefused() {
         var yarn = assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": \"qwen3\", " + SHAPE
