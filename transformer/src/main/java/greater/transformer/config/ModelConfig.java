@@ -30,7 +30,8 @@ import java.util.List;
  *   <li>{@code normPlacement}: where a layer's RMSNorms sit ({@link NormPlacement});</li>
  *   <li>{@code qkNorm}: RMSNorm of queries and keys before RoPE ({@link QkNorm}: Qwen3, Gemma-3, OLMo-2);</li>
  *   <li>{@code fusedProjections}: checkpoint stores {@code qkv_proj} and {@code gate_up_proj} (Phi-3);</li>
- *   <li>{@code layerRope}: RoPE of each layer, null for none (SmolLM3's NoPE layers); Gemma-3's
+ *   <li>{@code rope}: RoPE of the full-attention layers (the only one for most families);
+ *       {@code layerRope}: RoPE of each layer, null for none (SmolLM3's NoPE layers); Gemma-3's
  *       sliding layers have their own; {@code rotaryDim}: rotated features per head (Phi-3's
  *       {@code partial_rotary_factor}, else head_dim);</li>
  *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (Gemma-2/3);</li>
