@@ -97,6 +97,26 @@ class OpGradientTest {
     }
 
     @Test
+    void partialRotaryWithScaling() {
+        int heads = 2, headDim = 10, rotaryDim = 6;
+        float[] invFreq = {1f, 0.3f, 0.05f};
+        Tensor x = param(2, 4, heads * headDim);
+        int[] pos = {0, 3, 9, 33};
+        check("rotary-partial", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, rotaryDim, pos, invFreq, 1.25f), H, TOL);
+        // the features past rotaryDim pass unchanged; the rotated ones equal a full rotary of those features, scaled
+        float[] y = Rotary.apply(x, heads, headDim, rotaryDim, pos, invFreq, 1.25f).data();
+        float[] part = new float[4 * heads * rotaryDim];
+        for (int r = 0; r < 4 * heads; r++) System.arraycopy(x.data(), r * headDim, part, r * rotaryDim, rotaryDim);
+        float[] full = Rotary.apply(Tensor.of(part, 4, heads * rotaryDim), heads, rotaryDim, pos, invFreq).data();
+        for (int r = 0; r < 4 * heads; r++) {
+            for (int i = 0; i < headDim; i++) {
+                float expected = i < rotaryDim ? full[r * rotaryDim + i] * 1.25f : x.data()[r * headDim + i];
+                assertEquals(expected, y[r * headDim + i], 1e-6f, "row " + r + " feature " + i);
+            }
+        }
+    }
+
+    @Test
     void attentionVariants() {
         int t = 7, heads = 4, kv = 2, d = 5;
         for (float softcap : new float[]{0f, 1.5f}) {
