@@ -1,6 +1,7 @@
 package greater.transformer.infer;
 
 import greater.tensor.Tensor;
+import greater.transformer.grad.ContinuationLoss;
 import greater.transformer.model.KvCache;
 import greater.transformer.model.Packing;
 import greater.transformer.model.Transformer;
@@ -25,6 +26,8 @@ import java.util.function.Function;
 public final class Generator {
     /** KV positions held at once by default: 4096 rows of keys and values per layer (≈190 MB for SmolLM2-135M, ≈270 MB for Llama-3.2-1B). */
     public static final int DEFAULT_TOKEN_BUDGET = 4096;
+    /** Rows of logits computed at once (a multiple of the matmul tiles; 64 × 128256 floats = 33 MB). */
+    static final int HEAD_ROWS = 64;
     private final Transformer model;
     private final int tokenBudget;
 
@@ -93,7 +96,11 @@ public final class Generator {
         return results;
     }
 
-    /** One packed forward over every sequence's pending rows, then each consumes its logits. */
+    /**
+     * One packed forward over every sequence's pending rows, then each consumes its logits. The
+     * LM head runs over the rows the sequences read, {@link #HEAD_ROWS} at a time (whole
+     * sequences), so a pass never holds more than that many V-wide rows.
+     */
     private void pass(List<Live> batch) {
         int n = batch.size();
         int[] lengths = new int[n];
@@ -105,20 +112,27 @@ public final class Generator {
             total += lengths[s];
         }
         int[] ids = new int[total];
-        List<Integer> rows = new ArrayList<>();
+        int[] offsets = new int[n];
         for (int s = 0, at = 0; s < n; at += lengths[s], s++) {
-            Live l = batch.get(s);
-            System.arraycopy(l.pending, 0, ids, at, lengths[s]);
-            for (int r : l.rowsToRead()) rows.add(at + r);
+            offsets[s] = at;
+            System.arraycopy(batch.get(s).pending, 0, ids, at, lengths[s]);
         }
         Tensor hidden = model.hiddenStates(model.embed(ids), new Packing(lengths, caches));
-        float[] logits = model.logitsOfRows(hidden, rows.stream().mapToInt(Integer::intValue).toArray()).data();
         int vocab = model.config().vocabSize();
-        for (int s = 0, row = 0; s < n; s++) {
-            Live l = batch.get(s);
-            int read = l.rowsToRead().length;
-            l.consume(logits, row, vocab);
-            row += read * vocab;
+        for (int first = 0; first < n; ) {
+            int last = first, count = batch.get(first).rowsToRead().length;
+            while (last + 1 < n && count + batch.get(last + 1).rowsToRead().length <= HEAD_ROWS) count += batch.get(++last).rowsToRead().length;
+            int[] rows = new int[count];
+            for (int s = first, at = 0; s <= last; s++) {
+                for (int r : batch.get(s).rowsToRead()) rows[at++] = offsets[s] + r;
+            }
+            float[] logits = model.logitsOfRows(hidden, rows).data();
+            for (int s = first, row = 0; s <= last; s++) {
+                int read = batch.get(s).rowsToRead().length;
+                batch.get(s).consume(logits, row, vocab);
+                row += read * vocab;
+            }
+            first = last + 1;
         }
     }
 
@@ -158,7 +172,7 @@ public final class Generator {
         private boolean start(Stage next) {
             while (next != null && next.input().length == 0) {
                 // Nothing to feed and nothing to generate (an empty input cannot generate).
-                next = finish(next, new int[0], null, 0, 0);
+                next = finish(new int[0], null, List.of(), 0, 0);
             }
             if (next == null) {
                 done = true;
@@ -180,8 +194,8 @@ public final class Generator {
         }
 
         /** Records a finished stage and returns what follows it. */
-        private Stage finish(Stage st, int[] tokens, Tensor logits, int accepted, int draftedTokens) {
-            StageResult r = new StageResult(results.size(), tokens, logits, accepted, draftedTokens);
+        private Stage finish(int[] tokens, Tensor logits, List<ContinuationLoss.SpanValue> spans, int accepted, int draftedTokens) {
+            StageResult r = new StageResult(results.size(), tokens, logits, spans, accepted, draftedTokens);
             results.add(r);
             Function<StageResult, Stage> next = request.next();
             return next.apply(r);
@@ -191,11 +205,11 @@ public final class Generator {
         int[] rowsToRead() {
             if (rowsToRead != null) return rowsToRead;
             if (!prefill) return rowsToRead = new int[]{0};
-            int in = stage.input().length, kept = stage.logitsTo() - stage.logitsFrom();
+            int in = stage.input().length;
+            int[] scored = stage.scoredRows();
             boolean generates = stage.options().maxNewTokens() > 0;
-            int[] r = new int[kept + (generates ? 1 + drafted : 0)];
-            for (int i = 0; i < kept; i++) r[i] = stage.logitsFrom() + i;
-            if (generates) for (int j = 0; j <= drafted; j++) r[kept + j] = in - 1 + j;
+            int[] r = Arrays.copyOf(scored, scored.length + (generates ? 1 + drafted : 0));
+            if (generates) for (int j = 0; j <= drafted; j++) r[scored.length + j] = in - 1 + j;
             return rowsToRead = r;
         }
 
@@ -209,11 +223,17 @@ public final class Generator {
             int at = from;
             if (prefill) {
                 int k = stage.logitsTo() - stage.logitsFrom();
-                kept = Tensor.of(Arrays.copyOfRange(logits, at, at + k * vocab), k, vocab);
+                kept = k == 0 ? null : Tensor.of(Arrays.copyOfRange(logits, at, at + k * vocab), k, vocab);
                 at += k * vocab;
+                List<ContinuationLoss.SpanValue> values = new ArrayList<>();
+                for (ContinuationLoss.Span span : stage.spans()) {
+                    int m = span.targets().length;
+                    values.add(ContinuationLoss.value(Tensor.of(Arrays.copyOfRange(logits, at, at + m * vocab), m, vocab), span));
+                    at += m * vocab;
+                }
                 prefill = false;
                 if (max == 0) {
-                    next(finish(stage, new int[0], kept, 0, 0));
+                    next(finish(new int[0], kept, values, 0, 0));
                     return;
                 }
                 // Verify the draft: token j comes from row j (the input's last row, then draft rows);
@@ -231,23 +251,26 @@ public final class Generator {
                 }
                 cache.truncate(base + stage.input().length + produced - 1);
                 stageLogits = kept;
+                stageSpans = values;
                 stageAccepted = accepted;
             } else {
                 out[produced++] = sampler.next(logits, at, vocab);
             }
             int last = out[produced - 1];
             if (stops.contains(last) || produced == max) {
-                next(finish(stage, Arrays.copyOf(out, produced), stageLogits, stageAccepted, drafted));
+                next(finish(Arrays.copyOf(out, produced), stageLogits, stageSpans, stageAccepted, drafted));
             } else {
                 pending = new int[]{last};
             }
         }
 
         private Tensor stageLogits;
+        private List<ContinuationLoss.SpanValue> stageSpans;
         private int stageAccepted;
 
         private void next(Stage following) {
             stageLogits = null;
+            stageSpans = null;
             stageAccepted = 0;
             start(following);
         }

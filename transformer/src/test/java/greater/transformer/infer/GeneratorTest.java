@@ -63,7 +63,7 @@ class GeneratorTest {
             GenerationOptions options = GenerationOptions.greedy(5, Set.of());
             List<Request> requests = new ArrayList<>();
             for (int[] suffix : suffixes) {
-                requests.add(Request.fromPrefix(shared, 32, new Stage(suffix, 0, suffix.length, options, null),
+                requests.add(Request.fromPrefix(shared, 32, new Stage(suffix, 0, suffix.length, List.of(), options, null),
                         done -> done.index() > 0 ? null : Stage.score(concat(done.unfed(Set.of()), then), 0, done.unfed(Set.of()).length + then.length)));
             }
             List<List<StageResult>> got = new Generator(model, 40).generate(requests);
@@ -98,7 +98,7 @@ class GeneratorTest {
                 int[][] drafts = {truth, Arrays.copyOf(truth, 4), wrongAt3, {}, Arrays.copyOf(truth, 20)};
                 int[] expectAccepted = {7, 4, 3, 0, 7};
                 for (int d = 0; d < drafts.length; d++) {
-                    Request r = Request.fromPrefix(null, p.length + 8, new Stage(p, 0, 0, options, drafts[d]), null);
+                    Request r = Request.fromPrefix(null, p.length + 8, new Stage(p, 0, 0, List.of(), options, drafts[d]), null);
                     StageResult got = new Generator(model).generate(List.of(r)).getFirst().getFirst();
                     assertArrayEquals(truth, got.tokens(), name + " draft " + d);
                     assertEquals(expectAccepted[d], got.accepted(), name + " accepted of draft " + d);
