@@ -20,8 +20,8 @@ import java.util.function.Function;
  * started a new stage, one token for a decoding one — so each pass streams the weights once for
  * all of them. A sequence leaves as soon as it stops and the next waiting one joins; the
  * {@code tokenBudget} caps the KV positions held by the sequences in the batch, which bounds
- * memory. Without a draft, every sequence gets the tokens it would get alone (up to the
- * last-bit rounding of a matmul over more rows).
+ * memory. Every sequence gets the tokens it would get alone, a verified draft included (up to
+ * the last-bit rounding of a matmul over more rows: see benchmarks/README.md).
  */
 public final class Generator {
     /** KV positions held at once by default: 4096 rows of keys and values per layer (≈190 MB for SmolLM2-135M, ≈270 MB for Llama-3.2-1B). */
@@ -151,6 +151,9 @@ public final class Generator {
         int produced;
         int[] rowsToRead;
         boolean done;
+        Tensor stageLogits;                              // what the stage's prefill kept, until it finishes
+        List<ContinuationLoss.SpanValue> stageSpans;
+        int stageAccepted;
 
         Live(Request request, List<StageResult> results) {
             this.request = request;
@@ -215,15 +218,13 @@ public final class Generator {
 
         /** Takes this pass's logits (rows at {@code from}, {@code vocab} wide) and decides what comes next. */
         void consume(float[] logits, int from, int vocab) {
-            int[] read = rowsToRead();
             rowsToRead = null;
             var stops = stage.options().stopIds();
             int max = stage.options().maxNewTokens();
-            Tensor kept = null;
             int at = from;
             if (prefill) {
                 int k = stage.logitsTo() - stage.logitsFrom();
-                kept = k == 0 ? null : Tensor.of(Arrays.copyOfRange(logits, at, at + k * vocab), k, vocab);
+                Tensor kept = k == 0 ? null : Tensor.of(Arrays.copyOfRange(logits, at, at + k * vocab), k, vocab);
                 at += k * vocab;
                 List<ContinuationLoss.SpanValue> values = new ArrayList<>();
                 for (ContinuationLoss.Span span : stage.spans()) {
@@ -263,10 +264,6 @@ public final class Generator {
                 pending = new int[]{last};
             }
         }
-
-        private Tensor stageLogits;
-        private List<ContinuationLoss.SpanValue> stageSpans;
-        private int stageAccepted;
 
         private void next(Stage following) {
             stageLogits = null;
