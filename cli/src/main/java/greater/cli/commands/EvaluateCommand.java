@@ -30,7 +30,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     String prompt;
     @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
     int maxReasoning;
-    @Option(names = "--token-budget", defaultValue = "4096", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 4096; 1: one example at a time).")
+    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
     int tokenBudget;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
     boolean json;

@@ -46,7 +46,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     boolean noReasoning;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
-    @Option(names = "--token-budget", defaultValue = "4096", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 4096).")
+    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 2048).")
     int tokenBudget;
     @Option(names = "--no-batching", description = "One sequence per forward pass (for timing and debugging; same results).")
     boolean noBatching;

@@ -10,7 +10,7 @@ import greater.transformer.model.Transformer;
  *   <li>{@code tokenBudget}: KV positions held at once by the sequences of one batch (memory
  *       bound; {@code --token-budget}). A differentiated row keeps about 25 times the floats of a
  *       cached position (every layer's activations for the backward), so the gradient packs
- *       sequences up to {@code tokenBudget / 16} rows.</li>
+ *       sequences up to {@code tokenBudget / 16} rows (at least one sequence).</li>
  *   <li>{@code batching}: many sequences per forward pass (continuous batching); off, one at a
  *       time.</li>
  *   <li>{@code reuse}: the chosen candidate's reasoning from selection is the next step's

@@ -24,8 +24,12 @@ import java.util.function.Function;
  * the last-bit rounding of a matmul over more rows: see benchmarks/README.md).
  */
 public final class Generator {
-    /** KV positions held at once by default: 4096 rows of keys and values per layer (≈190 MB for SmolLM2-135M, ≈270 MB for Llama-3.2-1B). */
-    public static final int DEFAULT_TOKEN_BUDGET = 4096;
+    /**
+     * KV positions held at once by default: 2048 rows of keys and values per layer (≈95 MB for
+     * SmolLM2-135M, ≈135 MB for Llama-3.2-1B), chosen so a GReaTer step peaks within 1.5× of the
+     * sequential path's RSS (benchmarks/README.md).
+     */
+    public static final int DEFAULT_TOKEN_BUDGET = 2048;
     /** Rows of logits computed at once (a multiple of the matmul tiles; 64 × 128256 floats = 33 MB). */
     static final int HEAD_ROWS = 64;
     private final Transformer model;
@@ -88,12 +92,37 @@ public final class Generator {
                 else held -= s.request.positions();
             }
             if (batch.isEmpty()) continue;
-            pass(batch);
+            pass(rowsThisPass(batch));
             for (int i = batch.size() - 1; i >= 0; i--) {
                 if (batch.get(i).done) held -= batch.remove(i).request.positions();
             }
         }
         return results;
+    }
+
+    /**
+     * The sequences fed in the next pass: every decoding one (one row each), then whole inputs in
+     * batch order while the pass stays within {@code tokenBudget / 4} rows (at least one
+     * sequence). A long prefill burst (many sequences joining at once) would otherwise allocate
+     * [R, intermediate] activations for thousands of rows per layer and push the heap up; the
+     * deferred sequences join the following passes, with the same results.
+     */
+    private List<Live> rowsThisPass(List<Live> batch) {
+        int cap = Math.max(HEAD_ROWS, tokenBudget / 4), rows = 0;
+        List<Live> ready = new ArrayList<>();
+        for (Live l : batch) {
+            if (!l.prefill) {
+                ready.add(l);
+                rows++;
+            }
+        }
+        for (Live l : batch) {
+            if (l.prefill && (ready.isEmpty() || rows + l.pending.length <= cap)) {
+                ready.add(l);
+                rows += l.pending.length;
+            }
+        }
+        return ready;
     }
 
     /**

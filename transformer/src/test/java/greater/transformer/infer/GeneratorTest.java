@@ -52,6 +52,27 @@ class GeneratorTest {
     }
 
     @Test
+    void sequencesDeferredByTheRowsPerPassCapGetTheirOwnTokens() {
+        try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve("llama"))) {
+            Transformer model = lm.transformer();
+            GenerationOptions options = GenerationOptions.greedy(5, Set.of());
+            List<Request> requests = new ArrayList<>();
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                int[] p = new int[25 + i];
+                for (int j = 0; j < p.length; j++) p[j] = (7 * i + 3 * j) % 50 + 1;
+                prompts.add(p);
+                requests.add(Request.fromPrefix(null, p.length + 5, Stage.generate(p, options), null));
+            }
+            // budget 500 holds all six, but a pass takes at most 64 prefill rows: most join later
+            List<List<StageResult>> got = new Generator(model, 500).generate(requests);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(new Generator(model).generate(prompts.get(i), options), got.get(i).getFirst().tokens(), "sequence " + i);
+            }
+        }
+    }
+
+    @Test
     void sharedPrefixStagesAndKeptLogitsMatchAFullForward() {
         try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve("llama"))) {
             Transformer model = lm.transformer();
