@@ -13,8 +13,14 @@ Shapes:
                 embeddings, rope theta 500000 with llama3 scaling (factor 32, low 1, high 4,
                 original 8192), max positions 131072, rms eps 1e-5.
 
+With --tokenizer DIR (a folder holding tokenizer.json and tokenizer_config.json, e.g.
+../shared/tokenizers/llama3) the folder also gets that tokenizer, the vocabulary grows to the
+tokenizer's size (--vocab overrides it), and bos/eos become the tokenizer's: a real-vocabulary
+model for whole GReaTer runs (benchmarks/scripts/step_compare.sh).
+
 Usage: .venv/bin/python benchmarks/scripts/make_random_model.py --shape smollm2-135m
          [--out DIR]   (default /tmp/greater-models/<shape>)  [--seed 0] [--force]
+         [--tokenizer DIR] [--vocab N]
 """
 import argparse
 import os
@@ -72,7 +78,26 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--std", type=float, default=0.02, help="init std of the random weights")
     ap.add_argument("--force", action="store_true", help="overwrite an existing model folder")
+    ap.add_argument("--tokenizer", help="copy tokenizer.json + tokenizer_config.json from DIR and use its vocabulary")
+    ap.add_argument("--vocab", type=int, help="vocabulary size (default: the shape's, or the tokenizer's)")
     args = ap.parse_args()
+    shape = dict(SHAPES[args.shape])
+    if args.tokenizer:
+        import json
+        with open(os.path.join(args.tokenizer, "tokenizer.json"), encoding="utf-8") as f:
+            tok = json.load(f)
+        ids = list(tok["model"]["vocab"].values()) + [t["id"] for t in tok.get("added_tokens", [])]
+        shape["vocab_size"] = max(ids) + 1
+        with open(os.path.join(args.tokenizer, "tokenizer_config.json"), encoding="utf-8") as f:
+            tc = json.load(f)
+        by_text = {t["content"]: t["id"] for t in tok.get("added_tokens", [])}
+        for key in ("bos_token", "eos_token"):
+            v = tc.get(key)
+            v = v.get("content") if isinstance(v, dict) else v
+            if v in by_text:
+                shape[key + "_id"] = by_text[v]
+    if args.vocab:
+        shape["vocab_size"] = args.vocab
     out = args.out or os.path.join("/tmp/greater-models", args.shape)
     if os.path.exists(os.path.join(out, "config.json")) and not args.force:
         print(f"{out}: already has a model (use --force to rewrite it)", file=sys.stderr)
@@ -87,7 +112,7 @@ def main():
         mlp_bias=False,
         initializer_range=args.std,
         dtype="bfloat16",
-        **SHAPES[args.shape],
+        **shape,
     )
     # Build directly in bf16 (half the memory and init time of fp32); init is normal(0, std),
     # RMSNorm weights 1.
@@ -102,9 +127,13 @@ def main():
         bos_token_id=config.bos_token_id, eos_token_id=config.eos_token_id, do_sample=False)
     os.makedirs(out, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
+    if args.tokenizer:
+        import shutil
+        for name in ("tokenizer.json", "tokenizer_config.json"):
+            shutil.copy(os.path.join(args.tokenizer, name), os.path.join(out, name))
     params = sum(p.numel() for p in model.parameters())
     size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
-    print(f"{out}: {args.shape}, {params / 1e6:.1f}M parameters, {size / 2**20:.0f} MiB on disk, "
+    print(f"{out}: {args.shape}, vocab {shape['vocab_size']}, {params / 1e6:.1f}M parameters, {size / 2**20:.0f} MiB on disk, "
           f"{time.perf_counter() - t0:.1f} s")
     return 0
 

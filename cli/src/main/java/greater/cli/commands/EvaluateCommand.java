@@ -30,6 +30,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     String prompt;
     @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
     int maxReasoning;
+    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
+    int tokenBudget;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
     boolean json;
     @Option(names = "--records", paramLabel = "FILE", description = "Write one JSON line per example (question, reasoning, extracted, gold, correct).")
@@ -39,6 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
         int max = maxReasoning >= 1 ? maxReasoning : task.isDemo() ? 100 : 256;
@@ -46,7 +49,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(prompt).length == 0) throw new UserInputException("--prompt: '" + prompt + "' tokenizes to nothing");
-            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max)
+            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max, tokenBudget)
                     .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
             ObjectMapper json = new ObjectMapper();
             if (records != null) {

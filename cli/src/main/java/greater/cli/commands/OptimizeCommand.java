@@ -1,6 +1,7 @@
 package greater.cli.commands;
 
 import greater.cli.UserInputException;
+import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.run.OptimizationRun;
 import greater.optimizer.run.Progress;
@@ -45,6 +46,14 @@ public final class OptimizeCommand implements Callable<Integer> {
     boolean noReasoning;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
+    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 2048).")
+    int tokenBudget;
+    @Option(names = "--no-batching", description = "One sequence per forward pass (for timing and debugging; same results).")
+    boolean noBatching;
+    @Option(names = "--no-reuse", description = "Regenerate reasoning every step and recompute the prompt before the edited position (same results).")
+    boolean noReuse;
+    @Option(names = "--no-draft", description = "Decode regenerated reasoning token by token instead of verifying the current one as a draft (same results).")
+    boolean noDraft;
     @Option(names = "--out", paramLabel = "DIR", description = "Write trace, checkpoints, result.json and report.html here (default runs/<task>-<time>).")
     Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR.")
@@ -53,6 +62,11 @@ public final class OptimizeCommand implements Callable<Integer> {
     boolean quiet;
 
     static final String OFFICIAL_INIT = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
+
+    private ExecutionSettings execution() {
+        if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
+        return new ExecutionSettings(tokenBudget, !noBatching, !noReuse, !noDraft);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -71,6 +85,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withReasoning(!noReasoning)
                 .withPrefixReuse(!noPrefixReuse)
                 .withSeed(seed);
+        execution(); // a bad --token-budget fails before anything loads
         String init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
         Task t = task.load();
         Task.Split split = task.split(t);
@@ -82,7 +97,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             var format = model.format(lm);
             if (format.encodePrompt(init).length == 0) throw new UserInputException("--control-init: '" + init + "' tokenizes to nothing");
             var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.test(), init, s);
-            var run = new OptimizationRun(lm.transformer(), format, spec, progress);
+            var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution());
             RunFolder folder;
             RunResult r;
             if (resume != null) {

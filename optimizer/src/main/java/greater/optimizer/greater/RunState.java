@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * Everything needed to continue a run after an interruption: the next step, the position, the
- * prompt ids, the best prompt so far, and the per-step history. Randomness is derived from
- * (seed, step), so a resumed run makes the same choices as an uninterrupted one.
+ * prompt ids, the best prompt so far, the per-step history, and the samples' reasoning under the
+ * current prompt when it is known (null otherwise; a resumed run then need not generate it).
+ * Randomness is derived from (seed, step), so a resumed run makes the same choices as an
+ * uninterrupted one.
  */
 public record RunState(
         int step,
@@ -18,13 +20,14 @@ public record RunState(
         float bestScore,
         int stepsSinceBest,
         boolean stopped,
-        List<StepRecord> history) {
+        List<StepRecord> history,
+        Reasoning reasoning) {
 
     public RunState {
         history = List.copyOf(history);
     }
 
-    static RunState start(int[] prompt, float initialScore) {
-        return new RunState(0, 0, prompt.clone(), prompt.length, initialScore, prompt.clone(), initialScore, 0, false, new ArrayList<>());
+    static RunState start(int[] prompt, float initialScore, Reasoning reasoning) {
+        return new RunState(0, 0, prompt.clone(), prompt.length, initialScore, prompt.clone(), initialScore, 0, false, new ArrayList<>(), reasoning);
     }
 }

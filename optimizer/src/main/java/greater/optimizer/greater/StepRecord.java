@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one optimization step did, as written to the JSONL trace: the position, every candidate
  * with its one-hot gradient, the re-scored candidates with their selection scores, the chosen
- * token and the resulting prompt.
+ * token and the resulting prompt; whether the step's reasoning was carried over from the previous
+ * step's selection, and how many reasoning tokens were checked as drafts and accepted.
  */
 public record StepRecord(
         int step,
@@ -23,7 +24,10 @@ public record StepRecord(
         double seconds,
         double generationSeconds,
         double gradientSeconds,
-        double selectionSeconds) {
+        double selectionSeconds,
+        boolean reasoningReused,
+        int draftTokens,
+        int draftAccepted) {
 
     /** A proposed token and its normalized one-hot gradient (more negative = steeper descent). */
     public record Candidate(int id, String token, float gradient) {

@@ -2,6 +2,7 @@ package greater.optimizer.run;
 
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
+import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterListener;
 import greater.optimizer.greater.GreaterOptimizer;
 import greater.optimizer.greater.GreaterSettings;
@@ -36,12 +37,19 @@ public final class OptimizationRun {
     private final PromptFormat format;
     private final Spec spec;
     private final Progress progress;
+    private final ExecutionSettings execution;
 
     public OptimizationRun(Transformer model, PromptFormat format, Spec spec, Progress progress) {
+        this(model, format, spec, progress, ExecutionSettings.defaults());
+    }
+
+    /** @param execution how steps and evaluations are computed (batching, reuse, drafts, token budget); not part of the run's identity */
+    public OptimizationRun(Transformer model, PromptFormat format, Spec spec, Progress progress, ExecutionSettings execution) {
         this.model = model;
         this.format = format;
         this.spec = spec;
         this.progress = progress;
+        this.execution = execution;
     }
 
     /** A fresh run; {@code folder} may be null (nothing written). */
@@ -68,7 +76,8 @@ public final class OptimizationRun {
     private RunResult execute(RunFolder folder, RunState state) throws IOException {
         long t0 = System.nanoTime();
         GreaterSettings s = spec.settings();
-        Evaluator evaluator = new Evaluator(model, format, spec.preset(), s.maxReasoningTokens());
+        Evaluator evaluator = new Evaluator(model, format, spec.preset(), s.maxReasoningTokens(),
+                execution.batching() ? execution.tokenBudget() : 1);
 
         Evaluation initial = folder != null ? folder.load("initial_evaluation.json", Evaluation.class) : null;
         if (initial == null) {
@@ -78,7 +87,7 @@ public final class OptimizationRun {
         progress.message(String.format(java.util.Locale.ROOT, "initial prompt \"%s\": accuracy %.1f%% on %d held-out examples",
                 spec.initialPrompt(), 100 * initial.accuracy(), initial.n()));
 
-        GreaterOptimizer optimizer = new GreaterOptimizer(model, format, spec.preset(), spec.train(), s);
+        GreaterOptimizer optimizer = new GreaterOptimizer(model, format, spec.preset(), spec.train(), s, execution);
         if (state == null) state = optimizer.start(spec.initialPrompt());
         else progress.message("resuming at step " + (state.step() + 1) + " of " + s.steps());
         GreaterListener listener = new GreaterListener() {

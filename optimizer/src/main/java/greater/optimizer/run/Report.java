@@ -26,17 +26,20 @@ final class Report {
         row(sb, "accuracy", pct(r.initial_accuracy()) + " → " + pct(r.final_accuracy()) + " on " + r.test_size() + " held-out examples");
         row(sb, "steps", r.steps() + " (" + String.format(Locale.ROOT, "%.1f s, %.2f s/step", r.seconds(), r.seconds_per_step()) + ")");
         row(sb, "gradient", r.reasoning() ? "over the model's reasoning" : "ablation: from the answer directly, no reasoning");
+        row(sb, "draft verification", drafts(steps.stream().mapToInt(StepRecord::draftTokens).sum(),
+                steps.stream().mapToInt(StepRecord::draftAccepted).sum()) + "; reasoning carried over from selection in "
+                + steps.stream().filter(StepRecord::reasoningReused).count() + " of " + steps.size() + " steps");
         sb.append("</table>");
         sb.append("<h2>Loss per step</h2>");
         sb.append(chart(steps.stream().mapToDouble(StepRecord::gradientLoss).toArray(), "gradient-step loss", "#1f77b4",
                 steps.stream().mapToDouble(StepRecord::score).toArray(), "selection score of the chosen prompt", "#d62728"));
         sb.append("<h2>Accuracy</h2>");
         sb.append(bars(r.initial_accuracy(), r.final_accuracy()));
-        sb.append("<h2>Steps</h2><table><tr><th>step</th><th>pos</th><th>chosen</th><th>score</th><th>prompt</th></tr>");
+        sb.append("<h2>Steps</h2><table><tr><th>step</th><th>pos</th><th>chosen</th><th>score</th><th>reasoning drafts accepted</th><th>prompt</th></tr>");
         for (StepRecord s : steps) {
             sb.append("<tr><td>").append(s.step()).append("</td><td>").append(s.position()).append("</td><td><code>")
                     .append(esc(s.chosenToken())).append("</code></td><td>").append(String.format(Locale.ROOT, "%.4f", s.score()))
-                    .append("</td><td>").append(esc(s.prompt())).append("</td></tr>");
+                    .append("</td><td>").append(esc(drafts(s.draftTokens(), s.draftAccepted()))).append("</td><td>").append(esc(s.prompt())).append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
         return sb.toString();
@@ -44,6 +47,11 @@ final class Report {
 
     private static void row(StringBuilder sb, String k, String v) {
         sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>");
+    }
+
+    /** "45 of 64 draft tokens accepted (70.3%)", or "no drafts". */
+    private static String drafts(int drafted, int accepted) {
+        return drafted == 0 ? "no drafts" : accepted + " of " + drafted + " draft tokens accepted (" + pct((double) accepted / drafted) + ")";
     }
 
     private static String pct(double v) {

@@ -51,38 +51,47 @@ class GreaterStagesTest {
     @Test
     void oneHotGradientMatchesFiniteDifferencesOfEmbeddingMixtures() {
         GreaterSettings s = settings();
-        List<Sample> samples = new ArrayList<>();
-        var workspace = model.newCache(128);
-        for (Example e : train) samples.add(new Sample(model, format.layout(e, preset.extractor()), workspace, true));
+        List<SampleLayout> layouts = new ArrayList<>();
+        for (Example e : train) layouts.add(format.layout(e, preset.extractor()));
+        List<Sample> samples = Sample.prepare(model, layouts, ExecutionSettings.defaults());
         int[] prompt = format.encodePrompt("think step");
-        for (Sample sm : samples) sm.reasoning = sm.generateReasoning(prompt, greater.transformer.infer.GenerationOptions.greedy(5, format.stopIds()));
+        Reasoning reasoning = Reasoning.generate(model, samples, prompt, null,
+                greater.transformer.infer.GenerationOptions.greedy(5, format.stopIds()), s, ExecutionSettings.defaults()).reasoning();
         int position = 3;
         int[] candidates = {prompt[position], 0, 4, 11, 26};
-        GradientOverReasoning.Result r = GradientOverReasoning.compute(model, samples, prompt, position, candidates, s);
+        for (ExecutionSettings exec : List.of(ExecutionSettings.defaults(), ExecutionSettings.sequential())) {
+            List<PromptPosition> positions = PromptPosition.compute(model, samples, prompt, position, s, exec);
+            GradientOverReasoning.Result r = GradientOverReasoning.compute(model, positions, reasoning, prompt, candidates, s, exec);
 
-        // Numeric: d loss / d w_c at w = onehot(current), where e_i = Σ_c w_c E_c.
-        double h = 1e-2;
-        double[] numeric = new double[candidates.length];
-        for (int c = 0; c < candidates.length; c++) {
-            for (Sample sm : samples) {
-                numeric[c] += (mixtureLoss(sm, prompt, position, candidates, c, h, s) - mixtureLoss(sm, prompt, position, candidates, c, -h, s)) / (2 * h);
+            // Numeric: d loss / d w_c at w = onehot(current), where e_i = Σ_c w_c E_c.
+            List<PromptPosition> fromPrefix = PromptPosition.compute(model, samples, prompt, 0, s, exec);
+            double h = 1e-2;
+            double[] numeric = new double[candidates.length];
+            for (int c = 0; c < candidates.length; c++) {
+                for (int k = 0; k < samples.size(); k++) {
+                    int[] rk = reasoning.samples().get(k);
+                    numeric[c] += (mixtureLoss(fromPrefix.get(k), prompt, rk, position, candidates[c], h, s)
+                            - mixtureLoss(fromPrefix.get(k), prompt, rk, position, candidates[c], -h, s)) / (2 * h);
+                }
             }
-        }
-        double norm = Math.sqrt(Arrays.stream(numeric).map(v -> v * v).sum());
-        for (int c = 0; c < candidates.length; c++) {
-            assertEquals(numeric[c] / norm, r.gradient()[c], 2e-2, "candidate " + c + " one-hot gradient");
+            double norm = Math.sqrt(Arrays.stream(numeric).map(v -> v * v).sum());
+            for (int c = 0; c < candidates.length; c++) {
+                assertEquals(numeric[c] / norm, r.gradient()[c], 2e-2, "candidate " + c + " one-hot gradient, " + exec);
+            }
         }
     }
 
-    /** The sample's loss with e_i = E_current + delta · E_{candidates[c]} (a mixture one-hot + δ e_c). */
-    private double mixtureLoss(Sample sm, int[] prompt, int position, int[] candidates, int c, double delta, GreaterSettings s) {
-        int[] u = sm.continuation(prompt, sm.reasoning);
+    /** A sample's loss with e_i = E_current + delta · E_candidate, from its prefix cache (a mixture one-hot + δ e_c). */
+    private double mixtureLoss(PromptPosition p, int[] prompt, int[] reasoning, int position, int candidate, double delta, GreaterSettings s) {
+        int[] u = p.sample().continuation(prompt, reasoning);
         int hidden = model.config().hiddenSize();
         float[] x = model.embed(u).data();
-        float[] add = model.embed(new int[]{candidates[c]}).data();
+        float[] add = model.embed(new int[]{candidate}).data();
         for (int j = 0; j < hidden; j++) x[position * hidden + j] += (float) delta * add[j];
-        Tensor hs = model.hiddenStates(Tensor.of(x, u.length, hidden), sm.afterPrefix());
-        return SequenceLoss.compute(model, sm, prompt, sm.reasoning, hs, s.answerTemperature(), s.controlWeight()).total().getFloat(0);
+        var cache = model.newCache(p.cached() + u.length);
+        cache.copyFrom(p.cache());
+        Tensor hs = model.hiddenStates(Tensor.of(x, u.length, hidden), cache);
+        return greater.transformer.grad.ContinuationLoss.of(model, hs, GradientOverReasoning.spans(p, prompt, reasoning, s)).total().getFloat(0);
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
  * Keys and values of every layer for the positions processed so far, one sequence:
  * keys[l] and values[l] are [capacity, kvHeads·headDim], rows [0, length) filled.
  * The cache of a shared prefix can be reused for several continuations: {@link #truncate} rolls
- * back to it in place, {@link #copy} forks an independent cache.
+ * back to it in place, {@link #copyFrom} fills another cache with it (computed once, copied to
+ * every sequence that starts with it).
  */
 public final class KvCache {
     private final float[][] keys, values;
@@ -25,18 +26,6 @@ public final class KvCache {
         for (int l = 0; l < layers; l++) {
             keys[l] = new float[Math.multiplyExact(capacity, rowWidth)];
             values[l] = new float[capacity * rowWidth];
-        }
-    }
-
-    private KvCache(KvCache other) {
-        this.rowWidth = other.rowWidth;
-        this.capacity = other.capacity;
-        this.length = other.length;
-        this.keys = new float[other.keys.length][];
-        this.values = new float[other.values.length][];
-        for (int l = 0; l < keys.length; l++) {
-            keys[l] = other.keys[l].clone();
-            values[l] = other.values[l].clone();
         }
     }
 
@@ -68,11 +57,6 @@ public final class KvCache {
             System.arraycopy(source.values[l], 0, values[l], 0, n);
         }
         length = source.length;
-    }
-
-    /** An independent copy (same contents and length). */
-    public KvCache copy() {
-        return new KvCache(this);
     }
 
     /** Writes the rows of k, v [t, rowWidth] for layer l at positions [length, length + t). */

@@ -16,10 +16,14 @@ import greater.transformer.config.ModelConfig;
 import greater.transformer.config.ModelConfig.NormPlacement;
 import greater.transformer.config.RopeScaling;
 
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+
 /**
  * The one decoder-only transformer behind every supported family; family differences are the
- * named switches of {@link ModelConfig}, resolved once from config.json. Letters: T = tokens in
- * this call, S = positions attended (cache + T), H = hidden, V = vocabulary, D = head_dim.
+ * named switches of {@link ModelConfig}, resolved once from config.json. Letters: T = tokens of
+ * one sequence in this call, R = rows of a packed call (several sequences, see {@link Packing}),
+ * S = positions attended (cache + T), H = hidden, V = vocabulary, D = head_dim.
  *
  * <pre>
  *   x = embed(ids) · embeddingScale                  (Gemma: √H; Granite: embedding_multiplier)
@@ -50,7 +54,7 @@ public final class Transformer {
         this.config = config;
         this.weights = weights;
         this.invFreq = frequencies(config, 0);
-        this.ropeDependsOnLength = java.util.Arrays.stream(config.layerRope()).anyMatch(r -> r != null && r.dependsOnLength());
+        this.ropeDependsOnLength = Arrays.stream(config.layerRope()).anyMatch(r -> r != null && r.dependsOnLength());
     }
 
     public ModelConfig config() {
@@ -82,32 +86,51 @@ public final class Transformer {
 
     /**
      * Runs inputs_embeds [T, H] at positions [cache.length(), cache.length() + T) (from 0 when
-     * {@code cache} is null), appending their keys and values to the cache.
+     * {@code cache} is null), appending their keys and values to the cache: the packed forward
+     * with one sequence.
      *
      * @param allLogits logits for every position [T, V]; else only for the last one [1, V]
      */
     public Tensor forward(Tensor inputsEmbeds, KvCache cache, boolean allLogits) {
-        Tensor h = hiddenStates(inputsEmbeds, cache);
+        Tensor h = hiddenStates(inputsEmbeds, Packing.single(inputsEmbeds.shape().rows(), cache));
         int t = h.shape().rows();
         return head(allLogits || t == 1 ? h : Rows.slice(h, t - 1, t));
     }
 
-    /** The final-normed hidden states [T, H]: everything but the LM head. */
+    /** The final-normed hidden states [T, H] of one sequence: everything but the LM head. */
     public Tensor hiddenStates(Tensor inputsEmbeds, KvCache cache) {
-        int t = inputsEmbeds.shape().rows();
+        return hiddenStates(inputsEmbeds, Packing.single(inputsEmbeds.shape().rows(), cache));
+    }
+
+    /**
+     * The packed forward: the final-normed hidden states [R, H] of several sequences whose rows
+     * are concatenated in {@code inputsEmbeds} [R, H] as {@code packing} says. Every projection
+     * and the MLP are one matmul over all R rows, RoPE takes each row's own position, attention
+     * runs per sequence over its own cache; each cache then holds its sequence's new rows. Inside
+     * a {@link Tape} the gradient reaches every sequence's rows of {@code inputsEmbeds}.
+     *
+     * @throws IllegalArgumentException when the rows or hidden size do not match
+     * @throws IllegalStateException when a cache has no room for its rows
+     */
+    public Tensor hiddenStates(Tensor inputsEmbeds, Packing packing) {
         if (inputsEmbeds.dim(-1) != config.hiddenSize()) {
             throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " do not have hidden size " + config.hiddenSize());
         }
-        int past = cache == null ? 0 : cache.length();
-        int[] positions = new int[t];
-        for (int i = 0; i < t; i++) positions[i] = past + i;
+        if (inputsEmbeds.shape().rows() != packing.rows()) {
+            throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " for a packing of " + packing.rows() + " rows");
+        }
+        int[] positions = packing.positions();
 
-        float[][] freq = ropeDependsOnLength ? frequencies(config, past + t) : invFreq;
+        // [sequence][layer][rotaryDim/2]: dynamic and longrope frequencies depend on how far each sequence reaches.
+        float[][][] freqs = new float[packing.sequences()][][];
+        for (int s = 0; s < freqs.length; s++) {
+            freqs[s] = ropeDependsOnLength ? frequencies(config, packing.past(s) + packing.lengths()[s]) : invFreq;
+        }
         NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
-            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, positions, freq[l], cache);
+            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, positions, freqs, packing);
             if (placement.normsOutput()) a = norm(a, w.postAttentionNorm());
             x = residual(x, a);
 
@@ -120,8 +143,21 @@ public final class Transformer {
             if (placement.normsOutput()) m = norm(m, w.postFeedforwardNorm());
             x = residual(x, m);
         }
-        if (cache != null) cache.advance(t);
+        for (int s = 0; s < packing.sequences(); s++) {
+            if (packing.caches()[s] != null) packing.caches()[s].advance(packing.lengths()[s]);
+        }
         return norm(x, weights.finalNorm());
+    }
+
+    /**
+     * Logits [n, V] of the chosen rows of final hidden states [R, H], outside a tape (inference):
+     * generation needs the last row of each sequence, scoring a few spans, never all R·V.
+     */
+    public Tensor logitsOfRows(Tensor hidden, int[] rows) {
+        int width = hidden.dim(-1);
+        float[] picked = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) System.arraycopy(hidden.data(), rows[i] * width, picked, i * width, width);
+        return head(Tensor.of(picked, rows.length, width));
     }
 
     /** Logits [R, V] of final hidden states [R, H]: the LM head, Granite's 1/logits_scaling, then Gemma-2's soft-capping. */
@@ -144,7 +180,7 @@ public final class Transformer {
     private static float[][] frequencies(ModelConfig config, int seqLen) {
         RopeScaling[] ropes = config.layerRope();
         float[][] out = new float[ropes.length][];
-        var computed = new java.util.IdentityHashMap<RopeScaling, float[]>();
+        var computed = new IdentityHashMap<RopeScaling, float[]>();
         for (int l = 0; l < ropes.length; l++) {
             if (ropes[l] != null) out[l] = computed.computeIfAbsent(ropes[l], r -> r.inverseFrequencies(config.rotaryDim(), seqLen));
         }
@@ -155,11 +191,14 @@ public final class Transformer {
         return RmsNorm.apply(x, weight, config.rmsNormEps(), config.normAddsOne());
     }
 
-    /** Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021). */
-    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, float[] layerFreq, KvCache cache) {
-        Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [T, heads·d]
-        Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [T, kvHeads·d]
-        Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [T, kvHeads·d]
+    /**
+     * Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021):
+     * projections over all packed rows, then each sequence's queries attend to its own keys.
+     */
+    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, float[][][] freqs, Packing packing) {
+        Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [R, heads·d]
+        Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [R, kvHeads·d]
+        Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [R, kvHeads·d]
         switch (config.qkNorm()) {
             case PER_HEAD -> {
                 q = headNorm(q, w.qNorm(), config.heads());
@@ -172,37 +211,65 @@ public final class Transformer {
             case NONE -> {
             }
         }
-        if (layerFreq != null) {
-            RopeScaling rope = config.layerRope()[layer];
-            float factor = (float) rope.attentionFactor();
-            q = Rotary.apply(q, config.heads(), config.headDim(), config.rotaryDim(), positions, layerFreq, factor);
-            k = Rotary.apply(k, config.kvHeads(), config.headDim(), config.rotaryDim(), positions, layerFreq, factor);
+        if (freqs[0][layer] != null) {
+            q = rotary(q, config.heads(), layer, positions, freqs, packing);
+            k = rotary(k, config.kvHeads(), layer, positions, freqs, packing);
         }
 
         var spec = new CausalSelfAttention.Spec(config.heads(), config.kvHeads(), config.headDim(),
                 config.attentionScale(), config.attentionSoftcap(), config.slidingWindow()[layer]);
         Tensor o;
-        if (cache == null) {
-            o = CausalSelfAttention.apply(q, k, v, spec);
+        if (packing.sequences() == 1) {
+            o = attendOne(q, k, v, packing.caches()[0], layer, spec);
         } else {
-            int past = cache.length();
-            cache.write(layer, k, v);
-            if (Tape.needsGrad(q, k, v)) {
-                // The cached prefix is a constant; gradients flow only into this call's keys and values.
-                Tensor kAll = past == 0 ? k : Rows.concat(cache.pastKeys(layer, past), k);  // [S, kvHeads·d]
-                Tensor vAll = past == 0 ? v : Rows.concat(cache.pastValues(layer, past), v);
-                o = CausalSelfAttention.apply(q, kAll, vAll, spec);
-            } else {
-                o = CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + positions.length, spec);
+            Tensor[] parts = new Tensor[packing.sequences()];
+            for (int s = 0, from = 0; s < parts.length; from += packing.lengths()[s], s++) {
+                int to = from + packing.lengths()[s];
+                parts[s] = attendOne(Rows.slice(q, from, to), Rows.slice(k, from, to), Rows.slice(v, from, to),
+                        packing.caches()[s], layer, spec);
             }
+            o = Rows.concat(parts);                                            // [R, heads·d]
         }
-        return Linear.apply(o, w.wo(), w.bo());                                // [T, H]
+        return Linear.apply(o, w.wo(), w.bo());                                // [R, H]
     }
 
-    /** RMSNorm over each head's D features of x [T, heads·D] with one weight [D] (Qwen3, Gemma-3 q/k norm). */
+    /**
+     * RoPE of the layer over x [R, heads·D] (Phi-3: first rotaryDim features of each head, cos/sin
+     * · attentionFactor). One call for all rows unless sequences of a length-dependent RoPE
+     * (dynamic, longrope) got different frequencies: then each sequence is rotated with its own.
+     */
+    private Tensor rotary(Tensor x, int heads, int layer, int[] positions, float[][][] freqs, Packing packing) {
+        float factor = (float) config.layerRope()[layer].attentionFactor();
+        boolean shared = true;
+        for (int s = 1; s < freqs.length; s++) shared &= Arrays.equals(freqs[s][layer], freqs[0][layer]);
+        if (shared) return Rotary.apply(x, heads, config.headDim(), config.rotaryDim(), positions, freqs[0][layer], factor);
+        Tensor[] parts = new Tensor[packing.sequences()];
+        for (int s = 0; s < parts.length; s++) {
+            int from = packing.offset(s), to = from + packing.lengths()[s];
+            parts[s] = Rotary.apply(Rows.slice(x, from, to), heads, config.headDim(), config.rotaryDim(),
+                    Arrays.copyOfRange(positions, from, to), freqs[s][layer], factor);
+        }
+        return Rows.concat(parts);
+    }
+
+    /** RMSNorm over each head's D features of x [R, heads·D] with one weight [D] (Qwen3, Gemma-3 q/k norm). */
     private Tensor headNorm(Tensor x, Tensor weight, int heads) {
         int t = x.shape().rows(), d = config.headDim();
         return Rows.reshape(norm(Rows.reshape(x, t * heads, d), weight), t, heads * d);
+    }
+
+    /** One sequence's attention: q [T, heads·d], k and v [T, kvHeads·d] after its cached positions. */
+    private static Tensor attendOne(Tensor q, Tensor k, Tensor v, KvCache cache, int layer, CausalSelfAttention.Spec spec) {
+        if (cache == null) return CausalSelfAttention.apply(q, k, v, spec);
+        int past = cache.length();
+        cache.write(layer, k, v);
+        if (Tape.needsGrad(q, k, v)) {
+            // The cached prefix is a constant; gradients flow only into this call's keys and values.
+            Tensor kAll = past == 0 ? k : Rows.concat(cache.pastKeys(layer, past), k);  // [S, kvHeads·d]
+            Tensor vAll = past == 0 ? v : Rows.concat(cache.pastValues(layer, past), v);
+            return CausalSelfAttention.apply(q, kAll, vAll, spec);
+        }
+        return CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + q.shape().rows(), spec);
     }
 
     /** Gated MLP: down(act(gate(h)) ⊙ up(h)), act = SiLU or tanh-GELU. */
