@@ -111,6 +111,18 @@ class CommandsTest {
         assertEquals(2, e.get("n").asInt());
     }
 
+    /** Issue 14: ED A0 90 (an encoded surrogate) decodes to three U+FFFD, as Rust's lossy UTF-8 and Python do. */
+    @Test
+    void decodingAnEncodedSurrogatePrintsThreeReplacementCharacters() throws Exception {
+        Path tok = RandomModelFolder.sharedTokenizer("llama3");
+        Assumptions.assumeTrue(tok != null, "../shared/tokenizers/llama3 not found: skipping");
+        for (String ids : List.of("169,254,238", "[169, 254, 238]")) {
+            Run r = run("tokenize", "--tokenizer", tok.toString(), "--decode", "--text", ids);
+            assertEquals(0, r.code(), r.err());
+            assertEquals("\"\uFFFD\uFFFD\uFFFD\"", new String(r.out().getBytes(), java.nio.charset.StandardCharsets.UTF_8).strip(), ids);
+        }
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -1,7 +1,7 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.run.Progress;

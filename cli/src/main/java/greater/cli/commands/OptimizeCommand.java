@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.run.OptimizationRun;
 import greater.optimizer.run.Progress;

@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.optimizer.greater.ChatPromptFormat;
 import greater.optimizer.greater.PromptFormat;
 import greater.transformer.LanguageModel;

@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.optimizer.task.Datasets;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.Task;

@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.optimizer.task.ArithmeticCorpus;
 import greater.optimizer.task.ArithmeticInstructions;
 import greater.optimizer.task.ArithmeticProblem;

@@ -1,5 +1,6 @@
 package greater.optimizer.eval;
 
+import greater.tensor.UserInputException;
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.Example;
@@ -35,7 +36,7 @@ public final class Evaluator {
 
     public Evaluation evaluate(String prompt, List<Example> examples, IntConsumer progress) {
         int[] promptIds = format.encodePrompt(prompt);
-        if (promptIds.length == 0) throw new IllegalArgumentException("the prompt '" + prompt + "' tokenizes to nothing");
+        if (promptIds.length == 0) throw new UserInputException("the prompt '" + prompt + "' tokenizes to nothing");
         int[] extractor = format.encode(" " + preset.extractor());
         Generator generator = new Generator(model);
         GenerationOptions reasoningOpts = GenerationOptions.greedy(maxReasoningTokens, format.stopIds());

@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.UserInputException;
 import greater.optimizer.task.Example;
 import greater.transformer.LanguageModel;
 import greater.transformer.chat.ChatTemplate;
@@ -68,7 +69,7 @@ public final class ChatPromptFormat implements PromptFormat {
         Encoding enc = tokenizer.encode(target, false, false);
         TokenSpan answer = enc.tokensCovering(head.length(), target.length());
         if (answer.isEmpty() || answer.start() == 0) {
-            throw new IllegalArgumentException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
+            throw new UserInputException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
         }
         return new SampleLayout(example, Sample.concat(this.head, question), tail, enc.ids(), answer.start());
     }

@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.UserInputException;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
 import greater.transformer.infer.GenerationOptions;
@@ -38,7 +39,7 @@ public final class GreaterOptimizer {
     private final Map<String, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
 
     public GreaterOptimizer(Transformer model, PromptFormat format, TaskPreset preset, List<Example> train, GreaterSettings settings) {
-        if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (train.isEmpty()) throw new UserInputException("the train split is empty");
         this.model = model;
         this.format = format;
         this.preset = preset;
@@ -59,8 +60,8 @@ public final class GreaterOptimizer {
     /** A fresh state for {@code initialPrompt}, with its selection score measured. */
     public RunState start(String initialPrompt) {
         int[] prompt = format.encodePrompt(initialPrompt);
-        if (prompt.length == 0) throw new IllegalArgumentException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
-        if (prompt.length > 256) throw new IllegalArgumentException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
+        if (prompt.length == 0) throw new UserInputException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
+        if (prompt.length > 256) throw new UserInputException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
         return RunState.start(prompt, CandidateSelection.score(model, samples, prompt, settings, reasoningOptions).score());
     }
 

@@ -1,5 +1,6 @@
 package greater.tensor.safetensors;
 
+import greater.tensor.UserInputException;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * {@code "model.safetensors: tensor 'x' data range [0, 400) exceeds the 256 data bytes after the header"}.
  * Plain I/O failures (no such file, permission denied) are {@link java.io.IOException}s instead.
  */
-public final class SafetensorsFormatException extends RuntimeException {
+public final class SafetensorsFormatException extends UserInputException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_QUOTED = 120;
 
