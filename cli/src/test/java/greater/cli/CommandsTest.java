@@ -94,15 +94,14 @@ class CommandsTest {
         Files.delete(cut.resolve("checkpoint.json"));
         Files.delete(cut.resolve("result.json"));
         Files.writeString(cut.resolve("trace.jsonl"), Files.readAllLines(cut.resolve("trace.jsonl")).getFirst() + "\n");
-        Run resumed = run("optimize", "--resume", cut.toString(), "--steps", "2", "--topk", "8", "--quiet",
-                "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2", "--max-reasoning-tokens", "6");
+        Run resumed = run("optimize", "--resume", cut.toString(), "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(result.get("final_prompt").asText(), mapper.readTree(cut.resolve("result.json").toFile()).get("final_prompt").asText());
         assertEquals(Files.readAllLines(out.resolve("trace.jsonl")).size(), Files.readAllLines(cut.resolve("trace.jsonl")).size());
 
         Run wrong = run("optimize", "--resume", cut.toString(), "--steps", "3", "--quiet",
                 "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2");
-        assertTrue(wrong.code() != 0 && wrong.err().contains("resume"), wrong.err());
+        assertTrue(wrong.code() == 2 && wrong.err().contains("--steps") && wrong.err().contains("would change the run"), wrong.err());
 
         Run ev = run(concat(new String[]{"evaluate", "--json", "--prompt", result.get("final_prompt").asText()}, common));
         assertEquals(0, ev.code(), ev.err());

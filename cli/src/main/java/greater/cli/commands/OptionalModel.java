@@ -21,6 +21,11 @@ public final class OptionalModel {
         return dir == null ? "built-in demo model" : dir.toString();
     }
 
+    /** The folder as an absolute path, so it can be recorded in run.json and replayed from anywhere. */
+    void makeAbsolute() {
+        if (dir != null) dir = dir.toAbsolutePath().normalize();
+    }
+
     LanguageModel load() {
         Path folder = dir;
         if (folder == null) {
