@@ -110,6 +110,15 @@ class CommandsTest {
         assertEquals(2, e.get("n").asInt());
     }
 
+    /** Issue 14: a sharded model given through ".." (here ../transformer/...) loads. */
+    @Test
+    void aShardedModelGivenThroughDotDotLoads() throws Exception {
+        String relative = "../transformer/src/test/resources/fixtures/mistral";
+        assertTrue(Files.isRegularFile(Path.of(relative, "model.safetensors.index.json")));
+        Run r = run("generate", "--model", relative, "--ids", "1,2,3", "--max-new-tokens", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+    }
+
     /** Issue 14: ED A0 90 (an encoded surrogate) decodes to three U+FFFD, as Rust's lossy UTF-8 and Python do. */
     @Test
     void decodingAnEncodedSurrogatePrintsThreeReplacementCharacters() throws Exception {

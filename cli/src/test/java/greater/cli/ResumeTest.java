@@ -212,7 +212,7 @@ class ResumeTest {
         Path dir = tmp.resolve("dry");
         CommandsTest.Run r = run(CommandsTest.concat(RUN, new String[]{"--out", dir.toString(), "--dry-run"}));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("per step (upper bound)") && r.out().contains("at the measured speed"), r.out());
+        assertTrue(r.out().contains("per step (upper bound)") && r.out().contains("to score a prompt on one train sample; expected about"), r.out());
         JsonNode printed = JSON.readTree(r.out().substring(r.out().indexOf('{')));
         JsonNode recorded = JSON.readTree(reference.resolve("run.json").toFile()).get("estimate");
         assertEquals(recorded.get("generated_total"), printed.get("generated_total"), "the dry run counts what the run records");

@@ -23,7 +23,8 @@ public class UserInputException extends RuntimeException {
         super(oneLine(message), cause);
     }
 
-    private static String oneLine(String s) {
+    /** {@code s} with line breaks and other control characters escaped ({@code \\n}, {@code \\u0000}). */
+    protected static String oneLine(String s) {
         if (s == null) return null;
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

@@ -66,7 +66,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--budget", paramLabel = "LIMIT", description = "Stop cleanly (best prompt evaluated, folder resumable) before a step that would pass this limit: a time (90s, 20min, 1.5h) or generated tokens (50000tokens, 200k tokens).")
     String budget;
-    @Option(names = "--dry-run", description = "Print what the run would cost (tokens, and seconds at a speed measured on one sample) and exit.")
+    @Option(names = "--dry-run", description = "Print what the run would cost (tokens, and seconds at the speed and reasoning length measured on 3 train samples) and exit.")
     boolean dryRun;
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
@@ -127,8 +127,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                     topKDev, JSON.convertValue(invocation(), Map.class));
             var run = new OptimizationRun(lm.transformer(), format, spec, progress);
             if (dryRun) {
-                CostEstimate.Speed speed = CostEstimate.Speed.measure(lm.transformer(), format, t.preset(), split.train().getFirst(), init);
-                CostEstimate estimate = run.estimate().timed(speed);
+                CostEstimate estimate = run.estimate(3);
                 System.out.println(estimate.describe());
                 System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(estimate));
                 return 0;
@@ -158,13 +157,16 @@ public final class OptimizeCommand implements Callable<Integer> {
 
     /** Sets the model and task options from run.json's record of them. */
     private void replay(Map<String, Object> recorded, Path runJson) {
+        if (recorded.isEmpty()) {
+            throw new RunFolderException(runJson + ": no \"invocation\" (written before runs resumed from their folder alone); "
+                    + "resume it with the greater version that started it");
+        }
         Invocation inv;
         try {
             inv = JSON.convertValue(recorded, Invocation.class);
         } catch (IllegalArgumentException e) {
             throw new RunFolderException(runJson + ": \"invocation\" is not usable: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
-        if (inv == null) throw new RunFolderException(runJson + ": no \"invocation\" (written by an older version): resume it with that version");
         try {
             model.dir = inv.model() == null ? null : Path.of(inv.model());
             task.dataDir = inv.data_dir() == null ? null : Path.of(inv.data_dir());

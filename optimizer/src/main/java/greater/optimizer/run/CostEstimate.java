@@ -7,9 +7,6 @@ import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
-import greater.tensor.Tensor;
-import greater.transformer.model.KvCache;
-import greater.transformer.model.Transformer;
 
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +23,8 @@ import java.util.Locale;
  *   selection   C × (prefill L+S, generate R, forward L+S+R+T)
  * </pre>
  * An evaluation costs per example a prefill of the whole question, R reasoning tokens, the
- * extractor and 12 answer tokens ({@code Evaluator}). {@code seconds} is filled in when the speed
- * was measured ({@link Speed#measure}); a backward pass is counted as two forwards.
+ * extractor and 12 answer tokens ({@code Evaluator}). The seconds are filled in by {@link #timed}
+ * when the work was measured ({@code --dry-run}).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CostEstimate(
@@ -47,6 +44,7 @@ public record CostEstimate(
         long forwardedClosing,
         long generatedTotal,
         long forwardedTotal,
+        Double secondsPerSampleScore,
         Double secondsPerStep,
         Double secondsTotal) {
 
@@ -89,16 +87,26 @@ public record CostEstimate(
         return new CostEstimate(train.size(), dev.size(), test.size(), s.steps(), c, k, r, genStep, fwdStep, bwdStep,
                 genBefore, fwdBefore, genClosing, fwdClosing,
                 genBefore + s.steps() * genStep + genClosing, fwdBefore + s.steps() * (fwdStep + bwdStep) + fwdClosing,
-                null, null);
+                null, null, null);
     }
 
-    /** This estimate with seconds from a measured speed. */
-    public CostEstimate timed(Speed speed) {
-        double step = speed.seconds(generatedPerStep, forwardedPerStep, backwardPerStep);
-        double total = speed.seconds(generatedBeforeSteps + generatedClosing, forwardedBeforeSteps + forwardedClosing, 0) + steps * step;
+    /**
+     * This estimate with seconds, from the measured time to score a prompt on one train sample
+     * (regenerate its reasoning, then one forward over reasoning and answer): the work unit the
+     * run repeats. A step is its reasoning refresh, its gradient (counted as two scorings: a
+     * forward and a backward over the same tokens; the demo measures 1.5-3) and C re-scorings, so
+     * (C + 3) scorings per sample; an evaluation costs about one scoring per example. The reasoning
+     * is as long as under the initial prompt: a prompt that makes the model reason longer costs
+     * more (the token counts are the bound for that).
+     */
+    public CostEstimate timed(double secondsPerSampleScore) {
+        double step = (candidatesRescored + 3) * trainSamples * secondsPerSampleScore;
+        double total = trainSamples * secondsPerSampleScore                               // the initial prompt's score
+                + (2.0 * testSamples + (double) devTopK * devSamples) * secondsPerSampleScore  // evaluations
+                + steps * step;
         return new CostEstimate(trainSamples, devSamples, testSamples, steps, candidatesRescored, devTopK, reasoningLimit,
                 generatedPerStep, forwardedPerStep, backwardPerStep, generatedBeforeSteps, forwardedBeforeSteps, generatedClosing,
-                forwardedClosing, generatedTotal, forwardedTotal, step, total);
+                forwardedClosing, generatedTotal, forwardedTotal, secondsPerSampleScore, step, total);
     }
 
     /** The estimate as printed before step 1. */
@@ -113,54 +121,9 @@ public record CostEstimate(
         sb.append(String.format(Locale.ROOT, "  whole run (upper bound): %,d tokens generated, %,d forwarded or back-propagated",
                 generatedTotal, forwardedTotal));
         if (secondsTotal != null) {
-            sb.append(String.format(Locale.ROOT, "%n  at the measured speed: about %s per step, %s in all (a bound: reasoning often stops early)",
-                    Progress.time(secondsPerStep), Progress.time(secondsTotal)));
+            sb.append(String.format(Locale.ROOT, "%n  measured: %.3f s to score a prompt on one train sample; expected about %s per step, %s in all",
+                    secondsPerSampleScore, Progress.time(secondsPerStep), Progress.time(secondsTotal)));
         }
         return sb.toString();
-    }
-
-    /**
-     * Seconds per token of this model on this machine, measured on one real sample: a prefill of
-     * its context and a few decode steps (after one warm-up round, so the JIT has compiled the kernels).
-     */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Speed(double prefillSecondsPerToken, double decodeSecondsPerToken) {
-        private static final int DECODE = 8;
-
-        public static Speed measure(Transformer model, PromptFormat format, TaskPreset preset, Example example, String prompt) {
-            SampleLayout l = format.layout(example, preset.extractor());
-            int[] context = concat(concat(l.prefix(), format.encodePrompt(prompt)), l.suffix());
-            Speed measured = null;
-            for (int round = 0; round < 2; round++) {
-                KvCache cache = model.newCache(context.length + DECODE + 1);
-                long t0 = System.nanoTime();
-                Tensor logits = model.forward(model.embed(context), cache, false);
-                long t1 = System.nanoTime();
-                int next = argmax(logits.data(), logits.data().length - model.config().vocabSize());
-                for (int i = 0; i < DECODE; i++) {
-                    logits = model.forward(model.embed(new int[]{next}), cache, false);
-                    next = argmax(logits.data(), 0);
-                }
-                long t2 = System.nanoTime();
-                measured = new Speed((t1 - t0) / 1e9 / context.length, (t2 - t1) / 1e9 / DECODE);
-            }
-            return measured;
-        }
-
-        double seconds(long generated, long forwarded, long backward) {
-            return generated * decodeSecondsPerToken + (forwarded + 2 * backward) * prefillSecondsPerToken;
-        }
-
-        private static int argmax(float[] logits, int from) {
-            int best = from;
-            for (int i = from; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-            return best - from;
-        }
-
-        private static int[] concat(int[] a, int[] b) {
-            int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, out, a.length, b.length);
-            return out;
-        }
     }
 }

@@ -73,6 +73,28 @@ public final class OptimizationRun {
         return CostEstimate.of(format, spec.preset(), spec.train(), spec.dev(), spec.test(), spec.initialPrompt(), spec.settings(), spec.devTopK());
     }
 
+    /**
+     * The token counts with seconds ({@code --dry-run}): the initial prompt is scored on up to
+     * {@code samples} train samples with the optimizer's own code, for 4 s to let the JIT compile
+     * the kernels (a small model needs many calls for that), then twice timed (the faster counts),
+     * and the run's work is priced from that ({@link CostEstimate#timed}).
+     */
+    public CostEstimate estimate(int samples) {
+        List<Example> some = spec.train().subList(0, Math.min(samples, spec.train().size()));
+        GreaterOptimizer probe = new GreaterOptimizer(model, format, spec.preset(), some, spec.settings());
+        long warmUntil = System.nanoTime() + 4_000_000_000L;
+        do {
+            probe.start(spec.initialPrompt());
+        } while (System.nanoTime() < warmUntil);
+        double best = Double.POSITIVE_INFINITY;
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            probe.start(spec.initialPrompt());
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return estimate().timed(best / some.size());
+    }
+
     /** A fresh run; {@code folder} may be null (nothing written). */
     public RunResult run(RunFolder folder, Budget budget) throws IOException {
         CostEstimate cost = estimate();

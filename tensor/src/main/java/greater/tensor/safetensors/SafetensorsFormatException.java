@@ -41,16 +41,4 @@ public final class SafetensorsFormatException extends UserInputException {
         String s = name.length() > MAX_QUOTED ? name.substring(0, MAX_QUOTED) + "..." : name;
         return "'" + oneLine(s) + "'";
     }
-
-    private static String oneLine(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') b.append("\\n");
-            else if (c == '\r') b.append("\\r");
-            else if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
-    }
 }
