@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate tiny-model reference fixtures for the Java transformer.
 
-For every architecture the Java side supports (Llama, Mistral, Qwen2, Gemma, Gemma-2) this
-script builds a tiny, seeded random model, rounds its weights to bf16, saves it as a
+For every architecture the Java side supports (Llama, Mistral, Qwen2, Gemma, Gemma-2, Qwen3,
+Gemma-3 text and image-text, SmolLM3, Phi-3/Phi-4-mini, OLMo-2, Granite) this script builds a tiny, seeded random model, rounds its weights to bf16, saves it as a
 HuggingFace folder (bf16 safetensors), reloads that folder in float32 with eager attention
 and records what HuggingFace transformers computes from THOSE STORED WEIGHTS:
 
@@ -45,16 +45,15 @@ RMSNorm (all five families)
 
 Embeddings
   * Llama/Mistral/Qwen2: inputs_embeds = embed_tokens.weight[ids].
-  * Gemma/Gemma-2: inputs_embeds = embed_tokens.weight[ids] * s,  s = sqrt(hidden_size) ROUNDED TO
-    bf16 (HF comment: "sqrt(3072)=55.4256 becomes 55.5"). In transformers 5 the scale lives inside
-    the embedding module (GemmaTextScaledWordEmbedding.embed_scale buffer, multiplied by
-    `embed_scale.to(weight.dtype)`), so with a float32 model and input_ids it would use the
-    UNROUNDED sqrt(H). This script patches that buffer to the bf16-rounded value after every load
-    (see `patch_embed_scale`), so model(input_ids=ids) == model(inputs_embeds=raw*s) bit-for-bit,
-    and all expected values use the bf16-rounded s (hidden sizes are chosen so that rounding
-    actually changes s: sqrt(48)=6.9282->6.9375, sqrt(80)=8.9443->8.9375). The value used is
-    stored in expected.safetensors metadata as "embed_scale". When we feed inputs_embeds the
-    embedding module is bypassed entirely, so the scale is applied exactly once (by us).
+  * Gemma family: inputs_embeds = embed_tokens.weight[ids] * s, s = sqrt(hidden_size) in float32,
+    UNROUNDED: transformers 5 keeps the scale in the embedding module (a float32 buffer
+    embed_scale, multiplied by `embed_scale.to(weight.dtype)`), so a model loaded in float32 -- the
+    reference users compare with -- uses float32(sqrt(H)) whatever dtype config.json names. (The
+    HF comment "sqrt(3072)=55.4256 becomes 55.5" is about running in bf16.) The bf16 round trip of
+    save_pretrained would round the buffer of the in-memory model, so it is restored after saving.
+    Hidden sizes are not perfect squares (48, 80) so that the difference would show.
+  * Granite: inputs_embeds * embedding_multiplier, applied INSIDE the model (also to inputs_embeds),
+    so the reference passes raw rows.
 
 Attention
   * q = x Wq^T (+bq), k, v likewise; reshape to [heads, head_dim]; head_dim = config.head_dim if
@@ -130,6 +129,30 @@ Tolerances (measured: the same forward in float64 vs the stored f32 results, als
   * gemma2 is deliberately sharp (soft-caps saturating, near one-hot attention): |dlogit| ~1.5e-4,
     |dgrad| ~3e-3 on gradients of magnitude up to ~80. An f32 Java implementation should land
     within a small multiple of these; use relative+absolute tolerances scaled accordingly.
+Families added for issue 12 (transformers 5.17 modeling_<family>.py)
+  * llama_bias: attention_bias gives q/k/v AND o_proj biases; mlp_bias gives gate/up/down biases.
+    Dynamic (NTK) RoPE recomputes inv_freq per forward from seq_len = max(position_ids) + 1 only
+    when seq_len > max_position_embeddings; below, it is the default RoPE (all fixture lengths are).
+  * qwen3: q = q_norm(q_proj(x).view(heads, D)), k likewise: RMSNorm over each head's D features with
+    a weight [D], BEFORE RoPE; head_dim 32 > hidden/heads.
+  * gemma3: per-head q/k norm in Gemma's (1 + w) form; layer_types sliding/full; sliding layers use
+    rope_parameters.sliding_attention (4.x: rope_local_base_freq), full ones
+    rope_parameters.full_attention (4.x: rope_theta + rope_scaling, here linear x8);
+    scaling = query_pre_attn_scalar^-0.5; four norms like Gemma-2; no soft-caps.
+    4.x configs without layer_types: layer i slides iff (i + 1) % sliding_window_pattern != 0 (default 6).
+  * gemma3_multimodal: Gemma3ForConditionalGeneration; the text path is Gemma3TextModel + lm_head tied
+    to its embeddings; transformers 5 saves the published names language_model.model.*,
+    vision_tower.*, multi_modal_projector.* (and renames them back when loading).
+  * smollm3: layer i applies RoPE iff no_rope_layers[i] == 1 (default: (i + 1) % no_rope_layer_interval != 0).
+  * phi3: qkv_proj rows = [q | k | v], gate_up_proj rows = [gate | up]; RoPE rotates the first
+    int(head_dim * partial_rotary_factor) features of each head (rotate-half within them), the rest
+    pass; LongRoPE: inv_freq = 1 / (ext * theta^(2i/d)), ext = short_factor for seq_len <=
+    original_max_position_embeddings (top-level key wins), long_factor beyond; cos and sin are
+    multiplied by attention_factor = sqrt(1 + ln(max/original) / ln(original)); sliding_window on every layer.
+  * olmo2: h = x + post_attention_layernorm(attn(x)); out = h + post_feedforward_layernorm(mlp(h));
+    q_norm / k_norm over the whole projection ([heads*D], [kv*D]) before the head reshape and RoPE.
+  * granite: inputs_embeds * embedding_multiplier (inside the model), scores * attention_multiplier
+    (instead of D^-0.5), x + f(x) * residual_multiplier, logits / logits_scaling.
 Greedy
   * Manual loop, no KV cache: each step re-runs the full sequence (embedding rows * s) and appends
     argmax of the last position's logits; eos is ignored (and, by construction, never produced:
@@ -149,6 +172,10 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 from transformers import (
     AutoModelForCausalLM,
+    Gemma3Config,
+    Gemma3ForCausalLM,
+    Gemma3ForConditionalGeneration,
+    Gemma3TextConfig,
     Gemma2Config,
     Gemma2ForCausalLM,
     GemmaConfig,
@@ -158,8 +185,18 @@ from transformers import (
     LlamaForCausalLM,
     MistralConfig,
     MistralForCausalLM,
+    GraniteConfig,
+    GraniteForCausalLM,
+    Olmo2Config,
+    Olmo2ForCausalLM,
+    Phi3Config,
+    Phi3ForCausalLM,
     Qwen2Config,
     Qwen2ForCausalLM,
+    Qwen3Config,
+    Qwen3ForCausalLM,
+    SmolLM3Config,
+    SmolLM3ForCausalLM,
 )
 
 FORMAT_VERSION = "1"
@@ -189,25 +226,100 @@ def bf16_round(t: torch.Tensor) -> torch.Tensor:
     return t.to(torch.bfloat16).to(torch.float32)
 
 
+def text_config(config):
+    """The language model's config (Gemma-3 image-text checkpoints nest it as text_config)."""
+    return config.get_text_config()
+
+
 def is_gemma(model_type: str) -> bool:
-    return model_type in ("gemma", "gemma2")
+    return model_type in ("gemma", "gemma2", "gemma3_text", "gemma3")
 
 
 def embed_scale_for(config) -> float:
-    """s applied to raw embedding rows: 1 for Llama/Mistral/Qwen2, bf16(sqrt(H)) for Gemma/Gemma-2."""
+    """s applied to raw embedding rows outside the model: 1 for most families, sqrt(H) in float32 for the
+    Gemma family -- the float32 buffer transformers' scaled embedding module multiplies by when the model
+    is loaded in float32 (no bf16 rounding). Granite's embedding_multiplier is applied inside the model,
+    also to inputs_embeds, so it is not part of s."""
     if is_gemma(config.model_type):
-        return float(torch.tensor(config.hidden_size**0.5, dtype=torch.bfloat16).float())
+        return float(torch.tensor(text_config(config).hidden_size**0.5, dtype=torch.float32))
     return 1.0
 
 
-def patch_embed_scale(model):
-    """Make the Gemma embedding module use the bf16-rounded sqrt(H) (see notes at top)."""
-    if is_gemma(model.config.model_type):
-        emb = model.get_input_embeddings()
-        s = embed_scale_for(model.config)
-        with torch.no_grad():
-            emb.embed_scale.fill_(s)
-        emb.scalar_embed_scale = s
+def special(config, key):
+    """A special token id from the config, or from its text_config (Gemma-3 image-text)."""
+    v = getattr(config, key, None)
+    return v if v is not None else getattr(text_config(config), key, None)
+
+
+def state_name(stored: str) -> str:
+    """The module name of a stored tensor: transformers 5 saves Gemma-3 image-text checkpoints under the
+    published names (language_model.model.*, vision_tower.*, multi_modal_projector.*) and maps them back."""
+    for old, new in (("language_model.model.", "model.language_model."), ("vision_tower.", "model.vision_tower."),
+                     ("multi_modal_projector.", "model.multi_modal_projector.")):
+        if stored.startswith(old):
+            return new + stored[len(old):]
+    return stored
+
+
+def final_norm_name(name: str) -> bool:
+    return name in ("model.norm.weight", "model.language_model.norm.weight")
+
+
+def v4_keys(cfg, keep_layer_types=False):
+    """A transformers-5 config dict in transformers-4.x form: top-level rope_theta (+ partial_rotary_factor),
+    rope_scaling (null for default rope; 'type' spelled as the older checkpoints do), torch_dtype, and no
+    layer_types (4.x configs derive them)."""
+    cfg = dict(cfg)
+    rp = dict(cfg.pop("rope_parameters"))
+    cfg["rope_theta"] = rp.pop("rope_theta")
+    if "partial_rotary_factor" in rp:
+        cfg["partial_rotary_factor"] = rp.pop("partial_rotary_factor")
+    if rp.get("rope_type", "default") == "default":
+        cfg["rope_scaling"] = None
+    else:
+        rp["type"] = rp.pop("rope_type")
+        rp.pop("original_max_position_embeddings", None) if "original_max_position_embeddings" in cfg else None
+        cfg["rope_scaling"] = rp
+    cfg["torch_dtype"] = cfg.pop("dtype")
+    if not keep_layer_types:
+        cfg.pop("layer_types", None)
+    cfg["transformers_version"] = "4.53.0"
+    return cfg
+
+
+def v4_gemma3(cfg, pattern):
+    """Gemma-3's 4.x keys: rope_theta (global) + rope_scaling, rope_local_base_freq, sliding_window_pattern."""
+    cfg = dict(cfg)
+    rp = cfg.pop("rope_parameters")
+    full, local = dict(rp["full_attention"]), dict(rp["sliding_attention"])
+    assert local["rope_type"] == "default", local
+    cfg["rope_theta"] = full.pop("rope_theta")
+    cfg["rope_local_base_freq"] = local["rope_theta"]
+    cfg["rope_scaling"] = None if full["rope_type"] == "default" else full
+    types = cfg.pop("layer_types")
+    assert types == ["sliding_attention" if (i + 1) % pattern else "full_attention" for i in range(len(types))], types
+    cfg["sliding_window_pattern"] = pattern
+    if "dtype" in cfg:
+        cfg["torch_dtype"] = cfg.pop("dtype")
+    cfg["transformers_version"] = "4.53.0"
+    return cfg
+
+
+def v4_gemma3_multimodal(cfg, pattern):
+    cfg = dict(cfg)
+    cfg["text_config"] = v4_gemma3(cfg["text_config"], pattern)
+    cfg["text_config"].pop("transformers_version", None)
+    cfg["torch_dtype"] = cfg.pop("dtype")
+    cfg["transformers_version"] = "4.53.0"
+    return cfg
+
+
+def v4_smollm3(cfg):
+    """SmolLM3 4.x form: no_rope_layers derived from no_rope_layer_interval."""
+    cfg = v4_keys(cfg)
+    interval = cfg["no_rope_layer_interval"]
+    assert cfg.pop("no_rope_layers") == [int((i + 1) % interval != 0) for i in range(cfg["num_hidden_layers"])]
+    return cfg
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,6 +533,284 @@ FIXTURES = [
         init=dict(embed=0.05, lm_head=None, gain=1.0, bias=0.0, qk_gain=4.0, final_norm=24.0, post_norm=2.0),
         softcap_checks=True,
     ),
+    dict(
+        name="llama_bias",
+        cls=LlamaForCausalLM,
+        description=(
+            "LlamaForCausalLM with attention_bias and mlp_bias (biases on q/k/v/o and gate/up/down), 2 layers, "
+            "GQA 4/2, untied, dynamic (NTK) rope factor 2 with max_position_embeddings 64 (> every length used: "
+            "equal to default rope there); config_v4.json: rope_theta + rope_scaling {type: dynamic}"
+        ),
+        config=lambda: LlamaConfig(
+            vocab_size=288,
+            hidden_size=64,
+            intermediate_size=112,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=64,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="dynamic", rope_theta=10000.0, factor=2.0),
+            tie_word_embeddings=False,
+            attention_bias=True,
+            mlp_bias=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=14,
+        seed=7000,
+        counterfactual=("attention_bias and mlp_bias false (biases dropped)", lambda c: c.update(attention_bias=False, mlp_bias=False)),
+        init=dict(embed=1.0, lm_head=1.0, gain=1.0, bias=0.5),
+        v4=lambda c: v4_keys(c),
+    ),
+    dict(
+        name="qwen3",
+        cls=Qwen3ForCausalLM,
+        description=(
+            "Qwen3ForCausalLM, 2 layers, GQA 4/2, head_dim 32 > hidden/heads 16, per-head q/k RMSNorm before RoPE, "
+            "tied embeddings, rope theta 1e6; config_v4.json: 4.x keys"
+        ),
+        config=lambda: Qwen3Config(
+            vocab_size=320,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            head_dim=32,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=1000000.0),
+            tie_word_embeddings=True,
+            use_sliding_window=False,
+            max_window_layers=2,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=15,
+        seed=8000,
+        init=dict(embed=0.1, lm_head=None, gain=1.0, bias=0.0, final_norm=8.0),
+        v4=lambda c: v4_keys(c),
+    ),
+    dict(
+        name="gemma3",
+        cls=Gemma3ForCausalLM,
+        description=(
+            "Gemma3ForCausalLM (gemma3_text), 4 layers sliding/full/sliding/full, window 5 < T, local rope theta 1e4, "
+            "global rope theta 1e6 with linear factor 8, per-head (1+w) q/k norms, query_pre_attn_scalar 24 with "
+            "head_dim 16, hidden 48 (sqrt not representable), tied; config_v4.json: rope_theta + rope_scaling, "
+            "rope_local_base_freq, sliding_window_pattern 2"
+        ),
+        config=lambda: Gemma3TextConfig(
+            vocab_size=256,
+            hidden_size=48,
+            intermediate_size=96,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            head_dim=16,
+            hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters={
+                "full_attention": dict(rope_type="linear", factor=8.0, rope_theta=1000000.0),
+                "sliding_attention": dict(rope_type="default", rope_theta=10000.0),
+            },
+            query_pre_attn_scalar=24,
+            sliding_window=5,
+            layer_types=["sliding_attention", "full_attention", "sliding_attention", "full_attention"],
+            tie_word_embeddings=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=16,
+        seed=9000,
+        counterfactual=("all layers full attention", lambda c: c.update(layer_types=["full_attention"] * 4)),
+        init=dict(embed=0.05, lm_head=None, gain=1.0, bias=0.0, final_norm=12.0, post_norm=2.0),
+        v4=lambda c: v4_gemma3(c, 2),
+    ),
+    dict(
+        name="gemma3_multimodal",
+        cls=Gemma3ForConditionalGeneration,
+        description=(
+            "Gemma3ForConditionalGeneration (model_type gemma3): a tiny SigLIP vision tower + projector and a 2-layer "
+            "gemma3_text language model (sliding/full, window 4); weights saved under the published names "
+            "language_model.model.*, vision_tower.*, multi_modal_projector.*; text-only inputs"
+        ),
+        config=lambda: Gemma3Config(
+            text_config=dict(
+                vocab_size=272,
+                hidden_size=48,
+                intermediate_size=96,
+                num_hidden_layers=2,
+                num_attention_heads=2,
+                num_key_value_heads=1,
+                head_dim=24,
+                query_pre_attn_scalar=24,
+                sliding_window=4,
+                max_position_embeddings=256,
+                layer_types=["sliding_attention", "full_attention"],
+                rope_parameters={
+                    "full_attention": dict(rope_type="default", rope_theta=1000000.0),
+                    "sliding_attention": dict(rope_type="default", rope_theta=10000.0),
+                },
+                bos_token_id=2,
+                eos_token_id=1,
+                pad_token_id=0,
+            ),
+            vision_config=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+                               image_size=28, patch_size=14),
+            mm_tokens_per_image=4,
+            boi_token_index=268,
+            eoi_token_index=269,
+            image_token_index=270,
+            tie_word_embeddings=True,
+        ),
+        T=14,
+        seed=10000,
+        max_input_id=268,
+        init=dict(embed=0.05, lm_head=None, gain=1.0, bias=0.0, final_norm=12.0, post_norm=2.0),
+        v4=lambda c: v4_gemma3_multimodal(c, 2),
+    ),
+    dict(
+        name="smollm3",
+        cls=SmolLM3ForCausalLM,
+        description=(
+            "SmolLM3ForCausalLM, 4 layers with no_rope_layer_interval 2 (layers 1 and 3 without RoPE), GQA 4/2, "
+            "tied, rope theta 2e6; config_v4.json: rope_theta top-level, no_rope_layers derived from the interval"
+        ),
+        config=lambda: SmolLM3Config(
+            vocab_size=300,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=4,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=2000000.0),
+            no_rope_layer_interval=2,
+            use_sliding_window=False,
+            tie_word_embeddings=True,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=15,
+        seed=11000,
+        counterfactual=("RoPE on every layer", lambda c: c.update(no_rope_layers=[1, 1, 1, 1])),
+        init=dict(embed=0.1, lm_head=None, gain=1.0, bias=0.0, final_norm=8.0),
+        v4=v4_smollm3,
+    ),
+    dict(
+        name="phi3",
+        cls=Phi3ForCausalLM,
+        description=(
+            "Phi3ForCausalLM (also Phi-4-mini's class), 2 layers, fused qkv_proj and gate_up_proj, GQA 4/2, "
+            "partial_rotary_factor 0.75 (12 of 16 features rotate), LongRoPE (short/long factors, "
+            "original_max_position_embeddings 32, max 128: attention factor sqrt(1 + ln 4 / ln 32)), "
+            "sliding_window 9 < T, untied; long_logits: a 40-token sequence (long factors); "
+            "config_v4.json: rope_scaling {type: longrope}, rope_theta and partial_rotary_factor top-level"
+        ),
+        config=lambda: Phi3Config(
+            vocab_size=320,
+            hidden_size=64,
+            intermediate_size=112,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=128,
+            original_max_position_embeddings=32,
+            rms_norm_eps=1e-5,
+            rope_parameters=dict(
+                rope_type="longrope",
+                rope_theta=10000.0,
+                partial_rotary_factor=0.75,
+                short_factor=[1.0, 1.1, 1.3, 1.8, 2.5, 3.0],
+                long_factor=[1.0, 1.5, 2.5, 4.0, 6.0, 8.0],
+            ),
+            sliding_window=9,
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=16,
+        long_T=40,
+        seed=12000,
+        counterfactual=("LongRoPE attention_factor 1", lambda c: c["rope_parameters"].update(attention_factor=1.0)),
+        init=dict(embed=1.0, lm_head=1.0, gain=1.0, bias=0.0),
+        v4=lambda c: v4_keys(c),
+    ),
+    dict(
+        name="olmo2",
+        cls=Olmo2ForCausalLM,
+        description=(
+            "Olmo2ForCausalLM, 2 layers, GQA 4/2, norms after attention and MLP only, q/k RMSNorm over the whole "
+            "projection, untied; config_v4.json: 4.x keys"
+        ),
+        config=lambda: Olmo2Config(
+            vocab_size=300,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=500000.0),
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=15,
+        seed=13000,
+        init=dict(embed=1.0, lm_head=1.0, gain=1.0, bias=0.0),
+        v4=lambda c: v4_keys(c),
+    ),
+    dict(
+        name="granite",
+        cls=GraniteForCausalLM,
+        description=(
+            "GraniteForCausalLM, 2 layers, GQA 4/2, embedding_multiplier 4, attention_multiplier 0.09, "
+            "residual_multiplier 0.6, logits_scaling 2.5, attention_bias, untied; config_v4.json: 4.x keys"
+        ),
+        config=lambda: GraniteConfig(
+            vocab_size=300,
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            hidden_act="silu",
+            max_position_embeddings=256,
+            rms_norm_eps=1e-6,
+            rope_parameters=dict(rope_type="default", rope_theta=10000.0),
+            embedding_multiplier=4.0,
+            attention_multiplier=0.09,
+            residual_multiplier=0.6,
+            logits_scaling=2.5,
+            attention_bias=True,
+            tie_word_embeddings=False,
+            bos_token_id=2,
+            eos_token_id=1,
+            pad_token_id=0,
+        ),
+        T=15,
+        seed=14000,
+        counterfactual=("residual_multiplier 1", lambda c: c.update(residual_multiplier=1.0)),
+        init=dict(embed=0.05, lm_head=1.0, gain=1.0, bias=0.05),
+        v4=lambda c: v4_keys(c),
+    ),
 ]
 
 
@@ -441,9 +831,9 @@ def init_random_weights(model, init, gen):
                 # while the embedding rows stay small) and Gemma-2's post-attention/post-feedforward
                 # norms (init["post_norm"], lets the layers outweigh the scaled embedding in the residual).
                 m = 1.0
-                if name == "model.norm.weight":
+                if final_norm_name(name):
                     m = init.get("final_norm", 1.0)
-                elif model.config.model_type == "gemma2" and (
+                elif model.config.model_type in ("gemma2", "gemma3_text", "gemma3") and (
                     "post_attention_layernorm" in name or "post_feedforward_layernorm" in name
                 ):
                     m = init.get("post_norm", 1.0)
@@ -455,9 +845,11 @@ def init_random_weights(model, init, gen):
                 val = init["lm_head"] * rnd
             elif name.endswith(".bias"):
                 val = init["bias"] * rnd
+            elif len(shape) < 2:  # other vectors (a vision tower's), unused by the text path
+                val = 0.02 * rnd
             else:
                 gain = init["gain"]
-                if init.get("qk_gain") and (".q_proj." in name or ".k_proj." in name):
+                if init.get("qk_gain") and (".q_proj." in name or ".k_proj." in name or ".qkv_proj." in name):
                     gain = init["qk_gain"]
                 if init.get("out_gain") and (".o_proj." in name or ".down_proj." in name):
                     gain = init["out_gain"]
@@ -475,12 +867,12 @@ def build_model(spec, seed):
     init_random_weights(model, spec["init"], gen)
     if config.tie_word_embeddings:
         assert model.lm_head.weight.data_ptr() == model.get_input_embeddings().weight.data_ptr()
-    patch_embed_scale(model)
     model.eval()
     ids_gen = torch.Generator().manual_seed(seed + 1)
-    # Tokens 0,1,2 are pad/eos/bos: keep them out of the inputs.
-    input_ids = torch.randint(3, config.vocab_size, (spec["T"],), generator=ids_gen)
-    prompt = torch.randint(3, config.vocab_size, (GREEDY_PROMPT_LEN,), generator=ids_gen)
+    # Tokens 0,1,2 are pad/eos/bos: keep them out of the inputs (and a multimodal model's image tokens).
+    top = spec.get("max_input_id", text_config(config).vocab_size)
+    input_ids = torch.randint(3, top, (spec["T"],), generator=ids_gen)
+    prompt = torch.randint(3, top, (GREEDY_PROMPT_LEN,), generator=ids_gen)
     return model, input_ids, prompt
 
 
@@ -585,7 +977,8 @@ def save_model_folder(model, spec, out_dir):
     os.makedirs(out_dir)
     cfg = model.config
     model.generation_config = GenerationConfig(
-        bos_token_id=cfg.bos_token_id, eos_token_id=cfg.eos_token_id, pad_token_id=cfg.pad_token_id, do_sample=False
+        bos_token_id=special(cfg, "bos_token_id"), eos_token_id=special(cfg, "eos_token_id"),
+        pad_token_id=special(cfg, "pad_token_id"), do_sample=False
     )
     bf = model.to(torch.bfloat16)
     kwargs = {}
@@ -596,7 +989,10 @@ def save_model_folder(model, spec, out_dir):
         kwargs["max_shard_size"] = int(total * 0.6)
     bf.save_pretrained(out_dir, **kwargs)
     model.to(torch.float32)
-    patch_embed_scale(model)  # buffer was converted along with the model
+    if is_gemma(cfg.model_type):  # the float32 sqrt(H) buffer went through bf16 with the model: restore it
+        emb = model.get_input_embeddings()
+        with torch.no_grad():
+            emb.embed_scale.fill_(text_config(cfg).hidden_size**0.5)
     files = sorted(os.listdir(out_dir))
     if spec.get("shards"):
         n = spec["shards"]
@@ -651,7 +1047,6 @@ def write_safetensors(tensors, metadata, path):
 def load_hf(out_dir):
     m = AutoModelForCausalLM.from_pretrained(out_dir, dtype=torch.float32, attn_implementation="eager")
     m.eval()
-    patch_embed_scale(m)
     return m
 
 
@@ -692,7 +1087,7 @@ def make_fixture(spec):
         seed = spec["seed"] + 7 * attempt
         model, input_ids, prompt = build_model(spec, seed)
         new_ids, min_rel = greedy(model, prompt, GREEDY_NEW_TOKENS)
-        eos = model.config.eos_token_id
+        eos = special(model.config, "eos_token_id")
         if min_rel < MARGIN or eos in new_ids.tolist() or len(set(new_ids.tolist())) < MIN_DISTINCT:
             continue
         if spec.get("softcap_checks"):
@@ -724,6 +1119,7 @@ def make_fixture(spec):
     stored = load_stored_weights(out_dir)
     ref_state = ref.state_dict()
     for k, t in stored.items():
+        k = state_name(k)
         assert torch.equal(t.float(), ref_state[k]), k
         assert torch.equal(t.float(), mem_state[k]), k
     if ref.config.tie_word_embeddings:
@@ -747,11 +1143,38 @@ def make_fixture(spec):
     )[0, len(prompt) :]
     assert torch.equal(gen, g_new), f"{name}: HF generate {gen.tolist()} != manual greedy {g_new.tolist()}"
     if is_gemma(ref.config.model_type):
-        # How far off the unrounded sqrt(H) (transformers' fp32 input_ids path) would be:
+        # How far off a bf16-rounded sqrt(H) (what greater computed before) would be:
         raw = raw_rows(ref, input_ids)[None]
+        rounded = float(torch.tensor(text_config(ref.config).hidden_size**0.5, dtype=torch.bfloat16))
         with torch.no_grad():
-            unr = ref(inputs_embeds=raw * (ref.config.hidden_size**0.5)).logits[0]
-        print(f"  [{name}] unrounded embed scale would move logits by {float((unr - logits).abs().max()):.3e}")
+            r = ref(inputs_embeds=raw * rounded).logits[0]
+        print(f"  [{name}] a bf16-rounded embed scale would move logits by {float((r - logits).abs().max()):.3e}")
+
+    # 5a. the same weights under the other config-key form (config_v4.json: transformers-4.x keys as
+    # published checkpoints carry them) must give bit-identical logits
+    if spec.get("v4"):
+        with open(os.path.join(out_dir, "config.json")) as f:
+            v4 = spec["v4"](json.load(f))
+        with open(os.path.join(out_dir, "config_v4.json"), "w") as f:
+            json.dump(dict(sorted(v4.items())), f, indent=2)
+            f.write("\n")
+        alt = os.path.join(OUT_ROOT, "_" + name + "_v4")
+        shutil.rmtree(alt, ignore_errors=True)
+        os.makedirs(alt)
+        for fname in os.listdir(out_dir):
+            if fname.endswith(".safetensors") or fname.endswith(".index.json"):
+                os.symlink(os.path.join(out_dir, fname), os.path.join(alt, fname))
+        shutil.copy(os.path.join(out_dir, "config_v4.json"), os.path.join(alt, "config.json"))
+        re = load_hf(alt)
+        assert torch.equal(forward_logits(re, input_ids), logits), f"{name}: config_v4.json changes logits"
+        del re
+        shutil.rmtree(alt)
+
+    # 5b'. a sequence longer than LongRoPE's original_max_position_embeddings (long factors)
+    long_extra = {}
+    if spec.get("long_T"):
+        long_ids = torch.randint(3, text_config(ref.config).vocab_size, (spec["long_T"],), generator=torch.Generator().manual_seed(seed + 2))
+        long_extra = {"long_input_ids": long_ids.to(torch.int64), "long_logits": forward_logits(ref, long_ids).contiguous()}
 
     # 5. config rewrites (4.x style / Qwen2 sliding keys): must not change anything
     rewrite_config(spec, out_dir)
@@ -775,7 +1198,6 @@ def make_fixture(spec):
         ccfg = type(ref.config).from_dict(cdict)
         cf = AutoModelForCausalLM.from_pretrained(out_dir, config=ccfg, dtype=torch.float32, attn_implementation="eager")
         cf.eval()
-        patch_embed_scale(cf)
         eff = float((forward_logits(cf, input_ids) - logits).abs().max() / logits.abs().max())
         print(f"  [{name}] counterfactual '{what}' changes logits by {eff:.3f} rel")
         assert eff > 1e-2, f"{name}: '{what}' does not matter"
@@ -819,10 +1241,11 @@ def make_fixture(spec):
         "input_embeds_grad": grad.to(torch.float32).contiguous(),
         "greedy_prompt_ids": prompt.to(torch.int64).contiguous(),
         "greedy_ids": g_new.to(torch.int64).contiguous(),
+        **long_extra,
     }
     write_safetensors(expected, meta, os.path.join(out_dir, "expected.safetensors"))
     print(
-        f"  [{name}] T={len(input_ids)} V={ref.config.vocab_size} H={ref.config.hidden_size} "
+        f"  [{name}] T={len(input_ids)} V={text_config(ref.config).vocab_size} H={text_config(ref.config).hidden_size} "
         f"loss={loss.item():.4f} |grad|max={grad.abs().max():.3e} greedy={g_new.tolist()}"
     )
     return out_dir

@@ -121,13 +121,6 @@ public final class Tensor {
         return out;
     }
 
-    /** The same data with other dimensions (same element count); shares storage. */
-    public Tensor reshape(int... dims) {
-        Shape s = Shape.of(dims);
-        if (s.size() != size()) throw new IllegalArgumentException("cannot reshape " + shape + " to " + s);
-        return new Tensor(s, dtype, data, segment);
-    }
-
     // ---- autodiff state -------------------------------------------------------------------------
 
     /** Marks this tensor as a leaf whose gradient the tape computes. Only owned F32 tensors qualify. */

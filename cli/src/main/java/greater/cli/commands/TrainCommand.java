@@ -1,11 +1,19 @@
 package greater.cli.commands;
 
-import greater.tensor.UserInputException;
+import greater.optimizer.eval.Evaluation;
+import greater.optimizer.eval.Evaluator;
+import greater.optimizer.greater.ChatPromptFormat;
+import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.ArithmeticCorpus;
 import greater.optimizer.task.ArithmeticInstructions;
 import greater.optimizer.task.ArithmeticProblem;
 import greater.optimizer.task.ArithmeticTask;
+import greater.optimizer.task.Example;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import greater.transformer.chat.ChatTemplate;
+import greater.transformer.chat.Message;
+import greater.transformer.tokenizer.Tokenizer;
 import greater.transformer.train.BpeTrainer;
 import greater.transformer.train.ByteLevelBpe;
 import greater.transformer.train.ChatMl;
@@ -23,13 +31,13 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.random.RandomGenerator;
 
 /**
  * {@code greater train}: trains a small Llama-architecture model from scratch on a generated task
@@ -38,13 +46,18 @@ import java.util.random.RandomGenerator;
  * (progress on stderr, a checkpoint every N steps; rerunning with the same --out resumes), write
  * config.json, generation_config.json, model.safetensors (bf16), tokenizer.json and
  * tokenizer_config.json, then evaluate greedy accuracy on held-out questions under a few
- * instructions.
+ * instructions. The chat layout, the prompt layout and the evaluation are the product's own
+ * ({@link ChatTemplate} "chatml", {@link ChatPromptFormat}, {@link Evaluator}), so the model
+ * learns exactly the token sequences {@code greater optimize} later shows it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a small model from scratch on a generated task (how the built-in demo model is made).")
 public final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.safetensors";
     static final int CORPUS_FOR_TOKENIZER = 20000;
-    static final int MAX_NEW_TOKENS = 96;
+    /** Reasoning budget of the final evaluation (the answer after the extractor has its own). */
+    static final int MAX_REASONING_TOKENS = 96;
+    /** The trained models speak ChatML; the Jinja source written beside them is {@link ChatMl#TEMPLATE}. */
+    static final ChatTemplate CHAT = ChatTemplate.byName("chatml");
     static final long EVAL_SEED = 20250101L;
 
     @Option(names = "--task", required = true, paramLabel = "NAME", description = "The task to train on: arithmetic.")
@@ -103,8 +116,8 @@ public final class TrainCommand implements Callable<Integer> {
             bpe = BpeTrainer.train(texts, vocab, ChatMl.SPECIAL_TOKENS, 2);
             ModelShape shape = ModelShape.preset(size, bpe.vocabSize());
             HfFiles.writeTokenizer(out, bpe, shape.maxPositions());
-            TrainOptions options = TrainOptions.defaults(steps, seed).withBatchSize(batch).withLearningRate(lr, lr / 10)
-                    .withCheckpointEvery(checkpointEvery);
+            TrainOptions options = TrainOptions.builder(steps, seed).batchSize(batch).learningRate(lr, lr / 10)
+                    .checkpointEvery(checkpointEvery).build();
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("task", task);
             tags.put("size", size);
@@ -115,11 +128,13 @@ public final class TrainCommand implements Callable<Integer> {
                     task, steps, batch);
         }
 
-        ByteLevelBpe tok = bpe;
+        Tokenizer tokenizer = bpe.tokenizer();
+        ChatPromptFormat format = promptFormat(tokenizer);
+        int endOfTurn = tokenizer.tokenId(CHAT.endOfTurn());
         int batchSize = trainer.options().batchSize();
         Trainer.BatchSource data = rng -> {
             List<TrainingSequence> b = new ArrayList<>(batchSize);
-            for (int i = 0; i < batchSize; i++) b.add(sequence(tok, corpus.sample(rng)));
+            for (int i = 0; i < batchSize; i++) b.add(sequence(format, endOfTurn, corpus.sample(rng)));
             return b;
         };
         int totalSteps = trainer.options().steps();
@@ -147,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
                 trainer.options().seed(), trainer.tags().get("size"), clock(trainer.trainSeconds()), clock((System.nanoTime() - wallStart) / 1e9));
         if (!recent.isEmpty()) o.printf("final train loss (mean of the last %d steps): %.4f%n", recent.size(),
                 recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
-        if (eval > 0) evaluate(tok, arithmetic);
+        if (eval > 0) evaluate(arithmetic);
         return 0;
     }
 
@@ -171,28 +186,36 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** One conversation as the chat template renders it: the tokenizer's training text. */
     static String chatText(ArithmeticCorpus.Conversation c) {
-        return ChatMl.prompt(c.user()) + c.reply() + ChatMl.IM_END;
+        return CHAT.render(List.of(Message.user(c.user()), Message.assistant(c.reply())), false, "", "").text();
+    }
+
+    /** The prompt layout {@code greater optimize} uses on the trained model (ChatML, no BOS, {@code <|im_end|>} stops). */
+    static ChatPromptFormat promptFormat(Tokenizer tokenizer) {
+        return ChatPromptFormat.of(tokenizer, CHAT, Set.of());
     }
 
     /**
-     * The tokens of one conversation and what the loss predicts: the instruction (so the model
-     * has a distribution over instruction tokens, which GReaTer's candidate proposal and fluency
-     * term read) and the whole reply with its end-of-turn token; not the chat scaffolding, not the
+     * The tokens of one conversation, laid out as the optimizer lays out a sample
+     * ({@link ChatPromptFormat#layout}: chat head and question, the instruction as the prompt, the
+     * generation prompt), then the reply and its end-of-turn token; the loss predicts the
+     * instruction (so the model has a distribution over instruction tokens, which GReaTer's
+     * candidate proposal and fluency term read) and the reply, not the chat scaffolding, not the
      * random question.
      */
-    static TrainingSequence sequence(ByteLevelBpe bpe, ArithmeticCorpus.Conversation c) {
-        String head = ChatMl.IM_START + "user\n" + c.question() + ArithmeticTask.USE.stripTrailing();
-        String instruction = " " + c.instruction().text();
-        String middle = ChatMl.IM_END + "\n" + ChatMl.IM_START + "assistant\n";
-        String reply = c.reply() + ChatMl.IM_END;
-        return TrainingSequence.of(new int[][]{bpe.encode(head), bpe.encode(instruction), bpe.encode(middle), bpe.encode(reply)},
+    static TrainingSequence sequence(ChatPromptFormat format, int endOfTurn, ArithmeticCorpus.Conversation c) {
+        SampleLayout layout = format.layout(c.problem().toExample(), ArithmeticTask.EXTRACTOR);
+        int[] reply = format.encode(c.reply());
+        int[] replyAndStop = Arrays.copyOf(reply, reply.length + 1);
+        replyAndStop[reply.length] = endOfTurn;
+        return TrainingSequence.of(new int[][]{layout.prefix(), format.encodePrompt(c.instruction().text()), layout.suffix(), replyAndStop},
                 new boolean[]{false, true, false, true});
     }
 
-    /** Greedy accuracy on held-out questions under a few instructions; prints a table. */
-    private void evaluate(ByteLevelBpe bpe, ArithmeticTask arithmetic) {
-        List<ArithmeticProblem> problems = arithmetic.problems(ArithmeticTask.Split.TEST, eval, EVAL_SEED);
+    /** Greedy accuracy on held-out questions under a few instructions, by the optimizer's evaluator; prints a table. */
+    private void evaluate(ArithmeticTask arithmetic) {
+        List<Example> examples = arithmetic.examples(ArithmeticTask.Split.TEST, eval, EVAL_SEED);
         String[][] prompts = {
                 {"working", ArithmeticInstructions.WORKING_EXAMPLE},
                 {"speed", ArithmeticInstructions.SPEED_EXAMPLE},
@@ -201,23 +224,17 @@ public final class TrainCommand implements Callable<Integer> {
                 {"unseen working", "carefully write every step."},
                 {"unseen neutral", "work it out."},
         };
-        System.out.printf("held-out accuracy, greedy, %d test-split questions:%n", problems.size());
+        System.out.printf("held-out accuracy, greedy, %d test-split questions:%n", examples.size());
         try (LanguageModel lm = LanguageModel.load(out)) {
+            var preset = DemoTask.task().preset();
+            Evaluator evaluator = new Evaluator(lm.transformer(), ChatPromptFormat.of(lm, null), preset, MAX_REASONING_TOKENS);
             for (String[] p : prompts) {
-                int correct = 0, worked = 0;
-                String example = null;
-                for (ArithmeticProblem q : problems) {
-                    int[] ids = bpe.encode(ChatMl.prompt(ArithmeticTask.userTurn(q.question(), p[1])));
-                    int[] gen = lm.generator().generate(ids, lm.greedy(MAX_NEW_TOKENS));
-                    String reply = bpe.decode(gen, true);
-                    OptionalInt got = ArithmeticTask.answerIn(reply);
-                    if (got.isPresent() && got.getAsInt() == q.answer()) correct++;
-                    if (reply.startsWith(ArithmeticProblem.WORKING_LEAD.strip())) worked++;
-                    if (example == null) example = q.question() + " -> " + reply;
-                }
-                System.out.printf("  %-16s %5.1f%%  (worked %3.0f%%)  \"%s\"%n", p[0], 100.0 * correct / problems.size(),
-                        100.0 * worked / problems.size(), p[1]);
-                System.out.printf("  %-16s e.g. %s%n", "", example);
+                Evaluation e = evaluator.evaluate(p[1], examples, null);
+                long worked = e.records().stream().filter(r -> r.reasoning().startsWith(ArithmeticProblem.WORKING_LEAD.strip())).count();
+                Evaluation.Record first = e.records().getFirst();
+                System.out.printf("  %-16s %5.1f%%  (worked %3.0f%%)  \"%s\"%n", p[0], 100.0 * e.accuracy(),
+                        100.0 * worked / e.n(), p[1]);
+                System.out.printf("  %-16s e.g. %s -> %s | %s%s%n", "", first.question(), first.reasoning(), preset.extractor(), first.answerText());
             }
         }
     }

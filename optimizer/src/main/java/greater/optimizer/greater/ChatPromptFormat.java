@@ -54,8 +54,16 @@ public final class ChatPromptFormat implements PromptFormat {
      */
     public static ChatPromptFormat of(LanguageModel lm, String templateName) {
         Tokenizer tok = lm.requireTokenizer();
-        ChatTemplate template = ChatTemplate.resolve(templateName, lm.config().architecture().modelType, tok);
-        Set<Integer> stops = new LinkedHashSet<>(lm.stopIds());
+        return of(tok, ChatTemplate.resolve(templateName, lm.config().architecture().modelType, tok), lm.stopIds());
+    }
+
+    /**
+     * The format of {@code template} over {@code tok}: the user turn as the template renders it with
+     * the generation prompt (for Qwen3 without thinking, {@code qwen3-nothink}, that ends with an
+     * empty think block), stopping at {@code modelStops}, the template's end-of-turn token and eos.
+     */
+    public static ChatPromptFormat of(Tokenizer tok, ChatTemplate template, Set<Integer> modelStops) {
+        Set<Integer> stops = new LinkedHashSet<>(modelStops);
         Integer eot = tok.tokenId(template.endOfTurn());
         if (eot != null) stops.add(eot);
         tok.eosId().ifPresent(stops::add);

@@ -177,9 +177,9 @@ public final class OptimizationRun {
                 int left = after.stopped() ? 0 : s.steps() - after.step();
                 progress.stepDone(record, after, mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds));
                 if (stepSeconds.size() == 1 && cost.steps() > 0) {
-                    progress.message(String.format(Locale.ROOT, "step 1 took %s; at that speed the %d remaining steps and the closing "
+                    progress.message(String.format(Locale.ROOT, "step %d took %s; at that speed the %d remaining steps and the closing "
                                     + "evaluations of %d examples take about %s",
-                            Progress.time(record.seconds()), left, closingExamples,
+                            record.step() + 1, Progress.time(record.seconds()), left, closingExamples,
                             Progress.time(mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds))));
                 }
             }

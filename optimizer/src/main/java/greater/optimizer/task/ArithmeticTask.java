@@ -4,11 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Multi-step integer arithmetic in the spirit of BBH's multistep_arithmetic_two, sized for a small
@@ -108,19 +105,6 @@ public final class ArithmeticTask {
     /** The user turn: the question, ". Use ", the instruction. */
     public static String userTurn(String question, String instruction) {
         return question + USE + instruction;
-    }
-
-    private static final Pattern ANSWER = Pattern.compile(Pattern.quote(EXTRACTOR) + "\\s*(-?\\d+)");
-
-    /** The integer after the first extractor in a reply, if any. */
-    public static OptionalInt answerIn(String reply) {
-        Matcher m = ANSWER.matcher(reply);
-        if (!m.find()) return OptionalInt.empty();
-        try {
-            return OptionalInt.of(Integer.parseInt(m.group(1)));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
     }
 
     // ---- expression trees -------------------------------------------------------------------

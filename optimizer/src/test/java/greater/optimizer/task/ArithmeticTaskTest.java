@@ -69,8 +69,9 @@ class ArithmeticTaskTest {
                 new ArithmeticProblem.Step(-14, '-', 5, -19)), List.of("((3 + 4) * -2) - 5", "(7 * -2) - 5", "-14 - 5", "-19"));
         assertEquals("Step by step: 3 + 4 = 7, so (7 * -2) - 5. 7 * -2 = -14, so -14 - 5. -14 - 5 = -19. Therefore, the final answer is $-19$", p.reply(true));
         assertEquals("Therefore, the final answer is $-19$", p.reply(false));
-        assertEquals(-19, ArithmeticTask.answerIn(p.reply(true)).getAsInt());
-        assertFalse(ArithmeticTask.answerIn("Step by step: 3 + 4 = 7.").isPresent());
+        TaskPreset preset = TaskPreset.named("arithmetic");
+        String afterExtractor = p.reply(true).substring(p.reply(true).indexOf(preset.extractor()) + preset.extractor().length());
+        assertTrue(preset.format().matches(afterExtractor, p.toExample().answer()), "the evaluator reads the answer back");
         assertEquals(new Example("Evaluate ((3 + 4) * -2) - 5", "-19"), p.toExample());
         assertEquals("Evaluate 1 + 2. Use think step by step.", ArithmeticTask.userTurn("Evaluate 1 + 2", "think step by step."));
     }

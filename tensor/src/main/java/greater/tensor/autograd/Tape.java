@@ -51,11 +51,6 @@ public final class Tape implements AutoCloseable {
         return tape;
     }
 
-    /** The tape recording on this thread, or null. */
-    public static Tape current() {
-        return CURRENT.get();
-    }
-
     /**
      * The slot where backward accumulates the gradient of {@code t}, or null when no tape is
      * recording or {@code t} does not require gradients (then its gradient is not wanted). Ops call

@@ -7,27 +7,61 @@ import greater.tensor.kernels.Rope;
 
 /**
  * Rotary position embedding (Su et al. 2021) in HuggingFace's rotate-half layout on
- * x [T, heads·headDim]: each pair (i, i + headDim/2) of a head is rotated by position·invFreq[i].
- * A rotation is orthogonal, so the backward is the rotation by the opposite angle.
+ * x [T, heads·headDim]: each pair (i, i + R/2) of a head's first R = rotaryDim features is rotated
+ * by position·invFreq[i] and multiplied by {@code scaling}; features R.. pass unchanged
+ * (transformers' {@code apply_rotary_pos_emb} with partial rotary, e.g. Phi-3's
+ * {@code partial_rotary_factor}, and cos/sin · attention_scaling, e.g. LongRoPE). A rotation is
+ * orthogonal, so the backward is the rotation by the opposite angle (times the same scaling).
  */
 public final class Rotary {
     private Rotary() {
     }
 
+    /** Full rotary (R = headDim), no scaling. */
     public static Tensor apply(Tensor x, int heads, int headDim, int[] positions, float[] invFreq) {
+        return apply(x, heads, headDim, headDim, positions, invFreq, 1f);
+    }
+
+    /**
+     * @param rotaryDim R ≤ headDim, even: the rotated features at the start of each head
+     * @param invFreq   [R/2]
+     * @param scaling   multiplier of cos and sin (1 = plain rotation)
+     */
+    public static Tensor apply(Tensor x, int heads, int headDim, int rotaryDim, int[] positions, float[] invFreq, float scaling) {
         int rows = x.shape().rows();
-        if (x.dim(-1) != heads * headDim || positions.length != rows) {
-            throw new IllegalArgumentException("Rotary: x " + x.shape() + " for " + heads + "x" + headDim
-                    + " and " + positions.length + " positions");
+        if (x.dim(-1) != heads * headDim || positions.length != rows || rotaryDim > headDim || rotaryDim % 2 != 0
+                || invFreq.length != rotaryDim / 2) {
+            throw new IllegalArgumentException("Rotary: x " + x.shape() + " for " + heads + "x" + headDim + " (rotary " + rotaryDim
+                    + ", " + invFreq.length + " frequencies) and " + positions.length + " positions");
         }
         float[] out = x.data().clone();
-        Rope.rope(out, rows, heads, headDim, positions, invFreq, false);
+        rotate(out, rows, heads, headDim, rotaryDim, positions, invFreq, scaling, false);
         Tensor y = Tensor.of(out, x.shape().dims());
         GradSlot dx = Tape.gradOf(x);
         Tape.record(y, dy -> {
-            Rope.rope(dy, rows, heads, headDim, positions, invFreq, true); // dy is this op's own, dropped after
+            rotate(dy, rows, heads, headDim, rotaryDim, positions, invFreq, scaling, true); // dy is this op's own, dropped after
             dx.give(dy);
         }, x);
         return y;
+    }
+
+    /**
+     * In place. With R = headDim the kernel runs on x directly; otherwise the rotated features of
+     * every head are gathered into a [T, heads·R] buffer for the same kernel and scattered back.
+     */
+    private static void rotate(float[] x, int rows, int heads, int headDim, int rotaryDim, int[] positions, float[] invFreq,
+                               float scaling, boolean inverse) {
+        if (rotaryDim == headDim) {
+            Rope.rope(x, rows, heads, headDim, positions, invFreq, inverse);
+            if (scaling != 1f) for (int i = 0; i < x.length; i++) x[i] *= scaling;
+            return;
+        }
+        int n = rows * heads;
+        float[] part = new float[n * rotaryDim];
+        for (int r = 0; r < n; r++) System.arraycopy(x, r * headDim, part, r * rotaryDim, rotaryDim);
+        Rope.rope(part, rows, heads, rotaryDim, positions, invFreq, inverse);
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < rotaryDim; i++) x[r * headDim + i] = part[r * rotaryDim + i] * scaling;
+        }
     }
 }

@@ -16,10 +16,27 @@ import java.util.List;
  *       and is dropped from turns before the last user query; an assistant turn after it is written
  *       {@code '<think>\n' + reasoning + '\n</think>\n\n' + answer} when it is the last message or
  *       has reasoning.</li>
+ *   <li>{@code thinkingDisabled}: Qwen3 with {@code enable_thinking=False} ({@code qwen3-nothink}):
+ *       the generation prompt is followed by an empty {@code '<think>\n\n</think>\n\n'}, so the
+ *       model answers without reasoning first; the turns are rendered as with thinking.</li>
  * </ul>
  */
-record ChatMlTemplate(String name, String defaultSystem, boolean qwen3Thinking) implements ChatTemplate {
+record ChatMlTemplate(String name, String defaultSystem, boolean qwen3Thinking, boolean thinkingDisabled)
+        implements ChatTemplate {
     static final String QWEN25_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+
+    ChatMlTemplate(String name, String defaultSystem, boolean qwen3Thinking) {
+        this(name, defaultSystem, qwen3Thinking, false);
+    }
+
+    /** {@code qwen3} becomes {@code qwen3-nothink}; ChatML without think blocks has no such switch. */
+    @Override
+    public ChatTemplate withoutThinking() {
+        if (!qwen3Thinking) {
+            return ChatTemplate.super.withoutThinking();
+        }
+        return new ChatMlTemplate("qwen3-nothink", defaultSystem, true, true);
+    }
 
     @Override
     public String endOfTurn() {
@@ -53,7 +70,7 @@ record ChatMlTemplate(String name, String defaultSystem, boolean qwen3Thinking) 
             b.literal("<|im_end|>\n");
         }
         if (addGenerationPrompt) {
-            b.literal("<|im_start|>assistant\n");
+            b.literal(thinkingDisabled ? "<|im_start|>assistant\n<think>\n\n</think>\n\n" : "<|im_start|>assistant\n");
         }
         return b.build();
     }

@@ -4,6 +4,7 @@ import greater.transformer.tokenizer.Encoding;
 import greater.transformer.tokenizer.TokenSpan;
 import greater.transformer.tokenizer.Tokenizer;
 import greater.transformer.tokenizer.TokenizerException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,10 @@ import java.util.Locale;
  * ({@code [INST]}, {@code <<SYS>>}), {@code gemma} (Gemma 1/2/3 {@code <start_of_turn>}, assistant
  * spoken by "model", a system message folded into the first user turn), and ChatML
  * ({@code chatml}: SmolLM-style with no default system message; {@code qwen2.5}: Qwen's default
- * system message; {@code qwen3}: Qwen3's think blocks).
+ * system message; {@code qwen3}: Qwen3's think blocks, {@code qwen3-nothink} with
+ * {@code enable_thinking=False}), {@code smollm3} / {@code smollm3-nothink}, Phi ({@code phi3},
+ * {@code phi3.5}, {@code phi3-medium}, {@code phi4-mini}), Granite 3.x ({@code granite},
+ * {@code granite3.0}) and {@code olmo2} (OLMo-2 / Tülu-3).
  */
 public interface ChatTemplate {
     /** The name {@link #byName} knows this template by. */
@@ -38,6 +42,16 @@ public interface ChatTemplate {
      *                            alternate, a system message it does not support)
      */
     ChatText render(List<Message> messages, boolean addGenerationPrompt, String bosToken, String eosToken);
+
+    /**
+     * This template as transformers renders it with {@code enable_thinking=False}: the model is told
+     * to answer without a reasoning block first (Qwen3, SmolLM3).
+     *
+     * @throws TokenizerException when the template has no such switch
+     */
+    default ChatTemplate withoutThinking() {
+        throw new TokenizerException(name() + " chat template has no enable_thinking switch");
+    }
 
     /** {@code apply(tokenizer, messages, true)}. */
     default RenderedChat apply(Tokenizer tokenizer, List<Message> messages) {
@@ -64,6 +78,16 @@ public interface ChatTemplate {
      * @throws TokenizerException when the template drops the final message's text
      */
     default RenderedChat continueFinalMessage(Tokenizer tokenizer, List<Message> messages) {
+        return tokenize(tokenizer, messages, renderContinued(messages, tokenizer.bosToken().orElse(""),
+                tokenizer.eosToken().orElse("")));
+    }
+
+    /**
+     * The text of {@link #continueFinalMessage}, before tokenization.
+     *
+     * @throws TokenizerException when the template drops the final message's text
+     */
+    default ChatText renderContinued(List<Message> messages, String bosToken, String eosToken) {
         if (messages.isEmpty()) {
             throw new TokenizerException(name() + " chat template: no final message to continue");
         }
@@ -71,7 +95,7 @@ public interface ChatTemplate {
         Message last = messages.get(messages.size() - 1);
         List<Message> marked = new ArrayList<>(messages);
         marked.set(messages.size() - 1, new Message(last.role(), last.content() + marker));
-        ChatText text = render(marked, false, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse(""));
+        ChatText text = render(marked, false, bosToken, eosToken);
         String full = text.text();
         int at = full.lastIndexOf(marker.strip());
         if (at < 0 || !full.contains(PythonStrings.strip(last.content()))) {
@@ -87,7 +111,7 @@ public interface ChatTemplate {
                         p.sourceOffset()));
             }
         }
-        return tokenize(tokenizer, messages, new ChatText(cut, List.copyOf(pieces)));
+        return new ChatText(cut, List.copyOf(pieces));
     }
 
     private static RenderedChat tokenize(Tokenizer tokenizer, List<Message> messages, ChatText text) {
@@ -103,11 +127,15 @@ public interface ChatTemplate {
 
     /** The names {@link #byName} accepts. */
     static List<String> names() {
-        return List.of("llama3", "llama3.1", "llama2", "gemma", "chatml", "qwen2.5", "qwen3");
+        return List.of("llama3", "llama3.1", "llama2", "gemma", "chatml", "qwen2.5", "qwen3", "qwen3-nothink",
+                "smollm3", "smollm3-nothink", "phi3", "phi3.5", "phi3-medium", "phi4-mini", "granite", "granite3.0",
+                "olmo2");
     }
 
     /**
      * The template called {@code name} (see {@link #names()}), as {@code --template NAME} selects it.
+     * {@code smollm3} and {@code granite}, whose templates write today's date, take the system
+     * clock's; {@code llama3.1} writes its templates' fixed default date.
      *
      * @throws TokenizerException for an unknown name, listing the known ones
      */
@@ -120,6 +148,18 @@ public interface ChatTemplate {
             case "chatml", "smollm" -> new ChatMlTemplate("chatml", null, false);
             case "qwen2.5", "qwen2" -> new ChatMlTemplate("qwen2.5", ChatMlTemplate.QWEN25_SYSTEM, false);
             case "qwen3" -> new ChatMlTemplate("qwen3", null, true);
+            case "qwen3-nothink" -> new ChatMlTemplate("qwen3", null, true).withoutThinking();
+            case "smollm3" -> new SmolLm3Template(TemplateRecognizer.strftime("%d %B %Y", LocalDate.now()), true);
+            case "smollm3-nothink" -> new SmolLm3Template(TemplateRecognizer.strftime("%d %B %Y", LocalDate.now()), false);
+            case "phi3", "phi-3" -> new PhiTemplate(PhiTemplate.PHI3, false);
+            case "phi3.5", "phi-3.5" -> new PhiTemplate(PhiTemplate.PHI35, false);
+            case "phi3-medium" -> new PhiTemplate(PhiTemplate.PHI3_MEDIUM, false);
+            case "phi4-mini", "phi4" -> new PhiTemplate(PhiTemplate.PHI4_MINI, false);
+            case "granite", "granite3", "granite3.1", "granite3.2", "granite3.3" -> new GraniteTemplate(
+                    GraniteTemplate.DEFAULT_BEFORE_DATE + TemplateRecognizer.strftime("%B %d, %Y", LocalDate.now())
+                            + GraniteTemplate.DEFAULT_AFTER_DATE);
+            case "granite3.0" -> new GraniteTemplate(null);
+            case "olmo2", "tulu3" -> new Olmo2Template();
             default -> throw new TokenizerException("unknown chat template \"" + name + "\" (known: "
                     + String.join(", ", names()) + ")");
         };

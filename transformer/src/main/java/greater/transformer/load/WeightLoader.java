@@ -1,67 +1,159 @@
 package greater.transformer.load;
 
+import greater.tensor.Shape;
 import greater.tensor.Tensor;
 import greater.tensor.safetensors.TensorInfo;
 import greater.tensor.safetensors.TensorSource;
 import greater.transformer.config.ModelConfig;
+import greater.transformer.config.ModelConfig.QkNorm;
 import greater.transformer.model.LayerWeights;
 import greater.transformer.model.ModelWeights;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Builds {@link ModelWeights} from safetensors by HuggingFace names, checking that every expected
  * tensor is present with the shape the config implies and a float dtype, so a wrong checkpoint
  * fails at load time with the tensor's name, never later inside a kernel. Weights stay
- * zero-copy views of the mapped files in their stored dtype.
+ * zero-copy views of the mapped files in their stored dtype (Phi-3's fused projections become
+ * row views).
+ *
+ * <p>Nothing is dropped silently: every tensor of the checkpoint is consumed, or known to be
+ * ignorable (stale {@code rotary_emb.inv_freq} buffers; the vision tower and projector of a Gemma-3
+ * image-text checkpoint, reported in one line), or the load fails with a {@link ModelLoadException}
+ * naming the first unexpected tensor and the architecture.
  */
 public final class WeightLoader {
+    /** Where the decoder's weights live: text checkpoints ("model." or bare), Gemma-3 image-text (4.x and 5.x names). */
+    private static final List<String> TEXT_PREFIXES = List.of("model.", "");
+    private static final List<String> MULTIMODAL_PREFIXES = List.of("language_model.model.", "model.language_model.");
+    private static final List<String> VISION_PREFIXES = List.of("vision_tower.", "multi_modal_projector.",
+            "model.vision_tower.", "model.multi_modal_projector.");
+
     private final TensorSource source;
     private final ModelConfig c;
     private final String prefix;
+    private final Set<String> consumed = new HashSet<>();
 
     private WeightLoader(TensorSource source, ModelConfig config) {
         this.source = source;
         this.c = config;
-        // Some exports drop the "model." prefix; accept both spellings.
-        this.prefix = source.contains("model.embed_tokens.weight") || !source.contains("embed_tokens.weight") ? "model." : "";
+        List<String> prefixes = config.multimodal() ? MULTIMODAL_PREFIXES : TEXT_PREFIXES;
+        this.prefix = prefixes.stream().filter(p -> source.contains(p + "embed_tokens.weight")).findFirst().orElse(prefixes.get(0));
     }
 
+    /** Loads the weights; notes about skipped parts (a vision tower) go to standard error. */
     public static ModelWeights load(TensorSource source, ModelConfig config) {
-        return new WeightLoader(source, config).load();
+        return load(source, config, System.err::println);
+    }
+
+    /**
+     * Loads the weights of {@code config}'s architecture from {@code source}.
+     *
+     * @param notes receives one line per knowingly skipped part of the checkpoint
+     * @throws ModelLoadException for a missing, misshapen, non-float or unexpected tensor
+     */
+    public static ModelWeights load(TensorSource source, ModelConfig config, Consumer<String> notes) {
+        WeightLoader loader = new WeightLoader(source, config);
+        ModelWeights weights = loader.load();
+        loader.checkEverythingConsumed(notes);
+        return weights;
     }
 
     private ModelWeights load() {
-        int h = c.hiddenSize(), q = c.qDim(), kv = c.kvDim(), inter = c.intermediateSize();
+        int h = c.hiddenSize(), q = c.qDim(), kv = c.kvDim(), inter = c.intermediateSize(), d = c.headDim();
         Tensor embed = get(prefix + "embed_tokens.weight", c.vocabSize(), h);
         List<LayerWeights> layers = new ArrayList<>();
+        boolean sandwich = c.normPlacement() == ModelConfig.NormPlacement.SANDWICH;
         for (int i = 0; i < c.layers(); i++) {
             String p = prefix + "layers." + i + ".";
-            boolean gemma2 = c.sandwichNorms();
+            String a = p + "self_attn.", m = p + "mlp.";
+            Tensor wq, wk, wv, wGate, wUp;
+            if (c.fusedProjections()) {
+                Tensor qkv = get(a + "qkv_proj.weight", q + 2 * kv, h);
+                wq = rows(qkv, 0, q);
+                wk = rows(qkv, q, q + kv);
+                wv = rows(qkv, q + kv, q + 2 * kv);
+                Tensor gateUp = get(m + "gate_up_proj.weight", 2 * inter, h);
+                wGate = rows(gateUp, 0, inter);
+                wUp = rows(gateUp, inter, 2 * inter);
+            } else {
+                wq = get(a + "q_proj.weight", q, h);
+                wk = get(a + "k_proj.weight", kv, h);
+                wv = get(a + "v_proj.weight", kv, h);
+                wGate = get(m + "gate_proj.weight", inter, h);
+                wUp = get(m + "up_proj.weight", inter, h);
+            }
+            boolean bias = c.qkvBias(), mlpBias = c.mlpBias();
+            boolean perHead = c.qkNorm() == QkNorm.PER_HEAD;
             layers.add(new LayerWeights(
-                    get(p + "input_layernorm.weight", h),
-                    get(p + "self_attn.q_proj.weight", q, h), c.qkvBias() ? get(p + "self_attn.q_proj.bias", q) : null,
-                    get(p + "self_attn.k_proj.weight", kv, h), c.qkvBias() ? get(p + "self_attn.k_proj.bias", kv) : null,
-                    get(p + "self_attn.v_proj.weight", kv, h), c.qkvBias() ? get(p + "self_attn.v_proj.bias", kv) : null,
-                    get(p + "self_attn.o_proj.weight", h, q),
+                    c.normPlacement().normsInput() ? get(p + "input_layernorm.weight", h) : null,
+                    wq, bias ? get(a + "q_proj.bias", q) : null,
+                    wk, bias ? get(a + "k_proj.bias", kv) : null,
+                    wv, bias ? get(a + "v_proj.bias", kv) : null,
+                    get(a + "o_proj.weight", h, q),
                     get(p + "post_attention_layernorm.weight", h),
-                    gemma2 ? get(p + "pre_feedforward_layernorm.weight", h) : null,
-                    gemma2 ? get(p + "post_feedforward_layernorm.weight", h) : null,
-                    get(p + "mlp.gate_proj.weight", inter, h),
-                    get(p + "mlp.up_proj.weight", inter, h),
-                    get(p + "mlp.down_proj.weight", h, inter)));
+                    sandwich ? get(p + "pre_feedforward_layernorm.weight", h) : null,
+                    c.normPlacement().normsOutput() ? get(p + "post_feedforward_layernorm.weight", h) : null,
+                    wGate, wUp,
+                    get(m + "down_proj.weight", h, inter),
+                    c.outputBias() ? get(a + "o_proj.bias", h) : null,
+                    c.qkNorm() == QkNorm.NONE ? null : get(a + "q_norm.weight", perHead ? d : q),
+                    c.qkNorm() == QkNorm.NONE ? null : get(a + "k_norm.weight", perHead ? d : kv),
+                    mlpBias ? get(m + "gate_proj.bias", inter) : null,
+                    mlpBias ? get(m + "up_proj.bias", inter) : null,
+                    mlpBias ? get(m + "down_proj.bias", h) : null));
         }
         Tensor norm = get(prefix + "norm.weight", h);
-        Tensor head = c.tieWordEmbeddings() && !source.contains("lm_head.weight") ? embed : get("lm_head.weight", c.vocabSize(), h);
-        if (c.mlpBias()) throw new ModelLoadException(source.path() + ": mlp_bias=true is not supported");
+        String headName = c.multimodal() && source.contains("language_model.lm_head.weight") ? "language_model.lm_head.weight" : "lm_head.weight";
+        Tensor head = c.tieWordEmbeddings() && !source.contains(headName) ? embed : get(headName, c.vocabSize(), h);
         return new ModelWeights(embed, List.copyOf(layers), norm, head);
+    }
+
+    /**
+     * Every tensor not consumed must be ignorable; the vision tower of an image-text checkpoint is
+     * reported in one line, anything else fails naming the first such tensor.
+     */
+    private void checkEverythingConsumed(Consumer<String> notes) {
+        long visionTensors = 0, visionParameters = 0;
+        List<String> unexpected = new ArrayList<>();
+        for (String name : source.names()) {
+            if (consumed.contains(name) || name.endsWith(".rotary_emb.inv_freq")) continue;
+            if (c.multimodal() && VISION_PREFIXES.stream().anyMatch(name::startsWith)) {
+                visionTensors++;
+                visionParameters += source.info(name).elementCount();
+                continue;
+            }
+            unexpected.add(name);
+        }
+        if (!unexpected.isEmpty()) {
+            String first = unexpected.get(0);
+            throw new ModelLoadException(source.fileOf(first) + ": unexpected tensor '" + first + "' " + Arrays.toString(source.info(first).shape())
+                    + " for " + c.architecture().hfClass + " as config.json describes it"
+                    + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
+                    + "; refusing to drop checkpoint weights silently");
+        }
+        if (visionTensors > 0) {
+            notes.accept(String.format("%s: Gemma3ForConditionalGeneration checkpoint: loaded its language model for text; "
+                    + "skipped the vision tower and projector (%d tensors, %,d parameters)", source.path(), visionTensors, visionParameters));
+        }
+    }
+
+    /** Rows [from, to) of a 2-D weight [R, C] as a zero-copy view [to - from, C]. */
+    private static Tensor rows(Tensor w, int from, int to) {
+        long rowBytes = (long) w.dim(1) * w.dtype().bytes;
+        return Tensor.view(w.segment().asSlice(from * rowBytes, (to - from) * rowBytes), w.dtype(), Shape.of(to - from, w.dim(1)));
     }
 
     private Tensor get(String name, int... dims) {
         if (!source.contains(name)) {
-            throw new ModelLoadException(source.path() + ": missing tensor '" + name + "' (expected shape " + Arrays.toString(dims) + ")");
+            throw new ModelLoadException(source.path() + ": missing tensor '" + name + "' (expected shape " + Arrays.toString(dims)
+                    + ") for " + c.architecture().hfClass);
         }
         TensorInfo info = source.info(name);
         long[] expected = Arrays.stream(dims).asLongStream().toArray();
@@ -72,6 +164,7 @@ public final class WeightLoader {
         if (!info.dtype().isFloatTensorType()) {
             throw new ModelLoadException(source.fileOf(name) + ": tensor '" + name + "' has dtype " + info.dtype() + "; expected F32, BF16 or F16");
         }
+        consumed.add(name);
         return source.tensor(name);
     }
 }

@@ -13,17 +13,28 @@ import greater.tensor.ops.Rows;
 import greater.tensor.ops.Scale;
 import greater.tensor.ops.SoftCapping;
 import greater.transformer.config.ModelConfig;
+import greater.transformer.config.ModelConfig.NormPlacement;
+import greater.transformer.config.RopeScaling;
 
 /**
- * The one decoder-only transformer behind every supported family. Letters: T = tokens in this
- * call, S = positions attended (cache + T), H = hidden, V = vocabulary.
+ * The one decoder-only transformer behind every supported family; family differences are the
+ * named switches of {@link ModelConfig}, resolved once from config.json. Letters: T = tokens in
+ * this call, S = positions attended (cache + T), H = hidden, V = vocabulary, D = head_dim.
  *
  * <pre>
- *   x = embed(ids) · embeddingScale                       (Gemma: √H in the model dtype)
- *   for each layer:
- *       a = Attention(RmsNorm(x))        [Gemma-2: a = RmsNorm(a)]      x = x + a
- *       m = Mlp(RmsNorm(x))              [Gemma-2: m = RmsNorm(m)]      x = x + m
- *   logits = RmsNorm(x) · lm_headᵀ       [Gemma-2: cap · tanh(logits / cap)]
+ *   x = embed(ids) · embeddingScale                  (Gemma: √H; Granite: embedding_multiplier)
+ *   for each layer:                                  (normPlacement: PRE / SANDWICH / POST)
+ *       a = Attention(RmsNorm(x))  [SANDWICH, POST: a = RmsNorm(a)]   x = x + a · residualMultiplier
+ *       m = Mlp(RmsNorm(x))        [SANDWICH, POST: m = RmsNorm(m)]   x = x + m · residualMultiplier
+ *           (POST norms only the outputs: a = RmsNorm(Attention(x)), m = RmsNorm(Mlp(x)))
+ *   logits = RmsNorm(x) · lm_headᵀ / logitsScaling  [Gemma-2: cap · tanh(logits / cap)]
+ *
+ *   Attention(h): q, k, v = h·Wqᵀ + bq, h·Wkᵀ + bk, h·Wvᵀ + bv
+ *                 [qkNorm: q, k = RmsNorm per head (Qwen3, Gemma-3) or over the whole projection (OLMo-2)]
+ *                 q, k = RoPE of the layer (none on SmolLM3's NoPE layers; Gemma-3: local or global;
+ *                        Phi-3: first rotaryDim features of each head, cos/sin · attentionFactor)
+ *                 o = softmax(q·kᵀ · attentionScale [soft-capped], causal, window of the layer) · v
+ *                 return o·Woᵀ + bo
  * </pre>
  * Every step is a differentiable op: run inside a {@link Tape} with {@code inputsEmbeds}
  * requiring gradients and backward yields d(loss)/d(inputs_embeds) and nothing else, because the
@@ -32,12 +43,14 @@ import greater.transformer.config.ModelConfig;
 public final class Transformer {
     private final ModelConfig config;
     private final ModelWeights weights;
-    private final float[] invFreq;
+    private final float[][] invFreq; // per layer, null without RoPE (at init: no sequence length known)
+    private final boolean ropeDependsOnLength;
 
     public Transformer(ModelConfig config, ModelWeights weights) {
         this.config = config;
         this.weights = weights;
-        this.invFreq = config.rope().inverseFrequencies(config.headDim());
+        this.invFreq = frequencies(config, 0);
+        this.ropeDependsOnLength = java.util.Arrays.stream(config.layerRope()).anyMatch(r -> r != null && r.dependsOnLength());
     }
 
     public ModelConfig config() {
@@ -89,26 +102,53 @@ public final class Transformer {
         int[] positions = new int[t];
         for (int i = 0; i < t; i++) positions[i] = past + i;
 
+        float[][] freq = ropeDependsOnLength ? frequencies(config, past + t) : invFreq;
+        NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
-            Tensor a = attention(norm(x, w.inputNorm()), w, l, positions, cache);
-            if (config.sandwichNorms()) a = norm(a, w.postAttentionNorm());
-            x = Add.apply(x, a);
+            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, positions, freq[l], cache);
+            if (placement.normsOutput()) a = norm(a, w.postAttentionNorm());
+            x = residual(x, a);
 
-            Tensor h = norm(x, config.sandwichNorms() ? w.preFeedforwardNorm() : w.postAttentionNorm());
+            Tensor h = switch (placement) {
+                case PRE -> norm(x, w.postAttentionNorm());
+                case SANDWICH -> norm(x, w.preFeedforwardNorm());
+                case POST -> x;
+            };
             Tensor m = mlp(h, w);
-            if (config.sandwichNorms()) m = norm(m, w.postFeedforwardNorm());
-            x = Add.apply(x, m);
+            if (placement.normsOutput()) m = norm(m, w.postFeedforwardNorm());
+            x = residual(x, m);
         }
         if (cache != null) cache.advance(t);
         return norm(x, weights.finalNorm());
     }
 
-    /** Logits [R, V] of final hidden states [R, H]: the LM head, then Gemma-2's soft-capping. */
+    /** Logits [R, V] of final hidden states [R, H]: the LM head, Granite's 1/logits_scaling, then Gemma-2's soft-capping. */
     public Tensor head(Tensor hidden) {
         Tensor logits = Linear.apply(hidden, weights.lmHead());
+        if (config.logitsScaling() != 1f) logits = Scale.apply(logits, 1f / config.logitsScaling());
         return config.finalSoftcap() > 0 ? SoftCapping.apply(logits, config.finalSoftcap()) : logits;
+    }
+
+    /** {@code x + f · residualMultiplier} (Granite's multiplier; 1 elsewhere). */
+    private Tensor residual(Tensor x, Tensor f) {
+        return Add.apply(x, config.residualMultiplier() == 1f ? f : Scale.apply(f, config.residualMultiplier()));
+    }
+
+    /**
+     * Inverse frequencies [rotaryDim/2] of each layer for a call reaching {@code seqLen} positions
+     * (null for a layer without RoPE). Only dynamic and longrope RoPE depend on the length; they
+     * are recomputed for every call, as transformers' {@code dynamic_rope_update} does per forward.
+     */
+    private static float[][] frequencies(ModelConfig config, int seqLen) {
+        RopeScaling[] ropes = config.layerRope();
+        float[][] out = new float[ropes.length][];
+        var computed = new java.util.IdentityHashMap<RopeScaling, float[]>();
+        for (int l = 0; l < ropes.length; l++) {
+            if (ropes[l] != null) out[l] = computed.computeIfAbsent(ropes[l], r -> r.inverseFrequencies(config.rotaryDim(), seqLen));
+        }
+        return out;
     }
 
     private Tensor norm(Tensor x, Tensor weight) {
@@ -116,12 +156,28 @@ public final class Transformer {
     }
 
     /** Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021). */
-    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, KvCache cache) {
+    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, float[] layerFreq, KvCache cache) {
         Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [T, heads·d]
         Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [T, kvHeads·d]
         Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [T, kvHeads·d]
-        q = Rotary.apply(q, config.heads(), config.headDim(), positions, invFreq);
-        k = Rotary.apply(k, config.kvHeads(), config.headDim(), positions, invFreq);
+        switch (config.qkNorm()) {
+            case PER_HEAD -> {
+                q = headNorm(q, w.qNorm(), config.heads());
+                k = headNorm(k, w.kNorm(), config.kvHeads());
+            }
+            case WHOLE -> {
+                q = norm(q, w.qNorm());
+                k = norm(k, w.kNorm());
+            }
+            case NONE -> {
+            }
+        }
+        if (layerFreq != null) {
+            RopeScaling rope = config.layerRope()[layer];
+            float factor = (float) rope.attentionFactor();
+            q = Rotary.apply(q, config.heads(), config.headDim(), config.rotaryDim(), positions, layerFreq, factor);
+            k = Rotary.apply(k, config.kvHeads(), config.headDim(), config.rotaryDim(), positions, layerFreq, factor);
+        }
 
         var spec = new CausalSelfAttention.Spec(config.heads(), config.kvHeads(), config.headDim(),
                 config.attentionScale(), config.attentionSoftcap(), config.slidingWindow()[layer]);
@@ -140,14 +196,20 @@ public final class Transformer {
                 o = CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + positions.length, spec);
             }
         }
-        return Linear.apply(o, w.wo());                                        // [T, H]
+        return Linear.apply(o, w.wo(), w.bo());                                // [T, H]
+    }
+
+    /** RMSNorm over each head's D features of x [T, heads·D] with one weight [D] (Qwen3, Gemma-3 q/k norm). */
+    private Tensor headNorm(Tensor x, Tensor weight, int heads) {
+        int t = x.shape().rows(), d = config.headDim();
+        return Rows.reshape(norm(Rows.reshape(x, t * heads, d), weight), t, heads * d);
     }
 
     /** Gated MLP: down(act(gate(h)) ⊙ up(h)), act = SiLU or tanh-GELU. */
     private Tensor mlp(Tensor h, LayerWeights w) {
-        Tensor gate = Linear.apply(h, w.wGate());                              // [T, I]
-        Tensor up = Linear.apply(h, w.wUp());                                  // [T, I]
+        Tensor gate = Linear.apply(h, w.wGate(), w.bGate());                   // [T, I]
+        Tensor up = Linear.apply(h, w.wUp(), w.bUp());                         // [T, I]
         var kind = config.gatedGelu() ? GatedActivation.Kind.GELU_TANH : GatedActivation.Kind.SILU;
-        return Linear.apply(GatedActivation.apply(gate, up, kind), w.wDown());  // [T, H]
+        return Linear.apply(GatedActivation.apply(gate, up, kind), w.wDown(), w.bDown());  // [T, H]
     }
 }

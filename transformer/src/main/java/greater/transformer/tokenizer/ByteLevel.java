@@ -4,9 +4,10 @@ package greater.transformer.tokenizer;
  * GPT-2's reversible byte-to-char table (HF {@code bytes_char}): printable Latin-1 bytes
  * ({@code !..~}, {@code ¡..¬}, {@code ®..ÿ}) map to themselves, the 68 others to U+0100 upward in
  * byte order (space becomes {@code Ġ} U+0120, newline {@code Ċ} U+010A). Byte-level vocabularies
- * (GPT-2, Llama-3, Qwen, SmolLM) are written in these chars.
+ * (GPT-2, Llama-3, Qwen, SmolLM) are written in these chars, and so is the vocabulary greater's
+ * own BPE trainer writes ({@code greater.transformer.train.ByteLevelBpe}).
  */
-final class ByteLevel {
+public final class ByteLevel {
     /** Char for each byte value. */
     private static final char[] BYTE_TO_CHAR = new char[256];
     /** Byte for each char below U+0144, or -1. */
@@ -29,13 +30,21 @@ final class ByteLevel {
     private ByteLevel() {
     }
 
-    static char charOf(int unsignedByte) {
+    /** The char that stands for byte value {@code unsignedByte} (0..255). */
+    public static char charOf(int unsignedByte) {
         return BYTE_TO_CHAR[unsignedByte];
     }
 
     /** The byte a byte-level char stands for, or -1 if {@code c} is not one of the 256 chars. */
     static int byteOf(char c) {
         return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
+    }
+
+    /** The byte-level spelling of {@code text}'s UTF-8 bytes, one char per byte. */
+    public static String spell(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        text.codePoints().forEach(cp -> out.append(encodeCodePoint(cp)));
+        return out.toString();
     }
 
     /** The byte-level spelling of one code point's UTF-8 bytes. */

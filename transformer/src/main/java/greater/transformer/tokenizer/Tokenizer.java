@@ -234,11 +234,6 @@ public final class Tokenizer {
         return Collections.unmodifiableSet(added.specialIds());
     }
 
-    /** The added tokens (special or not), by id. */
-    public java.util.Map<Integer, AddedToken> addedTokens() {
-        return Collections.unmodifiableMap(added.all());
-    }
-
     /** {@code bos_token} of tokenizer_config.json. */
     public Optional<String> bosToken() {
         return Optional.ofNullable(config.bosToken());
@@ -265,11 +260,6 @@ public final class Tokenizer {
     /** The Jinja source of tokenizer_config.json's {@code chat_template} (or chat_template.jinja). */
     public Optional<String> chatTemplateSource() {
         return Optional.ofNullable(config.chatTemplate());
-    }
-
-    /** Where this tokenizer was loaded from. */
-    public String source() {
-        return source;
     }
 
     @Override

@@ -3,12 +3,11 @@ package greater.transformer.train;
 import java.util.List;
 
 /**
- * The ChatML chat format the trained models use (as Qwen and SmolLM do):
- * <pre>
- *   &lt;|im_start|&gt;user\n{question}&lt;|im_end|&gt;\n&lt;|im_start|&gt;assistant\n{reply}&lt;|im_end|&gt;
- * </pre>
- * no BOS, {@code <|im_end|>} ends a turn and is the EOS. {@link #TEMPLATE} is the Jinja template
- * written to tokenizer_config.json (the plain ChatML one, without a default system turn).
+ * What a trained model folder says about its chat format, ChatML (as Qwen and SmolLM use it): the
+ * special tokens of the trained vocabulary and the Jinja template written to
+ * tokenizer_config.json (the plain ChatML one, without a default system turn). No BOS;
+ * {@code <|im_end|>} ends a turn and is the EOS. Rendering is the product's
+ * {@link greater.transformer.chat.ChatTemplate} {@code "chatml"}, which recognises this template.
  */
 public final class ChatMl {
     public static final String END_OF_TEXT = "<|endoftext|>";
@@ -23,10 +22,5 @@ public final class ChatMl {
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
     private ChatMl() {
-    }
-
-    /** What the template renders for one user message with add_generation_prompt. */
-    public static String prompt(String user) {
-        return IM_START + "user\n" + user + IM_END + "\n" + IM_START + "assistant\n";
     }
 }

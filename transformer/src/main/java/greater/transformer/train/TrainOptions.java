@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * rate warmed up over {@code warmupSteps} to {@code peakLr} then cosine-decayed to {@code minLr},
  * gradients clipped to global norm {@code clipNorm} (0 = off), a checkpoint every
  * {@code checkpointEvery} steps (0 = only at the end), init N(0, {@code initStd}²) from {@code seed}.
+ * Made with {@link #builder}, which starts from the demo model's values; the components are what
+ * a checkpoint stores as JSON.
  */
 public record TrainOptions(int steps, int batchSize, double peakLr, double minLr, int warmupSteps,
                            double weightDecay, double beta1, double beta2, double eps, double clipNorm,
@@ -20,22 +22,64 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
         if (warmupSteps < 0 || checkpointEvery < 0) throw new IllegalArgumentException("warmup and checkpoint interval must be >= 0");
     }
 
-    /** The defaults used for the demo model, for {@code steps} steps and seed {@code seed}. */
-    public static TrainOptions defaults(int steps, long seed) {
-        return new TrainOptions(steps, 32, 3e-3, 3e-4, Math.min(200, Math.max(1, steps / 20)),
-                0.1, 0.9, 0.95, 1e-8, 1.0, 250, seed, 0.02);
+    /**
+     * Options built from the demo model's defaults for {@code steps} steps and seed {@code seed}:
+     * batch 32, learning rate 3e-3 cosine-decayed to 3e-4 after a warm-up of a twentieth of the
+     * steps (at least 1, at most 200), AdamW betas (0.9, 0.95), eps 1e-8, weight decay 0.1,
+     * clipping at norm 1, a checkpoint every 250 steps, init std 0.02 (HF's initializer_range).
+     */
+    public static Builder builder(int steps, long seed) {
+        return new Builder(steps, seed);
     }
 
-    public TrainOptions withBatchSize(int b) {
-        return new TrainOptions(steps, b, peakLr, minLr, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm, checkpointEvery, seed, initStd);
-    }
+    /** Changes some of the defaults of {@link #builder}; {@link #build} checks the result. */
+    public static final class Builder {
+        private final int steps;
+        private final long seed;
+        private int batchSize = 32;
+        private double peakLr = 3e-3, minLr = 3e-4;
+        private int warmupSteps;
+        private int checkpointEvery = 250;
 
-    public TrainOptions withLearningRate(double peak, double min) {
-        return new TrainOptions(steps, batchSize, peak, min, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm, checkpointEvery, seed, initStd);
-    }
+        private Builder(int steps, long seed) {
+            this.steps = steps;
+            this.seed = seed;
+            this.warmupSteps = Math.min(200, Math.max(1, steps / 20));
+        }
 
-    public TrainOptions withCheckpointEvery(int every) {
-        return new TrainOptions(steps, batchSize, peakLr, minLr, warmupSteps, weightDecay, beta1, beta2, eps, clipNorm, every, seed, initStd);
+        public Builder batchSize(int sequences) {
+            this.batchSize = sequences;
+            return this;
+        }
+
+        /** Peak rate after warm-up and the floor the cosine decays to. */
+        public Builder learningRate(double peak, double min) {
+            this.peakLr = peak;
+            this.minLr = min;
+            return this;
+        }
+
+        public Builder warmupSteps(int steps) {
+            this.warmupSteps = steps;
+            return this;
+        }
+
+        /** Steps between checkpoints (0 = only at the end). */
+        public Builder checkpointEvery(int steps) {
+            this.checkpointEvery = steps;
+            return this;
+        }
+
+        /**
+         * The options; AdamW, clipping and init are always the demo's.
+         *
+         * @throws IllegalArgumentException for a non-positive step count or batch, or a negative interval
+         */
+        public TrainOptions build() {
+            double weightDecay = 0.1, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, clipNorm = 1.0, initStd = 0.02;
+            return new TrainOptions(steps, batchSize, peakLr, minLr, warmupSteps, weightDecay, beta1, beta2, eps,
+                    clipNorm, checkpointEvery, seed, initStd);
+        }
     }
 
     public LearningRateSchedule schedule() {

@@ -32,6 +32,13 @@ public final class TrainableModel {
         }
     }
 
+    // HuggingFace names of the Llama tensors this model has, spelled once for the layout and the wiring.
+    private static final String EMBED = "model.embed_tokens.weight", FINAL_NORM = "model.norm.weight";
+    private static final String INPUT_NORM = "input_layernorm.weight", POST_ATTENTION_NORM = "post_attention_layernorm.weight";
+    private static final String Q = "self_attn.q_proj.weight", K = "self_attn.k_proj.weight", V = "self_attn.v_proj.weight",
+            O = "self_attn.o_proj.weight";
+    private static final String GATE = "mlp.gate_proj.weight", UP = "mlp.up_proj.weight", DOWN = "mlp.down_proj.weight";
+
     private final ModelShape shape;
     private final ModelConfig config;
     private final Map<String, Tensor> tensors;
@@ -74,20 +81,19 @@ public final class TrainableModel {
     public static List<Parameter> layout(ModelShape s) {
         int h = s.hiddenSize(), q = s.heads() * s.headDim(), kv = s.kvHeads() * s.headDim(), in = s.intermediateSize();
         List<Parameter> ps = new ArrayList<>();
-        ps.add(new Parameter("model.embed_tokens.weight", new int[]{s.vocabSize(), h}, true));
+        ps.add(new Parameter(EMBED, new int[]{s.vocabSize(), h}, true));
         for (int l = 0; l < s.layers(); l++) {
-            String p = "model.layers." + l + ".";
-            ps.add(new Parameter(p + "input_layernorm.weight", new int[]{h}, false));
-            ps.add(new Parameter(p + "self_attn.q_proj.weight", new int[]{q, h}, true));
-            ps.add(new Parameter(p + "self_attn.k_proj.weight", new int[]{kv, h}, true));
-            ps.add(new Parameter(p + "self_attn.v_proj.weight", new int[]{kv, h}, true));
-            ps.add(new Parameter(p + "self_attn.o_proj.weight", new int[]{h, q}, true));
-            ps.add(new Parameter(p + "post_attention_layernorm.weight", new int[]{h}, false));
-            ps.add(new Parameter(p + "mlp.gate_proj.weight", new int[]{in, h}, true));
-            ps.add(new Parameter(p + "mlp.up_proj.weight", new int[]{in, h}, true));
-            ps.add(new Parameter(p + "mlp.down_proj.weight", new int[]{h, in}, true));
+            ps.add(new Parameter(layer(l, INPUT_NORM), new int[]{h}, false));
+            ps.add(new Parameter(layer(l, Q), new int[]{q, h}, true));
+            ps.add(new Parameter(layer(l, K), new int[]{kv, h}, true));
+            ps.add(new Parameter(layer(l, V), new int[]{kv, h}, true));
+            ps.add(new Parameter(layer(l, O), new int[]{h, q}, true));
+            ps.add(new Parameter(layer(l, POST_ATTENTION_NORM), new int[]{h}, false));
+            ps.add(new Parameter(layer(l, GATE), new int[]{in, h}, true));
+            ps.add(new Parameter(layer(l, UP), new int[]{in, h}, true));
+            ps.add(new Parameter(layer(l, DOWN), new int[]{h, in}, true));
         }
-        ps.add(new Parameter("model.norm.weight", new int[]{h}, false));
+        ps.add(new Parameter(FINAL_NORM, new int[]{h}, false));
         return List.copyOf(ps);
     }
 
@@ -128,21 +134,24 @@ public final class TrainableModel {
     private ModelWeights weights() {
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < shape.layers(); l++) {
-            String p = "model.layers." + l + ".";
             layers.add(new LayerWeights(
-                    tensors.get(p + "input_layernorm.weight"),
-                    tensors.get(p + "self_attn.q_proj.weight"), null,
-                    tensors.get(p + "self_attn.k_proj.weight"), null,
-                    tensors.get(p + "self_attn.v_proj.weight"), null,
-                    tensors.get(p + "self_attn.o_proj.weight"),
-                    tensors.get(p + "post_attention_layernorm.weight"),
-                    null, null,
-                    tensors.get(p + "mlp.gate_proj.weight"),
-                    tensors.get(p + "mlp.up_proj.weight"),
-                    tensors.get(p + "mlp.down_proj.weight")));
+                    tensor(layer(l, INPUT_NORM)),
+                    tensor(layer(l, Q)), null,
+                    tensor(layer(l, K)), null,
+                    tensor(layer(l, V)), null,
+                    tensor(layer(l, O)),
+                    tensor(layer(l, POST_ATTENTION_NORM)),
+                    null, null,     // no Gemma-2 sandwich norms
+                    tensor(layer(l, GATE)),
+                    tensor(layer(l, UP)),
+                    tensor(layer(l, DOWN))));
         }
-        Tensor embed = tensors.get("model.embed_tokens.weight");
-        return new ModelWeights(embed, List.copyOf(layers), tensors.get("model.norm.weight"), embed);
+        Tensor embed = tensor(EMBED);
+        return new ModelWeights(embed, List.copyOf(layers), tensor(FINAL_NORM), embed);
+    }
+
+    private static String layer(int index, String name) {
+        return "model.layers." + index + "." + name;
     }
 
     /** Writes the weights as a HuggingFace {@code model.safetensors} in {@code dtype} (BF16 for shipping), atomically. */

@@ -3,9 +3,11 @@ package greater.transformer.train;
 import greater.tensor.Tensor;
 import greater.tensor.autograd.Tape;
 import greater.tensor.ops.CrossEntropyLoss;
+import greater.tensor.ops.Rows;
 import greater.tensor.ops.Scale;
 import greater.tensor.safetensors.SafetensorsFile;
 import greater.tensor.safetensors.SafetensorsWriter;
+import greater.transformer.model.Transformer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +20,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * Trains a {@link TrainableModel} from scratch with the project's own autodiff: each step draws
- * a batch of sequences, runs them packed through one forward ({@link PackedForward}), takes the
- * mean cross-entropy over the predicted tokens of the whole batch, backpropagates (the tape frees
- * every activation as it goes), clips the global gradient norm, and takes one AdamW step at the
- * scheduled learning rate.
+ * a batch of sequences, runs each through the product's {@link Transformer} (the one decoder
+ * inference and prompt gradients use; here its weights require gradients, so the same ops also
+ * accumulate weight gradients), takes the mean cross-entropy over the predicted tokens of the whole
+ * batch, backpropagates (the tape frees every activation as it goes), clips the global gradient
+ * norm, and takes one AdamW step at the scheduled learning rate.
  *
  * <p>Checkpoints hold everything a resumed run needs to continue bit for bit: F32 weights, both
  * Adam moments, the step, Adam's step count, the data generator's state, the shape and options,
@@ -35,7 +38,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Trainer {
     public static final String CHECKPOINT_FORMAT = "greater-train-checkpoint/1";
-    /** Sequences are packed into forward passes of at most this many tokens (gradients accumulate across passes). */
+    /** A step's sequences are split into passes of at most this many tokens, each with its own tape (gradients accumulate across passes). */
     static final int MAX_TOKENS_PER_PASS = 16384;
 
     /** Draws the sequences of one step from the trainer's (checkpointed) data generator. */
@@ -60,7 +63,6 @@ public final class Trainer {
     private final TrainOptions options;
     private final TrainableModel model;
     private final AdamW adam;
-    private final PackedForward forward;
     private final LearningRateSchedule schedule;
     private final Map<String, String> tags;
     private Rng dataRng;
@@ -72,7 +74,6 @@ public final class Trainer {
         this.options = options;
         this.tags = Map.copyOf(tags);
         this.schedule = options.schedule();
-        this.forward = new PackedForward(model.config(), model.transformer().weights());
         List<Tensor> params = new ArrayList<>();
         boolean[] decay = new boolean[model.layout().size()];
         for (int i = 0; i < decay.length; i++) {
@@ -166,8 +167,7 @@ public final class Trainer {
             int[] targets = targets(pass);
             int counted = countTargets(targets);
             if (counted == 0) continue;
-            Tensor logits = forward.logits(ids(pass));
-            sum += CrossEntropyLoss.apply(logits, targets).getFloat(0) * (double) counted;
+            sum += CrossEntropyLoss.apply(logits(pass), targets).getFloat(0) * (double) counted;
             count += counted;
         }
         return sum / count;
@@ -189,7 +189,7 @@ public final class Trainer {
             int counted = countTargets(targets);
             if (counted == 0) continue;
             try (Tape tape = Tape.record()) {
-                Tensor loss = CrossEntropyLoss.apply(forward.logits(ids(pass)), targets);
+                Tensor loss = CrossEntropyLoss.apply(logits(pass), targets);
                 lossSum += loss.getFloat(0) * (double) counted;
                 // Each pass's mean, weighted by its share of the batch's predicted tokens: the sum is the batch mean.
                 tape.backward(counted == total ? loss : Scale.apply(loss, (float) counted / total));
@@ -262,13 +262,19 @@ public final class Trainer {
         return out;
     }
 
-    private static List<int[]> ids(List<TrainingSequence> pass) {
-        List<int[]> ids = new ArrayList<>(pass.size());
-        for (TrainingSequence s : pass) ids.add(s.ids());
-        return ids;
+    /**
+     * Logits [N, V] of a pass (N = its total tokens): each sequence through the transformer alone,
+     * at positions 0..len-1 with no cache, the results stacked by rows in order.
+     */
+    private Tensor logits(List<TrainingSequence> pass) {
+        Transformer transformer = model.transformer();
+        if (pass.size() == 1) return transformer.logits(pass.getFirst().ids());
+        Tensor[] rows = new Tensor[pass.size()];
+        for (int s = 0; s < rows.length; s++) rows[s] = transformer.logits(pass.get(s).ids());
+        return Rows.concat(rows);
     }
 
-    /** Row r of the packed logits predicts the next token of its sequence: target = ids[i+1] when predicted, else -1. */
+    /** Row r of the stacked logits predicts the next token of its sequence: target = ids[i+1] when predicted, else -1. */
     private static int[] targets(List<TrainingSequence> pass) {
         int n = 0;
         for (TrainingSequence s : pass) n += s.length();

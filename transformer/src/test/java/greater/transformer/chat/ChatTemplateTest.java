@@ -37,7 +37,43 @@ class ChatTemplateTest {
             assertEquals(name, ChatTemplate.byName(name).name());
         }
         TokenizerException e = assertThrows(TokenizerException.class, () -> ChatTemplate.byName("vicuna"));
-        assertEquals("unknown chat template \"vicuna\" (known: llama3, llama3.1, llama2, gemma, chatml, qwen2.5, qwen3)", e.getMessage());
+        assertEquals("unknown chat template \"vicuna\" (known: " + String.join(", ", ChatTemplate.names()) + ")",
+                e.getMessage());
+        assertTrue(e.getMessage().contains("qwen3-nothink, smollm3, smollm3-nothink, phi3, phi3.5, phi3-medium, phi4-mini,"
+                + " granite, granite3.0, olmo2"), e.getMessage());
+        assertEquals("qwen3-nothink", ChatTemplate.byName("qwen3").withoutThinking().name());
+        assertEquals("smollm3-nothink", ChatTemplate.byName("smollm3").withoutThinking().name());
+        e = assertThrows(TokenizerException.class, () -> ChatTemplate.byName("llama3").withoutThinking());
+        assertEquals("llama3 chat template has no enable_thinking switch", e.getMessage());
+    }
+
+    /** Templates that share markers with a supported family but render differently are refused, naming --template. */
+    @Test
+    void lookalikeTemplatesAreRefused() {
+        String phi3Small = "{{ bos_token }}{% for message in messages %}{{'<|' + message['role'] + '|>' + '\n' + "
+                + "message['content'] + '<|end|>\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}"
+                + "{% else %}{{ eos_token }}{% endif %}";
+        String zephyr = "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + "
+                + "message['content'] + eos_token }}\n{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + "
+                + "message['content'] + eos_token }}\n{% endif %}{% endfor %}";
+        String graniteWithoutPlainBranch = "{%- set system_message = \"Today: \" + strftime_now('%B %d, %Y') + \".\" %}"
+                + "{{ '<|start_of_role|>system<|end_of_role|>' }}";
+        for (String source : List.of(phi3Small, zephyr, graniteWithoutPlainBranch)) {
+            TokenizerException e = assertThrows(TokenizerException.class, () -> ChatTemplate.forModel(null, source));
+            assertTrue(e.getMessage().contains("choose one with --template NAME (known: "), e.getMessage());
+        }
+        TokenizerException e = assertThrows(TokenizerException.class,
+                () -> TemplateRecognizer.strftime("%H:%M", java.time.LocalDate.of(2025, 7, 4)));
+        assertTrue(e.getMessage().contains("--template NAME"), e.getMessage());
+    }
+
+    @Test
+    void strftimeAndJinjaStrings() {
+        java.time.LocalDate d = java.time.LocalDate.of(2025, 9, 1);
+        assertEquals("01 September 2025", TemplateRecognizer.strftime("%d %B %Y", d));
+        assertEquals("September 01, 2025", TemplateRecognizer.strftime("%B %d, %Y", d));
+        assertEquals("01 Sep 2025 Mon 09/25 100%", TemplateRecognizer.strftime("%d %b %Y %a %m/%y 100%%", d));
+        assertEquals("a\nb 'c' \\q", TemplateRecognizer.jinjaString("'a\\nb \\'c\\' \\q'"));
     }
 
     @Test
@@ -50,9 +86,9 @@ class ChatTemplateTest {
         assertEquals("chatml", ChatTemplate.forModel(null, SMOLLM2).name());
         assertEquals("llama3.1", ChatTemplate.forModel("llama",
                 "{{ '<|start_header_id|>system' }}{{ 'Cutting Knowledge Date: December 2023' }}").name());
-        assertEquals("26 Jul 2024", TemplateRecognizer.dateString("{%- set date_string = \"26 Jul 2024\" %}"));
-        assertEquals(java.time.LocalDate.now().getYear(), Integer.parseInt(TemplateRecognizer.dateString(
-                "{%- set date_string = strftime_now(\"%d %b %Y\") %}").substring(7)));
+        assertEquals("26 Jul 2024", TemplateRecognizer.dateString("{%- set date_string = \"26 Jul 2024\" %}", java.time.LocalDate.now()));
+        assertEquals("04 Jul 2025", TemplateRecognizer.dateString(
+                "{%- set date_string = strftime_now(\"%d %b %Y\") %}", java.time.LocalDate.of(2025, 7, 4)));
         assertEquals("You are Qwen, created by Alibaba Cloud. You are a helpful assistant.",
                 TemplateRecognizer.defaultSystem(QWEN25));
         assertEquals("You are a helpful AI assistant named SmolLM, trained by Hugging Face",

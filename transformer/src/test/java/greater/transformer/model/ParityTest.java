@@ -4,10 +4,16 @@ import greater.tensor.Tensor;
 import greater.tensor.safetensors.SafetensorsFile;
 import greater.transformer.LanguageModel;
 import greater.transformer.grad.InputGradient;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -18,15 +24,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Our transformer against what HuggingFace transformers computed from the same stored bf16
  * weights (fixtures written by transformer/reference/make_model_fixtures.py): logits, the
- * next-token loss, its gradient w.r.t. inputs_embeds, and a greedy continuation.
+ * next-token loss, its gradient w.r.t. inputs_embeds, and a greedy continuation. Fixtures with a
+ * {@code config_v4.json} are checked a second time under that config (the transformers-4.x keys
+ * published checkpoints carry; the script checked it gives transformers bit-identical logits).
  */
 class ParityTest {
     static final Path FIXTURES = Path.of("src/test/resources/fixtures");
 
+    /** Every fixture, and "name:v4" for the 4.x-keys config of those that have one. */
+    static Stream<String> fixtures() {
+        List<String> names = List.of("llama", "llama_v4config", "mistral", "qwen2", "gemma", "gemma2",
+                "llama_bias", "qwen3", "gemma3", "gemma3_multimodal", "smollm3", "phi3", "olmo2", "granite");
+        return names.stream().flatMap(n -> Files.exists(FIXTURES.resolve(n).resolve("config_v4.json")) ? Stream.of(n, n + ":v4") : Stream.of(n));
+    }
+
+    /** The fixture folder, or for "name:v4" a copy of it whose config.json is its config_v4.json. */
+    static Path folder(String name, Path tmp) throws IOException {
+        if (!name.endsWith(":v4")) return FIXTURES.resolve(name);
+        Path src = FIXTURES.resolve(name.substring(0, name.length() - 3));
+        Path dir = Files.createDirectories(tmp.resolve("v4"));
+        try (Stream<Path> files = Files.list(src)) {
+            for (Path f : files.toList()) {
+                String fn = f.getFileName().toString();
+                if (fn.equals("config.json")) continue;
+                Files.copy(f, dir.resolve(fn.equals("config_v4.json") ? "config.json" : fn));
+            }
+        }
+        return dir;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "llama_v4config", "mistral", "qwen2", "gemma", "gemma2"})
-    void matchesTransformers(String name) throws Exception {
-        Path dir = FIXTURES.resolve(name);
+    @MethodSource("fixtures")
+    void matchesTransformers(String name, @TempDir Path tmp) throws Exception {
+        Path dir = folder(name, tmp);
         try (LanguageModel lm = LanguageModel.load(dir);
              SafetensorsFile expected = SafetensorsFile.open(dir.resolve("expected.safetensors"))) {
             Transformer model = lm.transformer();
@@ -51,11 +81,17 @@ class ParityTest {
             int[] refGreedy = expected.ints("greedy_ids");
             int[] greedy = lm.generator().generate(prompt, greater.transformer.infer.GenerationOptions.greedy(refGreedy.length, Set.of()));
             assertArrayEquals(refGreedy, greedy, name + ": greedy continuation " + Arrays.toString(greedy));
+
+            if (expected.names().contains("long_logits")) { // LongRoPE past original_max_position_embeddings
+                float[] ref = expected.tensor("long_logits").toFloatArray();
+                double err = maxAbsDiff(model.logits(expected.ints("long_input_ids")).data(), ref) / maxAbs(ref);
+                assertTrue(err <= 1e-4, name + ": long-sequence logits max-abs error / max-abs logit = " + err);
+            }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "gemma2"})
+    @ValueSource(strings = {"llama", "gemma2", "llama_bias", "qwen3", "gemma3", "gemma3_multimodal", "smollm3", "phi3", "olmo2", "granite"})
     void prefixReuseGivesTheSameContinuation(String name) {
         try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve(name))) {
             Transformer model = lm.transformer();
@@ -76,7 +112,7 @@ class ParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama", "gemma2"})
+    @ValueSource(strings = {"llama", "gemma2", "qwen3", "gemma3", "smollm3", "phi3", "olmo2", "granite"})
     void gradientThroughACachedPrefixMatchesTheFullGradient(String name) {
         try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve(name))) {
             Transformer model = lm.transformer();

@@ -23,7 +23,7 @@ class TrainCheckpointTest {
     static final int VOCAB = 40;
 
     static TrainOptions options(int every) {
-        return new TrainOptions(8, 4, 5e-3, 5e-4, 2, 0.1, 0.9, 0.95, 1e-8, 1.0, every, 11, 0.02);
+        return TrainOptions.builder(8, 11).batchSize(4).learningRate(5e-3, 5e-4).warmupSteps(2).checkpointEvery(every).build();
     }
 
     @Test

@@ -12,7 +12,8 @@ class TrainLossTest {
     @Test
     void lossFallsWithinAFewSteps() {
         int vocab = 48;
-        TrainOptions options = new TrainOptions(30, 12, 1e-2, 1e-3, 3, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 7, 0.02);
+        TrainOptions options = TrainOptions.builder(30, 7).batchSize(12).learningRate(1e-2, 1e-3).warmupSteps(3)
+                .checkpointEvery(0).build();
         Trainer trainer = Trainer.create(TrainTesting.tiny(vocab), options, Map.of());
         List<TrainingSequence> heldOut = TrainTesting.counting(new Rng(99), 32, vocab);
         double before = trainer.evaluate(heldOut);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.tensor.Float16s;
 import greater.transformer.LanguageModel;
+import greater.transformer.chat.ChatTemplate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +37,7 @@ class TrainModelFolderTest {
         assertEquals(ChatMl.IM_END, tc.get("eos_token").asText());
         assertTrue(tc.get("bos_token").isNull());
         assertEquals(ChatMl.TEMPLATE, tc.get("chat_template").asText());
+        assertEquals("chatml", ChatTemplate.forModel("llama", ChatMl.TEMPLATE).name(), "the product renders the written template");
 
         Map<String, float[]> rounded = new LinkedHashMap<>();
         model.tensors().forEach((name, t) -> {
@@ -42,12 +45,13 @@ class TrainModelFolderTest {
             for (int i = 0; i < v.length; i++) v[i] = Float16s.roundToBf16(v[i]);
             rounded.put(name, v);
         });
-        int[] ids = bpe.encode(TrainTokenizerTest.CONVERSATION);
+        int[] ids = bpe.tokenizer().encode(TrainTokenizerTest.CONVERSATION, false, true).ids();
         float[] expected = TrainableModel.of(shape, rounded).transformer().logits(ids).data();
         try (LanguageModel lm = LanguageModel.load(dir)) {
             assertEquals("BF16", lm.weightDtype());
             assertEquals(model.parameterCount(), lm.parameterCount(), "tied LM head stored once");
             assertEquals(java.util.Set.of(bpe.id(ChatMl.IM_END)), lm.stopIds());
+            assertArrayEquals(ids, lm.requireTokenizer().encode(TrainTokenizerTest.CONVERSATION, false, true).ids());
             double err = TrainTesting.maxAbsDiff(expected, lm.transformer().logits(ids).data());
             assertTrue(err < 1e-5, "logits of the loaded folder differ by " + err);
         }
