@@ -1,11 +1,11 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.tensor.UserInputException;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package greater.cli.commands;
 
-import greater.tensor.UserInputException;
 import greater.optimizer.greater.ChatPromptFormat;
 import greater.optimizer.greater.PromptFormat;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import picocli.CommandLine.Option;
 

@@ -1,10 +1,10 @@
 package greater.cli.commands;
 
-import greater.tensor.UserInputException;
 import greater.optimizer.task.Datasets;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.Task;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package greater.optimizer.eval;
 
-import greater.tensor.UserInputException;
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.infer.Generator;
 import greater.transformer.model.KvCache;

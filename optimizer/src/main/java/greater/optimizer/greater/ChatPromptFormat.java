@@ -1,7 +1,7 @@
 package greater.optimizer.greater;
 
-import greater.tensor.UserInputException;
 import greater.optimizer.task.Example;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import greater.transformer.chat.ChatTemplate;
 import greater.transformer.chat.Message;

@@ -1,8 +1,8 @@
 package greater.optimizer.greater;
 
-import greater.tensor.UserInputException;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.model.KvCache;
 import greater.transformer.model.Transformer;
