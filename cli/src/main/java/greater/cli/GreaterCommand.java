@@ -1,5 +1,6 @@
 package greater.cli;
 
+import greater.tensor.UserInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,8 +9,9 @@ import java.io.PrintWriter;
 
 /**
  * The {@code greater} program: a thin picocli layer over the library. Every failure ends as one
- * line on stderr naming the file or flag and the problem, with a non-zero exit code; the stack
- * trace appears only with {@code --verbose}.
+ * line on stderr: a {@link UserInputException} (any problem with a file, flag, data or setting,
+ * whichever layer found it) names the file or flag and exits with code 2; anything else is a bug,
+ * exits with code 1 and says so. The stack trace appears only with {@code --verbose}.
  */
 @Command(name = "greater",
         mixinStandardHelpOptions = true,
@@ -51,9 +53,11 @@ public final class GreaterCommand implements Runnable {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();
             if (verbose) ex.printStackTrace(err);
-            err.println("error: " + oneLine(ex));
+            boolean userError = ex instanceof UserInputException;
+            err.println("error: " + oneLine(ex) + (userError || verbose ? ""
+                    : " (an internal error, " + ex.getClass().getName() + "; --verbose prints its stack trace)"));
             err.flush();
-            return ex instanceof UserInputException ? 2 : 1;
+            return userError ? 2 : 1;
         });
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();

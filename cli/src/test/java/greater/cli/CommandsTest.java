@@ -94,21 +94,41 @@ class CommandsTest {
         Files.delete(cut.resolve("checkpoint.json"));
         Files.delete(cut.resolve("result.json"));
         Files.writeString(cut.resolve("trace.jsonl"), Files.readAllLines(cut.resolve("trace.jsonl")).getFirst() + "\n");
-        Run resumed = run("optimize", "--resume", cut.toString(), "--steps", "2", "--topk", "8", "--quiet",
-                "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2", "--max-reasoning-tokens", "6");
+        Run resumed = run("optimize", "--resume", cut.toString(), "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(result.get("final_prompt").asText(), mapper.readTree(cut.resolve("result.json").toFile()).get("final_prompt").asText());
         assertEquals(Files.readAllLines(out.resolve("trace.jsonl")).size(), Files.readAllLines(cut.resolve("trace.jsonl")).size());
 
         Run wrong = run("optimize", "--resume", cut.toString(), "--steps", "3", "--quiet",
                 "--model", model.toString(), "--task", "date_understanding", "--data-dir", data, "--train", "3", "--test", "2");
-        assertTrue(wrong.code() != 0 && wrong.err().contains("resume"), wrong.err());
+        assertTrue(wrong.code() == 2 && wrong.err().contains("--steps") && wrong.err().contains("would change the run"), wrong.err());
 
         Run ev = run(concat(new String[]{"evaluate", "--json", "--prompt", result.get("final_prompt").asText()}, common));
         assertEquals(0, ev.code(), ev.err());
         JsonNode e = new ObjectMapper().readTree(ev.out());
         assertEquals(result.get("final_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-9, "evaluate reproduces the run's accuracy");
         assertEquals(2, e.get("n").asInt());
+    }
+
+    /** Issue 14: a sharded model given through ".." (here ../transformer/...) loads. */
+    @Test
+    void aShardedModelGivenThroughDotDotLoads() throws Exception {
+        String relative = "../transformer/src/test/resources/fixtures/mistral";
+        assertTrue(Files.isRegularFile(Path.of(relative, "model.safetensors.index.json")));
+        Run r = run("generate", "--model", relative, "--ids", "1,2,3", "--max-new-tokens", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    /** Issue 14: ED A0 90 (an encoded surrogate) decodes to three U+FFFD, as Rust's lossy UTF-8 and Python do. */
+    @Test
+    void decodingAnEncodedSurrogatePrintsThreeReplacementCharacters() throws Exception {
+        Path tok = RandomModelFolder.sharedTokenizer("llama3");
+        Assumptions.assumeTrue(tok != null, "../shared/tokenizers/llama3 not found: skipping");
+        for (String ids : List.of("169,254,238", "[169, 254, 238]")) {
+            Run r = run("tokenize", "--tokenizer", tok.toString(), "--decode", "--text", ids);
+            assertEquals(0, r.code(), r.err());
+            assertEquals("\"\uFFFD\uFFFD\uFFFD\"", new String(r.out().getBytes(), java.nio.charset.StandardCharsets.UTF_8).strip(), ids);
+        }
     }
 
     static String[] concat(String[] a, String[] b) {

@@ -23,10 +23,12 @@ final class DemoTask {
         return new Task(TaskPreset.named("arithmetic"), List.of());
     }
 
-    static Task.Split split(int train, int test, int offset) {
+    /** Train, then dev right after it, from the train side of the hash split; test from the test side. */
+    static Task.Split split(int train, int dev, int test, int offset) {
         ArithmeticTask gen = new ArithmeticTask();
-        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train, SEED);
+        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train + dev, SEED);
         var te = gen.examples(ArithmeticTask.Split.TEST, offset + test, SEED + 1);
-        return new Task.Split(tr.subList(offset, offset + train), te.subList(offset, offset + test));
+        return new Task.Split(tr.subList(offset, offset + train), tr.subList(offset + train, offset + train + dev),
+                te.subList(offset, offset + test));
     }
 }

@@ -1,12 +1,13 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.cli.UserInputException;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +27,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     TaskOptions task;
 
-    @Option(names = "--prompt", required = true, paramLabel = "S", description = "The prompt (instruction after the question).")
-    String prompt;
+    static final class PromptSource {
+        @Option(names = "--prompt", paramLabel = "S", description = "The prompt (instruction after the question).")
+        String text;
+        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a file: its text, or the final_prompt of a result.json.")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PromptSource source;
     @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
     int maxReasoning;
     @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
@@ -42,13 +50,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
+        String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
         int max = maxReasoning >= 1 ? maxReasoning : task.isDemo() ? 100 : 256;
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
-            if (format.encodePrompt(prompt).length == 0) throw new UserInputException("--prompt: '" + prompt + "' tokenizes to nothing");
+            if (format.encodePrompt(prompt).length == 0) throw new UserInputException((source.text != null ? "--prompt" : "--prompt-file") + ": '" + prompt + "' tokenizes to nothing");
             Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max, tokenBudget)
                     .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
             ObjectMapper json = new ObjectMapper();
@@ -70,5 +79,33 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The prompt in {@code file}: a result.json's final_prompt, or the file's text without its trailing newline. */
+    static String readPrompt(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserInputException("--prompt-file: " + file + " is not UTF-8 text");
+        } catch (java.io.IOException e) {
+            throw new UserInputException("--prompt-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (text.stripLeading().startsWith("{")) {
+            com.fasterxml.jackson.databind.JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(text);
+            } catch (java.io.IOException e) {
+                root = null;   // not JSON after all: the text is the prompt
+            }
+            if (root != null && root.isObject()) {
+                var node = root.get("final_prompt");
+                if (node != null && node.isTextual()) return node.textValue();
+                throw new UserInputException("--prompt-file: " + file + " is a JSON object without a \"final_prompt\" string");
+            }
+        }
+        String prompt = text.strip();
+        if (prompt.isEmpty()) throw new UserInputException("--prompt-file: " + file + " is empty");
+        return prompt;
     }
 }

@@ -1,7 +1,7 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import greater.transformer.infer.GenerationOptions;
 import picocli.CommandLine.ArgGroup;

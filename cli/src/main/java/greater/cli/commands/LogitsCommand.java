@@ -1,7 +1,7 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
 import greater.tensor.Tensor;
+import greater.tensor.UserInputException;
 import greater.tensor.safetensors.SafetensorsWriter;
 import greater.transformer.LanguageModel;
 import greater.transformer.grad.InputGradient;

@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import picocli.CommandLine.Option;
 

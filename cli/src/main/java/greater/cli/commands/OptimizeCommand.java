@@ -1,24 +1,37 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.run.Budget;
+import greater.optimizer.run.CostEstimate;
 import greater.optimizer.run.OptimizationRun;
 import greater.optimizer.run.Progress;
 import greater.optimizer.run.RunFolder;
+import greater.optimizer.run.RunFolderException;
 import greater.optimizer.run.RunResult;
 import greater.optimizer.task.Task;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-/** {@code greater optimize}: a GReaTer run; with no arguments, the built-in demo. */
+/**
+ * {@code greater optimize}: a GReaTer run; with no arguments, the built-in demo. {@code --resume DIR}
+ * takes everything from {@code DIR/run.json} (model, template, task, data, splits, every setting);
+ * flags that would change the run are refused by name, those that only change its cost or display
+ * ({@code --budget}, {@code --quiet}, {@code --dry-run}) are allowed.
+ */
 @Command(name = "optimize", mixinStandardHelpOptions = true, description = "Optimize a prompt with GReaTer (gradients over reasoning). No arguments: the built-in demo.")
 public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
@@ -54,14 +67,32 @@ public final class OptimizeCommand implements Callable<Integer> {
     boolean noReuse;
     @Option(names = "--no-draft", description = "Decode regenerated reasoning token by token instead of verifying the current one as a draft (same results).")
     boolean noDraft;
-    @Option(names = "--out", paramLabel = "DIR", description = "Write trace, checkpoints, result.json and report.html here (default runs/<task>-<time>).")
+    @Option(names = "--dev-top-k", defaultValue = "5", paramLabel = "K", description = "With --dev: how many of the best prompts by train score are scored on dev (default 5).")
+    int devTopK;
+    @Option(names = "--out", paramLabel = "DIR", description = "Write run.json, trace, checkpoints, result.json and report.html here (default runs/<task>-<time>).")
     Path out;
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run in DIR.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR; everything is read from DIR/run.json.")
     Path resume;
+    @Option(names = "--budget", paramLabel = "LIMIT", description = "Stop cleanly (best prompt evaluated, folder resumable) before a step that would pass this limit: a time (90s, 20min, 1.5h) or generated tokens (50000tokens, 200k tokens).")
+    String budget;
+    @Option(names = "--dry-run", description = "Print what the run would cost (tokens, and seconds at the speed and reasoning length measured on 3 train samples) and exit.")
+    boolean dryRun;
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
     static final String OFFICIAL_INIT = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
+    /** Flags that change only the cost or the display of a run: allowed with --resume. */
+    private static final Set<String> COST_OR_DISPLAY = Set.of("--resume", "--budget", "--dry-run", "--quiet", "--verbose",
+            "--token-budget", "--no-batching", "--no-reuse", "--no-draft");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The options that rebuild a run, as run.json's "invocation" records them (paths absolute). */
+    record Invocation(String model, String template, String task, String data_dir, String extractor,
+                      int train, int dev, int test, int offset, long split_seed) {
+    }
 
     private ExecutionSettings execution() {
         if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
@@ -71,48 +102,113 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (out != null && resume != null) throw new UserInputException("give either --out or --resume, not both");
-        if (resume != null && !Files.isRegularFile(resume.resolve("run.json"))) {
-            throw new UserInputException("--resume: " + resume + " is not a run folder (no run.json)");
+        Budget limit = budget != null ? Budget.parse(budget) : Budget.NONE;
+        RunFolder folder = null;
+        GreaterSettings s;
+        String init;
+        int topKDev;
+        if (resume != null) {
+            refuseRunChangingFlags();
+            folder = new RunFolder(resume);
+            RunFolder.Recorded rec = folder.recorded();
+            replay(rec.invocation(), folder.dir().resolve("run.json"));
+            s = rec.settings();
+            init = rec.initialPrompt();
+            topKDev = Math.max(1, rec.devTopK());
+        } else {
+            boolean demo = task.isDemo();
+            s = GreaterSettings.defaults()
+                    .withSteps(steps >= 0 ? steps : demo ? 12 : 100)
+                    .withTopK(topK >= 1 ? topK : demo ? 12 : 40)
+                    .withTopQ(topQ)
+                    .withSelectionCandidates(candidates >= 1 ? candidates : demo ? 8 : 3)
+                    .withControlWeight(controlWeight)
+                    .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
+                    .withReasoning(!noReasoning)
+                    .withPrefixReuse(!noPrefixReuse)
+                    .withSeed(seed);
+            init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
+            topKDev = devTopK;
+            model.makeAbsolute();
+            task.makeAbsolute();
         }
-        boolean demo = task.isDemo();
-        GreaterSettings s = GreaterSettings.defaults()
-                .withSteps(steps >= 0 ? steps : demo ? 12 : 100)
-                .withTopK(topK >= 1 ? topK : demo ? 12 : 40)
-                .withTopQ(topQ)
-                .withSelectionCandidates(candidates >= 1 ? candidates : demo ? 8 : 3)
-                .withControlWeight(controlWeight)
-                .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
-                .withReasoning(!noReasoning)
-                .withPrefixReuse(!noPrefixReuse)
-                .withSeed(seed);
-        execution(); // a bad --token-budget fails before anything loads
-        String init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
+        ExecutionSettings execution = execution(); // a bad --token-budget fails before anything loads
         Task t = task.load();
         Task.Split split = task.split(t);
-        TaskOptions.nonEmpty(split.train(), "the train");
-        TaskOptions.nonEmpty(split.test(), "the test");
         Progress progress = new Progress(System.err, quiet, s.steps());
         long t0 = System.nanoTime();
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
-            if (format.encodePrompt(init).length == 0) throw new UserInputException("--control-init: '" + init + "' tokenizes to nothing");
-            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.test(), init, s);
-            var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution());
-            RunFolder folder;
-            RunResult r;
-            if (resume != null) {
-                folder = new RunFolder(resume);
-                r = run.resume(folder);
-            } else {
-                folder = new RunFolder(out != null ? out : Path.of("runs", task.name() + "-" + System.currentTimeMillis() / 1000));
-                r = run.run(folder);
+            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.dev(), split.test(), init, s,
+                    topKDev, JSON.convertValue(invocation(), Map.class));
+            var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution);
+            if (dryRun) {
+                CostEstimate estimate = run.estimate(3);
+                System.out.println(estimate.describe());
+                System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(estimate));
+                return 0;
             }
-            System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d held-out examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
-            System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d held-out examples%n", r.final_prompt(), 100 * r.final_accuracy(), r.test_size());
-            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s%n", r.steps(), r.seconds_per_step() * r.steps(),
-                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning");
+            RunResult r;
+            if (folder != null) {
+                r = run.resume(folder, limit);
+            } else {
+                folder = new RunFolder(out != null ? out : Path.of("runs", Path.of(task.name()).getFileName() + "-" + System.currentTimeMillis() / 1000));
+                r = run.run(folder, limit);
+            }
+            System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d test examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
+            System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d test examples (chosen by %s)%n", r.final_prompt(),
+                    100 * r.final_accuracy(), r.test_size(), r.selection().rule());
+            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", r.steps(), r.seconds_per_step() * r.steps(),
+                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;
+    }
+
+    private Invocation invocation() {
+        return new Invocation(model.dir == null ? null : model.dir.toString(), model.template, task.task,
+                task.dataDir == null ? null : task.dataDir.toString(), task.extractor, task.trainSize(), task.dev, task.testSize(),
+                task.offset, task.splitSeed);
+    }
+
+    /** Sets the model and task options from run.json's record of them. */
+    private void replay(Map<String, Object> recorded, Path runJson) {
+        if (recorded.isEmpty()) {
+            throw new RunFolderException(runJson + ": no \"invocation\" (written before runs resumed from their folder alone); "
+                    + "resume it with the greater version that started it");
+        }
+        Invocation inv;
+        try {
+            inv = JSON.convertValue(recorded, Invocation.class);
+        } catch (IllegalArgumentException e) {
+            throw new RunFolderException(runJson + ": \"invocation\" is not usable: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        try {
+            model.dir = inv.model() == null ? null : Path.of(inv.model());
+            task.dataDir = inv.data_dir() == null ? null : Path.of(inv.data_dir());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RunFolderException(runJson + ": \"invocation\" holds an invalid path: " + e.getMessage(), e);
+        }
+        model.template = inv.template();
+        task.task = inv.task();
+        task.extractor = inv.extractor();
+        task.train = inv.train();
+        task.dev = inv.dev();
+        task.test = inv.test();
+        task.offset = inv.offset();
+        task.splitSeed = inv.split_seed();
+    }
+
+    /** With --resume, every flag given besides cost and display ones would change the run: refuse them by name. */
+    private void refuseRunChangingFlags() {
+        Set<String> given = new TreeSet<>();
+        for (CommandLine.Model.OptionSpec o : commandSpec.commandLine().getParseResult().matchedOptions()) {
+            if (!COST_OR_DISPLAY.contains(o.longestName())) given.add(o.longestName());
+        }
+        if (!given.isEmpty()) {
+            throw new UserInputException("--resume takes the model, task, data and every setting from " + resume.resolve("run.json")
+                    + "; these flags would change the run: " + String.join(", ", given)
+                    + " (allowed: " + String.join(", ", new TreeSet<>(List.copyOf(COST_OR_DISPLAY))) + ")");
+        }
     }
 }

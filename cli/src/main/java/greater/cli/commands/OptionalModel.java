@@ -1,8 +1,8 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
 import greater.optimizer.greater.ChatPromptFormat;
 import greater.optimizer.greater.PromptFormat;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import picocli.CommandLine.Option;
 
@@ -19,6 +19,11 @@ public final class OptionalModel {
 
     String name() {
         return dir == null ? "built-in demo model" : dir.toString();
+    }
+
+    /** The folder as an absolute path, so it can be recorded in run.json and replayed from anywhere. */
+    void makeAbsolute() {
+        if (dir != null) dir = dir.toAbsolutePath().normalize();
     }
 
     LanguageModel load() {

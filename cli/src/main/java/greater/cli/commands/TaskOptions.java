@@ -1,10 +1,10 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
 import greater.optimizer.task.Datasets;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.Task;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -33,6 +33,9 @@ public final class TaskOptions {
     @Option(names = "--test", defaultValue = "-1", paramLabel = "N", description = "Held-out test examples (default 50; demo: 100).")
     int test;
 
+    @Option(names = "--dev", defaultValue = "0", paramLabel = "N", description = "Dev examples, taken after train and before test, that choose the final prompt among the best by train score (default 0: none).")
+    int dev;
+
     @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip this many examples first.")
     int offset;
 
@@ -47,13 +50,35 @@ public final class TaskOptions {
         return task == null ? "arithmetic" : task;
     }
 
-    /** The task and its split. */
+    int trainSize() {
+        return train >= 0 ? train : (isDemo() ? 24 : 50);
+    }
+
+    int testSize() {
+        return test >= 0 ? test : (isDemo() ? 100 : 50);
+    }
+
+    /** The task and its split: train, dev, test. */
     Task.Split split(Task t) {
-        int tr = train >= 0 ? train : (isDemo() ? 24 : 50);
-        int te = test >= 0 ? test : (isDemo() ? 100 : 50);
+        int tr = trainSize(), te = testSize();
         if (tr < 1) throw new UserInputException("--train must be >= 1, got " + tr);
         if (te < 0) throw new UserInputException("--test must be >= 0, got " + te);
-        return isDemo() ? DemoTask.split(tr, te, offset) : t.split(tr, te, offset, splitSeed);
+        if (dev < 0) throw new UserInputException("--dev must be >= 0, got " + dev);
+        if (offset < 0) throw new UserInputException("--offset must be >= 0, got " + offset);
+        return isDemo() ? DemoTask.split(tr, dev, te, offset) : t.split(tr, dev, te, offset, splitSeed);
+    }
+
+    /**
+     * Makes the options independent of the working directory (an existing task file and the data
+     * folder become absolute paths), so they can be recorded in run.json and replayed from anywhere.
+     */
+    void makeAbsolute() {
+        if (task != null && Files.isRegularFile(Path.of(task))) task = Path.of(task).toAbsolutePath().normalize().toString();
+        if (!isDemo() && !Files.isRegularFile(Path.of(task))) dataDir = dataRoot().toAbsolutePath().normalize();
+    }
+
+    private Path dataRoot() {
+        return dataDir != null ? dataDir : Path.of("..", "shared", "data");
     }
 
     Task load() {
@@ -75,7 +100,7 @@ public final class TaskOptions {
     }
 
     private Path presetData(String name) {
-        Path root = dataDir != null ? dataDir : Path.of("..", "shared", "data");
+        Path root = dataRoot();
         List<Path> candidates = switch (name) {
             case "gsm8k" -> List.of(root.resolve("gsm8k/train.jsonl"));
             case "folio" -> List.of(root.resolve("folio/train.csv"));

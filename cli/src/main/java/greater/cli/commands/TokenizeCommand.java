@@ -1,7 +1,7 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.cli.UserInputException;
+import greater.tensor.UserInputException;
 import greater.transformer.chat.ChatTemplate;
 import greater.transformer.chat.Message;
 import greater.transformer.config.ModelConfig;
@@ -48,7 +48,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     boolean chat;
     @Option(names = "--template", paramLabel = "NAME", description = "Chat template override.")
     String template;
-    @Option(names = "--decode", description = "Decode: the input is a JSON array of ids.")
+    @Option(names = "--decode", description = "Decode: the input is a JSON array of ids, or ids separated by commas.")
     boolean decode;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -76,7 +76,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         for (int i = 0; i < texts.size(); i++) {
             String raw = texts.get(i);
             if (decode) {
-                int[] ids = parse(raw, int[].class, i);
+                int[] ids = raw.strip().startsWith("[") ? parse(raw, int[].class, i) : commaSeparated(raw, i);
                 System.out.println(json.writeValueAsString(tok.decode(ids)));
             } else {
                 String text = jsonl ? parse(raw, String.class, i) : raw;
@@ -93,6 +93,15 @@ public final class TokenizeCommand implements Callable<Integer> {
         } catch (IOException e) {
             String where = jsonl ? input.file + ": line " + (index + 1) : "the input";
             throw new UserInputException(where + " is not a JSON " + (type == String.class ? "string" : "array of ids"));
+        }
+    }
+
+    private int[] commaSeparated(String text, int index) {
+        try {
+            return java.util.Arrays.stream(text.strip().split("\\s*,\\s*")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            String where = jsonl ? input.file + ": line " + (index + 1) : "the input";
+            throw new UserInputException(where + " is neither a JSON array of ids nor ids separated by commas");
         }
     }
 

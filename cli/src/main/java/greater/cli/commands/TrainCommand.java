@@ -1,6 +1,5 @@
 package greater.cli.commands;
 
-import greater.cli.UserInputException;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.greater.ChatPromptFormat;
@@ -10,6 +9,7 @@ import greater.optimizer.task.ArithmeticInstructions;
 import greater.optimizer.task.ArithmeticProblem;
 import greater.optimizer.task.ArithmeticTask;
 import greater.optimizer.task.Example;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import greater.transformer.chat.ChatTemplate;
 import greater.transformer.chat.Message;

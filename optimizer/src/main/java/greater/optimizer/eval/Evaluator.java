@@ -4,6 +4,7 @@ import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.infer.Generator;
 import greater.transformer.infer.Request;
@@ -47,7 +48,7 @@ public final class Evaluator {
 
     public Evaluation evaluate(String prompt, List<Example> examples, IntConsumer progress) {
         int[] promptIds = format.encodePrompt(prompt);
-        if (promptIds.length == 0) throw new IllegalArgumentException("the prompt '" + prompt + "' tokenizes to nothing");
+        if (promptIds.length == 0) throw new UserInputException("the prompt '" + prompt + "' tokenizes to nothing");
         int[] extractor = format.encode(" " + preset.extractor());
         GenerationOptions reasoningOpts = GenerationOptions.greedy(maxReasoningTokens, format.stopIds());
         GenerationOptions answerOpts = GenerationOptions.greedy(ANSWER_TOKENS, format.stopIds());

@@ -1,6 +1,7 @@
 package greater.optimizer.greater;
 
 import greater.optimizer.task.Example;
+import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import greater.transformer.chat.ChatTemplate;
 import greater.transformer.chat.Message;
@@ -29,6 +30,7 @@ public final class ChatPromptFormat implements PromptFormat {
     private final Tokenizer tokenizer;
     private final int[] head, tail;
     private final Set<Integer> stopIds;
+    private final UnaryOperator<String> renderUserTurn;
     private boolean[] allowed;
 
     /**
@@ -43,6 +45,7 @@ public final class ChatPromptFormat implements PromptFormat {
         this.head = tokenizer.encode(rendered.substring(0, at), false, true).ids();
         this.tail = tokenizer.encode(rendered.substring(at + MARKER.length()), false, true).ids();
         this.stopIds = Set.copyOf(stopIds);
+        this.renderUserTurn = renderUserTurn;
     }
 
     /**
@@ -76,9 +79,15 @@ public final class ChatPromptFormat implements PromptFormat {
         Encoding enc = tokenizer.encode(target, false, false);
         TokenSpan answer = enc.tokensCovering(head.length(), target.length());
         if (answer.isEmpty() || answer.start() == 0) {
-            throw new IllegalArgumentException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
+            throw new UserInputException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
         }
         return new SampleLayout(example, Sample.concat(this.head, question), tail, enc.ids(), answer.start());
+    }
+
+    /** The template's text around question + ". Use " + prompt: exactly the text whose pieces {@link #layout} tokenizes. */
+    @Override
+    public String renderedText(Example example, String extractor, String prompt) {
+        return renderUserTurn.apply(example.question() + ". Use " + prompt.strip());
     }
 
     @Override

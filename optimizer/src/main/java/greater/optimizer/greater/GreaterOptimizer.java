@@ -2,6 +2,7 @@ package greater.optimizer.greater;
 
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.model.Transformer;
 
@@ -46,7 +47,7 @@ public final class GreaterOptimizer {
 
     public GreaterOptimizer(Transformer model, PromptFormat format, TaskPreset preset, List<Example> train, GreaterSettings settings,
                             ExecutionSettings execution) {
-        if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
+        if (train.isEmpty()) throw new UserInputException("the train split is empty");
         this.model = model;
         this.format = format;
         this.preset = preset;
@@ -61,8 +62,8 @@ public final class GreaterOptimizer {
     /** A fresh state for {@code initialPrompt}, with its selection score measured (and its reasoning kept for step 0). */
     public RunState start(String initialPrompt) {
         int[] prompt = format.encodePrompt(initialPrompt);
-        if (prompt.length == 0) throw new IllegalArgumentException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
-        if (prompt.length > 256) throw new IllegalArgumentException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
+        if (prompt.length == 0) throw new UserInputException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
+        if (prompt.length > 256) throw new UserInputException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
         List<PromptPosition> positions = PromptPosition.compute(model, samples, prompt, 0, settings, execution);
         CandidateSelection.PromptScore ps = CandidateSelection.score(model, positions, List.of(prompt), null, reasoningOptions, settings, execution).getFirst();
         return RunState.start(prompt, ps.score(), execution.reuse() ? ps.reasoning() : null);

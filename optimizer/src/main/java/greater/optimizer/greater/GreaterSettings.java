@@ -1,5 +1,7 @@
 package greater.optimizer.greater;
 
+import greater.tensor.UserInputException;
+
 /**
  * The knobs of one GReaTer run, with the official defaults (GREATER.md, "Settings shipped by the
  * authors"): top-k 40 per sample, top-q 6 intersections of 5 random samples, at least 6
@@ -26,13 +28,13 @@ public record GreaterSettings(
     }
 
     public GreaterSettings {
-        if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
-        if (topK < 1) throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
-        if (topQ < 1) throw new IllegalArgumentException("--topq must be >= 1, got " + topQ);
-        if (subsetSize < 1 || minCandidates < 1 || selectionCandidates < 1) throw new IllegalArgumentException("candidate counts must be >= 1");
-        if (!(answerTemperature > 0)) throw new IllegalArgumentException("answer temperature must be > 0");
-        if (controlWeight < 0) throw new IllegalArgumentException("--control-weight must be >= 0, got " + controlWeight);
-        if (maxReasoningTokens < 1) throw new IllegalArgumentException("--max-reasoning-tokens must be >= 1, got " + maxReasoningTokens);
+        if (steps < 0) throw new UserInputException("--steps must be >= 0, got " + steps);
+        if (topK < 1) throw new UserInputException("--topk must be >= 1, got " + topK);
+        if (topQ < 1) throw new UserInputException("--topq must be >= 1, got " + topQ);
+        if (subsetSize < 1 || minCandidates < 1 || selectionCandidates < 1) throw new UserInputException("candidate counts must be >= 1");
+        if (!(answerTemperature > 0)) throw new UserInputException("answer temperature must be > 0");
+        if (controlWeight < 0) throw new UserInputException("--control-weight must be >= 0, got " + controlWeight);
+        if (maxReasoningTokens < 1) throw new UserInputException("--max-reasoning-tokens must be >= 1, got " + maxReasoningTokens);
     }
 
     public GreaterSettings withSteps(int v) {

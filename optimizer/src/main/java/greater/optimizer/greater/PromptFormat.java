@@ -36,4 +36,15 @@ public interface PromptFormat {
 
     /** Ids that end a generated turn. */
     Set<Integer> stopIds();
+
+    /**
+     * The text the model reads for {@code example} with {@code prompt}, up to where its reasoning
+     * starts (chat template applied, generation prompt included), for pasting a found prompt into
+     * another runtime. This default decodes the layout's ids, dropping special tokens; a format
+     * with a chat template renders the template's exact text instead.
+     */
+    default String renderedText(Example example, String extractor, String prompt) {
+        SampleLayout layout = layout(example, extractor);
+        return decode(Sample.concat(Sample.concat(layout.prefix(), encodePrompt(prompt)), layout.suffix()));
+    }
 }

@@ -11,26 +11,50 @@ import greater.optimizer.greater.RunState;
 import greater.optimizer.greater.StepRecord;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.UserInputException;
 import greater.transformer.model.Transformer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A whole GReaTer run as the CLI's {@code optimize} performs it: evaluate the initial prompt on the
- * held-out split, optimize on the train split (checkpointing after every step when a folder is
- * given), evaluate the best prompt, and write {@code result.json} and {@code report.html}.
- * {@link #resume} continues from a folder's checkpoint and ends where an uninterrupted run would.
+ * A whole GReaTer run as the CLI's {@code optimize} performs it:
+ * <ol>
+ *   <li>print (and record in {@code run.json}) the cost estimate;</li>
+ *   <li>evaluate the initial prompt on the test split;</li>
+ *   <li>optimize on the train split, checkpointing after every step, until the step count, an
+ *       early stop or the {@link Budget};</li>
+ *   <li>choose the final prompt ({@link DevSelection}: the top-k by train score on the dev split);</li>
+ *   <li>evaluate it on the test split; write {@code result.json} and {@code report.html}.</li>
+ * </ol>
+ * {@link #resume} continues from a folder and ends exactly where an uninterrupted run would (the
+ * same prompts, accuracies and trace), whatever point the interruption hit: every step depends on
+ * (seed, step) and the checkpoint only, and each evaluation is stored once done.
  */
 public final class OptimizationRun {
 
-    /** What to run. {@code modelName} and {@code taskName} identify the run for resume checks. */
-    public record Spec(String modelName, String taskName, TaskPreset preset, List<Example> train, List<Example> test,
-                       String initialPrompt, GreaterSettings settings) {
+    /**
+     * What to run. {@code modelName} and {@code taskName} identify the run; {@code invocation} is
+     * the front end's record of its options, written to {@code run.json} for a folder-only resume.
+     */
+    public record Spec(String modelName, String taskName, TaskPreset preset, List<Example> train, List<Example> dev,
+                       List<Example> test, String initialPrompt, GreaterSettings settings, int devTopK,
+                       Map<String, Object> invocation) {
+        public Spec {
+            if (train.isEmpty()) throw new UserInputException("the train split is empty");
+            if (test.isEmpty()) throw new UserInputException("the test split is empty");
+            if (devTopK < 1) throw new UserInputException("--dev-top-k must be >= 1, got " + devTopK);
+        }
     }
 
     private final Transformer model;
@@ -52,44 +76,96 @@ public final class OptimizationRun {
         this.execution = execution;
     }
 
-    /** A fresh run; {@code folder} may be null (nothing written). */
-    public RunResult run(RunFolder folder) throws IOException {
-        if (folder != null) folder.create(identity());
-        return execute(folder, null);
+    /** The token counts of this run (no speed). */
+    public CostEstimate estimate() {
+        return CostEstimate.of(format, spec.preset(), spec.train(), spec.dev(), spec.test(), spec.initialPrompt(), spec.settings(), spec.devTopK());
     }
 
-    /** Continues the run in {@code folder}; it must have been started with the same model, task and settings. */
-    public RunResult resume(RunFolder folder) throws IOException {
-        Map<String, Object> recorded = folder.identity();
-        Map<String, Object> mine = RunFolder.JSON.convertValue(identity(), Map.class);
+    /**
+     * The token counts with seconds ({@code --dry-run}): the initial prompt is scored on up to
+     * {@code samples} train samples with the optimizer's own code, for 4 s to let the JIT compile
+     * the kernels (a small model needs many calls for that), then twice timed (the faster counts),
+     * and the run's work is priced from that ({@link CostEstimate#timed}).
+     */
+    public CostEstimate estimate(int samples) {
+        List<Example> some = spec.train().subList(0, Math.min(samples, spec.train().size()));
+        GreaterOptimizer probe = new GreaterOptimizer(model, format, spec.preset(), some, spec.settings(), execution);
+        long warmUntil = System.nanoTime() + 4_000_000_000L;
+        do {
+            probe.start(spec.initialPrompt());
+        } while (System.nanoTime() < warmUntil);
+        double best = Double.POSITIVE_INFINITY;
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            probe.start(spec.initialPrompt());
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return estimate().timed(best / some.size());
+    }
+
+    /** A fresh run; {@code folder} may be null (nothing written). */
+    public RunResult run(RunFolder folder, Budget budget) throws IOException {
+        CostEstimate cost = estimate();
+        if (folder != null) {
+            Map<String, Object> runJson = identity();
+            runJson.put("invocation", spec.invocation());
+            runJson.put("estimate", cost);
+            folder.create(runJson);
+        }
+        return execute(folder, null, budget, cost);
+    }
+
+    /**
+     * Continues the run in {@code folder}. The spec must be the recorded one (a front end rebuilds
+     * it from {@link RunFolder#recorded}); a difference, such as a data file changed since, is refused.
+     */
+    public RunResult resume(RunFolder folder, Budget budget) throws IOException {
+        Map<String, Object> recorded = folder.recorded().identity();
+        // Through JSON text, so both sides have the types run.json gives them (a float setting reads back as a double).
+        Map<String, Object> mine = RunFolder.JSON.readValue(RunFolder.JSON.writeValueAsString(identity()), Map.class);
         for (var e : mine.entrySet()) {
-            if (!Objects.equals(String.valueOf(recorded.get(e.getKey())), String.valueOf(e.getValue()))) {
-                throw new IllegalArgumentException(folder.dir() + ": this run was started with " + e.getKey() + " = "
-                        + recorded.get(e.getKey()) + ", not " + e.getValue() + "; resume it with the same settings");
+            Object was = recorded.get(e.getKey());
+            if (!Objects.equals(was, e.getValue())) {
+                throw new RunFolderException(folder.dir().resolve("run.json") + ": this run was started with " + e.getKey() + " = "
+                        + shorten(String.valueOf(was)) + ", now it is " + shorten(String.valueOf(e.getValue()))
+                        + (e.getKey().equals("data_sha256") ? " (the data changed since)" : ""));
             }
         }
-        RunState state = folder.checkpoint();
+        RunState state = folder.checkpoint(model.config().vocabSize(), spec.settings().steps());
         folder.rewriteTrace(state != null ? state.history() : List.of());
-        return execute(folder, state);
+        return execute(folder, state, budget, estimate());
     }
 
-    private RunResult execute(RunFolder folder, RunState state) throws IOException {
+    private RunResult execute(RunFolder folder, RunState state, Budget budget, CostEstimate cost) throws IOException {
         long t0 = System.nanoTime();
         GreaterSettings s = spec.settings();
         Evaluator evaluator = new Evaluator(model, format, spec.preset(), s.maxReasoningTokens(),
                 execution.batching() ? execution.tokenBudget() : 1);
+        progress.message(cost.describe());
+        if (budget.generatedTokens() < cost.generatedBeforeSteps() + cost.generatedClosing()) {
+            progress.message(String.format(Locale.ROOT, "warning: the budget of %,d tokens does not cover even the evaluations (%,d)",
+                    budget.generatedTokens(), cost.generatedBeforeSteps() + cost.generatedClosing()));
+        }
 
+        long spent = 0;
+        double evalSecondsPerExample = Double.NaN;
         Evaluation initial = folder != null ? folder.load("initial_evaluation.json", Evaluation.class) : null;
         if (initial == null) {
-            initial = evaluate(evaluator, spec.initialPrompt(), "evaluating the initial prompt");
+            long e0 = System.nanoTime();
+            initial = evaluate(evaluator, spec.initialPrompt(), spec.test(), "evaluating the initial prompt");
+            if (!spec.test().isEmpty()) evalSecondsPerExample = (System.nanoTime() - e0) / 1e9 / spec.test().size();
             if (folder != null) folder.save("initial_evaluation.json", initial);
+            spent += cost.generatedBeforeSteps();
         }
-        progress.message(String.format(java.util.Locale.ROOT, "initial prompt \"%s\": accuracy %.1f%% on %d held-out examples",
+        progress.message(String.format(Locale.ROOT, "initial prompt \"%s\": accuracy %.1f%% on %d test examples",
                 spec.initialPrompt(), 100 * initial.accuracy(), initial.n()));
 
         GreaterOptimizer optimizer = new GreaterOptimizer(model, format, spec.preset(), spec.train(), s, execution);
         if (state == null) state = optimizer.start(spec.initialPrompt());
         else progress.message("resuming at step " + (state.step() + 1) + " of " + s.steps());
+        int closingExamples = spec.devTopK() * spec.dev().size() + spec.test().size();
+        double closingSeconds = evalSecondsPerExample * closingExamples;
+        List<Double> stepSeconds = new ArrayList<>();
         GreaterListener listener = new GreaterListener() {
             @Override
             public void phase(int step, String phase) {
@@ -105,41 +181,124 @@ public final class OptimizationRun {
                         throw new UncheckedIOException(e);
                     }
                 }
-                progress.stepDone(record, after);
+                stepSeconds.add(record.seconds());
+                double mean = stepSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                int left = after.stopped() ? 0 : s.steps() - after.step();
+                progress.stepDone(record, after, mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds));
+                if (stepSeconds.size() == 1 && cost.steps() > 0) {
+                    progress.message(String.format(Locale.ROOT, "step %d took %s; at that speed the %d remaining steps and the closing "
+                                    + "evaluations of %d examples take about %s",
+                            record.step() + 1, Progress.time(record.seconds()), left, closingExamples,
+                            Progress.time(mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds))));
+                }
             }
         };
-        RunState end = optimizer.run(state, listener);
+        String stoppedBy = null;
+        while (!state.stopped() && state.step() < s.steps()) {
+            double mean = stepSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            stoppedBy = budget.exceeded((System.nanoTime() - t0) / 1e9, mean, closingSeconds, spent, cost.generatedPerStep(), cost.generatedClosing());
+            if (stoppedBy != null) break;
+            state = optimizer.step(state, listener);
+            spent += cost.generatedPerStep();
+        }
+        String status;
+        if (stoppedBy != null) {
+            status = "stopped before step " + (state.step() + 1) + " of " + s.steps() + " by " + stoppedBy
+                    + "; the folder resumes with greater optimize --resume " + (folder != null ? folder.dir() : "DIR");
+            progress.message(status);
+        } else if (state.stopped()) {
+            status = "stopped early after step " + state.step() + " of " + s.steps() + " (score below "
+                    + s.earlyStopScore() + " or no improvement for " + s.patience() + " steps)";
+        } else {
+            status = "finished " + s.steps() + " steps";
+        }
 
-        String best = format.decodePrompt(end.bestPrompt());
-        Evaluation fin = evaluate(evaluator, best, "evaluating the optimized prompt");
-        if (folder != null) folder.save("final_evaluation.json", fin);
-        List<StepRecord> steps = end.history();
-        double stepSeconds = steps.stream().mapToDouble(StepRecord::seconds).sum();
+        List<StepRecord> steps = state.history();
+        DevSelection selection = choose(folder, evaluator, state);
+        String best = selection.chosen();
+        Evaluation fin = folder != null ? folder.load("final_evaluation.json", Evaluation.class) : null;
+        if (fin == null || !best.equals(fin.prompt())) {
+            fin = evaluate(evaluator, best, spec.test(), "evaluating the final prompt on test");
+            if (folder != null) folder.save("final_evaluation.json", fin);
+        }
+        FaultInjection.point("final", 1);
+        float finalScore = selection.candidates().stream().filter(c -> c.prompt().equals(best)).findFirst()
+                .map(DevSelection.Candidate::trainScore).orElse(state.bestScore());
+        double stepTotal = steps.stream().mapToDouble(StepRecord::seconds).sum();
         RunResult result = new RunResult(spec.modelName(), spec.taskName(), spec.initialPrompt(), best,
                 initial.accuracy(), fin.accuracy(), fin.n(), spec.train().size(), steps.size(),
-                (System.nanoTime() - t0) / 1e9, s.useReasoning(), s.seed(), end.initialScore(), end.bestScore(),
-                steps.isEmpty() ? 0 : stepSeconds / steps.size(),
+                (System.nanoTime() - t0) / 1e9, s.useReasoning(), s.seed(), state.initialScore(), finalScore,
+                steps.isEmpty() ? 0 : stepTotal / steps.size(),
                 steps.stream().mapToDouble(StepRecord::generationSeconds).sum(),
                 steps.stream().mapToDouble(StepRecord::gradientSeconds).sum(),
-                steps.stream().mapToDouble(StepRecord::selectionSeconds).sum());
+                steps.stream().mapToDouble(StepRecord::selectionSeconds).sum(),
+                status, format.encodePrompt(best), format.renderedText(spec.train().getFirst(), spec.preset().extractor(), best),
+                spec.dev().size(), selection, cost);
         if (folder != null) folder.finish(result, steps);
         return result;
     }
 
-    private Evaluation evaluate(Evaluator evaluator, String prompt, String what) {
-        int n = spec.test().size();
-        return evaluator.evaluate(prompt, spec.test(), done -> progress.count(what, done, n));
+    /** The final prompt: by dev accuracy among the top-k by train score, or the best by train score without a dev split. */
+    private DevSelection choose(RunFolder folder, Evaluator evaluator, RunState end) throws IOException {
+        if (spec.dev().isEmpty()) return DevSelection.byTrainScore(format.decodePrompt(end.bestPrompt()), end.bestScore());
+        List<DevSelection.Candidate> top = DevSelection.topByTrainScore(spec.initialPrompt(), end.initialScore(), end.history(), spec.devTopK());
+        Map<String, Evaluation> dev = folder != null ? folder.devEvaluations() : new LinkedHashMap<>();
+        int done = 0;
+        for (DevSelection.Candidate c : top) {
+            done++;
+            if (dev.containsKey(c.prompt())) continue;
+            dev.put(c.prompt(), evaluate(evaluator, c.prompt(), spec.dev(), "dev: prompt " + done + " of " + top.size()));
+            if (folder != null) {
+                folder.saveDevEvaluations(dev);
+                FaultInjection.point("dev", done);
+            }
+        }
+        DevSelection selection = DevSelection.byDevAccuracy(top, dev);
+        progress.message("final prompt chosen by " + selection.rule() + ": " + selection.reason());
+        return selection;
     }
 
+    private Evaluation evaluate(Evaluator evaluator, String prompt, List<Example> examples, String what) {
+        int n = examples.size();
+        return evaluator.evaluate(prompt, examples, done -> progress.count(what, done, n));
+    }
+
+    /** What must match for a resume (run.json without the invocation and the estimate). */
     private Map<String, Object> identity() {
         Map<String, Object> id = new LinkedHashMap<>();
         id.put("model", spec.modelName());
         id.put("task", spec.taskName());
         id.put("train_size", spec.train().size());
+        id.put("dev_size", spec.dev().size());
         id.put("test_size", spec.test().size());
+        id.put("dev_top_k", spec.devTopK());
         id.put("initial_prompt", spec.initialPrompt());
         id.put("extractor", spec.preset().extractor());
+        id.put("data_sha256", dataHash());
         id.put("settings", spec.settings());
         return id;
+    }
+
+    /** SHA-256 of the three splits' questions and answers, so a data file changed under a run folder is noticed. */
+    private String dataHash() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (List<Example> split : List.of(spec.train(), spec.dev(), spec.test())) {
+                for (Example e : split) {
+                    md.update(e.question().getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                    md.update(e.answer().getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                }
+                md.update((byte) 1);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }

@@ -50,19 +50,26 @@ public final class Progress implements GreaterListener {
 
     @Override
     public void stepDone(StepRecord r, RunState state) {
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        stepDone(r, state, elapsed / (stepsThisSession + 1) * Math.max(0, totalSteps - state.step()));
+    }
+
+    /** One line for a finished step; {@code etaSeconds} is the caller's estimate of the time left. */
+    public void stepDone(StepRecord r, RunState state, double etaSeconds) {
         stepsThisSession++;
         if (quiet) return;
         double elapsed = (System.nanoTime() - started) / 1e9;
-        double eta = elapsed / stepsThisSession * Math.max(0, totalSteps - state.step());
         out.print(terminal ? "\r" : "");
         out.println(String.format(Locale.ROOT,
                 "step %d/%d pos %d | %d candidates | loss %.3f | score %.3f (mistakes %.0f%%) | %s | best %.3f \"%s\" | %s elapsed, ETA %s",
                 r.step() + 1, totalSteps, r.position(), r.candidates().size(), r.gradientLoss(), r.score(), 100 * r.mistakeRate(),
                 "'" + r.chosenToken() + "'", state.bestScore(), r.bestPrompt().length() > 60 ? r.bestPrompt().substring(0, 57) + "..." : r.bestPrompt(),
-                time(elapsed), time(eta)));
+                time(elapsed), time(etaSeconds)));
     }
 
     static String time(double s) {
+        if (!Double.isFinite(s)) return "?";
+        if (s >= 3600) return String.format(Locale.ROOT, "%dh%02dm", (int) (s / 3600), (int) (s % 3600) / 60);
         return s < 60 ? String.format(Locale.ROOT, "%.0fs", s) : String.format(Locale.ROOT, "%dm%02ds", (int) s / 60, (int) s % 60);
     }
 }

@@ -2,44 +2,88 @@ package greater.optimizer.run;
 
 import greater.optimizer.greater.StepRecord;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code report.html}: the run's summary and its curves (gradient loss and selection score per
- * step, accuracy before and after) as inline SVG, readable offline with no scripts.
+ * {@code report.html}: one self-contained file (inline SVG and CSS, no scripts, nothing fetched)
+ * with the run's summary and one chart per quantity, each on its own axes with ticks and step
+ * numbers: the selection score of the chosen prompt with the best so far, the gradient loss, the
+ * seconds of each phase per step, and the accuracies of every prompt that was evaluated (initial
+ * and final on test, the top-k on dev).
  */
 final class Report {
+    private static final int W = 820, H = 260, LEFT = 64, RIGHT = 16, TOP = 28, BOTTOM = 44;
+
     private Report() {
+    }
+
+    /** A series on a chart: x and y values, drawn as a polyline (a staircase when {@code steps}). */
+    private record Series(String name, String color, double[] x, double[] y, boolean steps) {
     }
 
     static String html(RunResult r, List<StepRecord> steps) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>GReaTer run: ").append(esc(r.task()))
+        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GReaTer run: ").append(esc(r.task()))
                 .append("</title><style>body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}"
-                        + "td,th{padding:2px 8px;text-align:left;vertical-align:top}code{background:#f4f4f4}</style></head><body>");
-        sb.append("<h1>GReaTer: ").append(esc(r.task())).append("</h1>");
-        sb.append("<table>");
+                        + "td,th{padding:2px 8px;text-align:left;vertical-align:top}code{background:#f4f4f4}"
+                        + "table.steps td{font-size:13px}h2{margin-top:1.6em}svg{display:block}</style></head><body>");
+        sb.append("<h1>GReaTer: ").append(esc(r.task())).append("</h1><table>");
         row(sb, "model", r.model());
         row(sb, "initial prompt", r.initial_prompt());
         row(sb, "final prompt", r.final_prompt());
-        row(sb, "accuracy", pct(r.initial_accuracy()) + " → " + pct(r.final_accuracy()) + " on " + r.test_size() + " held-out examples");
-        row(sb, "steps", r.steps() + " (" + String.format(Locale.ROOT, "%.1f s, %.2f s/step", r.seconds(), r.seconds_per_step()) + ")");
+        if (r.selection() != null) row(sb, "chosen by", r.selection().rule() + ": " + r.selection().reason());
+        row(sb, "test accuracy", pct(r.initial_accuracy()) + " → " + pct(r.final_accuracy()) + " on " + r.test_size() + " test examples");
+        row(sb, "splits", r.train_size() + " train, " + r.dev_size() + " dev, " + r.test_size() + " test");
+        row(sb, "steps", r.steps() + " (" + String.format(Locale.ROOT, "%.1f s for the last command, %.2f s/step", r.seconds(), r.seconds_per_step()) + ")");
+        if (r.status() != null) row(sb, "status", r.status());
+        if (r.estimate() != null) {
+            row(sb, "estimate (upper bound)", String.format(Locale.ROOT, "%,d tokens generated per step, %,d in the whole run",
+                    r.estimate().generatedPerStep(), r.estimate().generatedTotal()));
+        }
         row(sb, "gradient", r.reasoning() ? "over the model's reasoning" : "ablation: from the answer directly, no reasoning");
         row(sb, "draft verification", drafts(steps.stream().mapToInt(StepRecord::draftTokens).sum(),
                 steps.stream().mapToInt(StepRecord::draftAccepted).sum()) + "; reasoning carried over from selection in "
                 + steps.stream().filter(StepRecord::reasoningReused).count() + " of " + steps.size() + " steps");
         sb.append("</table>");
-        sb.append("<h2>Loss per step</h2>");
-        sb.append(chart(steps.stream().mapToDouble(StepRecord::gradientLoss).toArray(), "gradient-step loss", "#1f77b4",
-                steps.stream().mapToDouble(StepRecord::score).toArray(), "selection score of the chosen prompt", "#d62728"));
-        sb.append("<h2>Accuracy</h2>");
-        sb.append(bars(r.initial_accuracy(), r.final_accuracy()));
-        sb.append("<h2>Steps</h2><table><tr><th>step</th><th>pos</th><th>chosen</th><th>score</th><th>reasoning drafts accepted</th><th>prompt</th></tr>");
+
+        int n = steps.size();
+        double[] xs = new double[n + 1];
+        for (int i = 0; i <= n; i++) xs[i] = i;
+        double[] score = new double[n + 1], best = new double[n + 1];
+        score[0] = best[0] = r.initial_score();
+        for (int i = 0; i < n; i++) {
+            score[i + 1] = steps.get(i).score();
+            best[i + 1] = Math.min(best[i], score[i + 1]);
+        }
+        sb.append("<h2>Selection score on train (lower is better)</h2>");
+        sb.append("<p>Mistake rate plus the fluency term of the prompt chosen at each step; step 0 is the initial prompt.</p>");
+        sb.append(chart("selection score", "step", List.of(
+                new Series("chosen prompt", "#d62728", xs, score, false),
+                new Series("best so far", "#2ca02c", xs, best, true)), 0, n, true));
+
+        double[] sx = new double[n], loss = new double[n];
+        for (int i = 0; i < n; i++) {
+            sx[i] = i + 1;
+            loss[i] = steps.get(i).gradientLoss();
+        }
+        sb.append("<h2>Gradient loss</h2><p>Mean answer loss (at the answer temperature) plus the fluency term, over the train samples, at each gradient step.</p>");
+        sb.append(chart("loss", "step", List.of(new Series("gradient-step loss", "#1f77b4", sx, loss, false)), 0, n, true));
+
+        sb.append("<h2>Seconds per step, by phase</h2>");
+        sb.append(phaseBars(steps));
+
+        sb.append("<h2>Accuracy of the prompts evaluated</h2>");
+        sb.append(accuracyBars(r));
+
+        sb.append("<h2>Steps</h2><table class=\"steps\"><tr><th>step</th><th>pos</th><th>chosen</th><th>score</th><th>s</th><th>reasoning drafts accepted</th><th>prompt</th></tr>");
         for (StepRecord s : steps) {
-            sb.append("<tr><td>").append(s.step()).append("</td><td>").append(s.position()).append("</td><td><code>")
+            sb.append("<tr><td>").append(s.step() + 1).append("</td><td>").append(s.position()).append("</td><td><code>")
                     .append(esc(s.chosenToken())).append("</code></td><td>").append(String.format(Locale.ROOT, "%.4f", s.score()))
-                    .append("</td><td>").append(esc(drafts(s.draftTokens(), s.draftAccepted()))).append("</td><td>").append(esc(s.prompt())).append("</td></tr>");
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", s.seconds()))
+                    .append("</td><td>").append(esc(drafts(s.draftTokens(), s.draftAccepted())))
+                    .append("</td><td>").append(esc(s.prompt())).append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
         return sb.toString();
@@ -58,42 +102,178 @@ final class Report {
         return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 
-    /** Two polylines on shared axes. */
-    private static String chart(double[] a, String aName, String aColor, double[] b, String bName, String bColor) {
-        int w = 800, h = 260, pad = 40;
-        double max = 1e-9, min = 0;
-        for (double v : a) max = Math.max(max, v);
-        for (double v : b) max = Math.max(max, v);
-        int n = Math.max(2, Math.max(a.length, b.length));
-        StringBuilder sb = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h + "\">");
-        sb.append("<line x1='").append(pad).append("' y1='").append(h - pad).append("' x2='").append(w - 10).append("' y2='").append(h - pad).append("' stroke='#888'/>");
-        sb.append("<line x1='").append(pad).append("' y1='10' x2='").append(pad).append("' y2='").append(h - pad).append("' stroke='#888'/>");
-        sb.append(String.format(Locale.ROOT, "<text x='2' y='16' font-size='11'>%.3g</text><text x='2' y='%d' font-size='11'>0</text>", max, h - pad));
-        sb.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11'>step</text>", w / 2, h - 8));
-        sb.append(line(a, aColor, n, max, min, w, h, pad)).append(line(b, bColor, n, max, min, w, h, pad));
-        sb.append("<text x='").append(pad + 10).append("' y='24' fill='").append(aColor).append("' font-size='12'>").append(esc(aName)).append("</text>");
-        sb.append("<text x='").append(pad + 10).append("' y='40' fill='").append(bColor).append("' font-size='12'>").append(esc(bName)).append("</text>");
+    /** Lines on their own axes: y ticks from the data's range (from 0 when {@code fromZero}), x ticks at step numbers. */
+    private static String chart(String yName, String xName, List<Series> series, int xMin, int xMax, boolean fromZero) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : s.y()) {
+                if (!Double.isFinite(v)) continue;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (lo == Double.POSITIVE_INFINITY) lo = hi = 0;
+        if (fromZero) lo = Math.min(0, lo);
+        double[] ticks = ticks(lo, hi, 5);
+        lo = ticks[0];
+        hi = ticks[ticks.length - 1];
+        StringBuilder sb = svgStart(W, H);
+        Axes axes = new Axes(xMin, Math.max(xMax, xMin + 1), lo, hi);
+        for (double t : ticks) {
+            double y = axes.y(t);
+            sb.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#eee'/>", LEFT, y, W - RIGHT, y));
+            sb.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%s</text>", LEFT - 6, y + 4, num(t)));
+        }
+        xAxis(sb, axes, xName);
+        sb.append(String.format(Locale.ROOT, "<text x='14' y='%d' font-size='11' transform='rotate(-90 14 %d)' text-anchor='middle'>%s</text>",
+                TOP + (H - TOP - BOTTOM) / 2, TOP + (H - TOP - BOTTOM) / 2, esc(yName)));
+        int legendX = LEFT + 10;
+        for (Series s : series) {
+            sb.append(polyline(s, axes));
+            sb.append(String.format(Locale.ROOT, "<rect x='%d' y='8' width='12' height='3' fill='%s'/><text x='%d' y='14' font-size='12'>%s</text>",
+                    legendX, s.color(), legendX + 16, esc(s.name())));
+            legendX += 30 + 7 * s.name().length();
+        }
         return sb.append("</svg>").toString();
     }
 
-    private static String line(double[] v, String color, int n, double max, double min, int w, int h, int pad) {
-        if (v.length == 0) return "";
-        StringBuilder pts = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            double x = pad + (w - pad - 10) * (double) i / (n - 1);
-            double y = (h - pad) - (h - pad - 10) * (v[i] - min) / (max - min);
-            pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+    private record Axes(double x0, double x1, double y0, double y1) {
+        double x(double v) {
+            return LEFT + (W - LEFT - RIGHT) * (v - x0) / (x1 - x0);
         }
-        return "<polyline fill='none' stroke='" + color + "' stroke-width='2' points='" + pts.toString().trim() + "'/>";
+
+        double y(double v) {
+            return (H - BOTTOM) - (H - BOTTOM - TOP) * (v - y0) / (y1 - y0 == 0 ? 1 : y1 - y0);
+        }
     }
 
-    private static String bars(double before, double after) {
-        int w = 400, h = 200;
-        double bh = (h - 40) * before, ah = (h - 40) * after;
-        return String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d'>"
-                        + "<rect x='60' y='%.1f' width='100' height='%.1f' fill='#999'/><text x='70' y='%d' font-size='12'>initial %.1f%%</text>"
-                        + "<rect x='220' y='%.1f' width='100' height='%.1f' fill='#2ca02c'/><text x='230' y='%d' font-size='12'>final %.1f%%</text></svg>",
-                w, h, h - 20 - bh, bh, h - 4, 100 * before, h - 20 - ah, ah, h - 4, 100 * after);
+    private static void xAxis(StringBuilder sb, Axes a, String name) {
+        int base = H - BOTTOM;
+        sb.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#888'/>", LEFT, base, W - RIGHT, base));
+        sb.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#888'/>", LEFT, TOP, LEFT, base));
+        int span = (int) (a.x1() - a.x0());
+        int every = Math.max(1, (int) Math.ceil(span / 12.0));
+        for (int v = (int) Math.ceil(a.x0()); v <= a.x1(); v += every) {
+            double x = a.x(v);
+            sb.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#888'/>", x, base, x, base + 4));
+            sb.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%d</text>", x, base + 16, v));
+        }
+        sb.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='middle'>%s</text>", (LEFT + W - RIGHT) / 2, H - 6, esc(name)));
+    }
+
+    private static String polyline(Series s, Axes a) {
+        StringBuilder pts = new StringBuilder();
+        for (int i = 0; i < s.x().length; i++) {
+            if (!Double.isFinite(s.y()[i])) continue;
+            if (s.steps() && i > 0) pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", a.x(s.x()[i]), a.y(s.y()[i - 1])));
+            pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", a.x(s.x()[i]), a.y(s.y()[i])));
+        }
+        StringBuilder out = new StringBuilder("<polyline fill='none' stroke='" + s.color() + "' stroke-width='2' points='" + pts.toString().trim() + "'/>");
+        if (!s.steps()) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (Double.isFinite(s.y()[i])) {
+                    out.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='2.5' fill='%s'><title>step %s: %s</title></circle>",
+                            a.x(s.x()[i]), a.y(s.y()[i]), s.color(), num(s.x()[i]), num(s.y()[i])));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Stacked bars: reasoning, gradient, selection and the rest (proposal, bookkeeping) of each step. */
+    private static String phaseBars(List<StepRecord> steps) {
+        int n = steps.size();
+        double hi = 0;
+        for (StepRecord s : steps) hi = Math.max(hi, s.seconds());
+        double[] ticks = ticks(0, hi, 5);
+        Axes a = new Axes(0.5, n + 0.5, 0, ticks[ticks.length - 1]);
+        StringBuilder sb = svgStart(W, H);
+        for (double t : ticks) {
+            double y = a.y(t);
+            sb.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#eee'/>", LEFT, y, W - RIGHT, y));
+            sb.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%s</text>", LEFT - 6, y + 4, num(t)));
+        }
+        String[] names = {"reasoning", "gradient", "selection", "other"};
+        String[] colors = {"#9467bd", "#1f77b4", "#ff7f0e", "#bbbbbb"};
+        double bw = Math.max(2, (W - LEFT - RIGHT) / Math.max(1.0, n) * 0.7);
+        for (StepRecord s : steps) {
+            double[] parts = {s.generationSeconds(), s.gradientSeconds(), s.selectionSeconds(),
+                    Math.max(0, s.seconds() - s.generationSeconds() - s.gradientSeconds() - s.selectionSeconds())};
+            double acc = 0, x = a.x(s.step() + 1) - bw / 2;
+            for (int p = 0; p < parts.length; p++) {
+                double y0 = a.y(acc), y1 = a.y(acc + parts[p]);
+                sb.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'><title>step %d %s: %.2f s</title></rect>",
+                        x, y1, bw, Math.max(0, y0 - y1), colors[p], s.step() + 1, names[p], parts[p]));
+                acc += parts[p];
+            }
+        }
+        xAxis(sb, a, "step");
+        sb.append(String.format(Locale.ROOT, "<text x='14' y='%d' font-size='11' transform='rotate(-90 14 %d)' text-anchor='middle'>seconds</text>",
+                TOP + (H - TOP - BOTTOM) / 2, TOP + (H - TOP - BOTTOM) / 2));
+        int lx = LEFT + 10;
+        for (int p = 0; p < names.length; p++) {
+            sb.append(String.format(Locale.ROOT, "<rect x='%d' y='6' width='10' height='10' fill='%s'/><text x='%d' y='15' font-size='12'>%s</text>",
+                    lx, colors[p], lx + 14, names[p]));
+            lx += 30 + 7 * names[p].length();
+        }
+        return sb.append("</svg>").toString();
+    }
+
+    /** One horizontal bar per evaluated prompt, 0-100% axis with ticks. */
+    private static String accuracyBars(RunResult r) {
+        record Bar(String label, String split, double accuracy, String color) {
+        }
+        List<Bar> bars = new ArrayList<>();
+        bars.add(new Bar("initial: " + r.initial_prompt(), "test", r.initial_accuracy(), "#999999"));
+        if (r.selection() != null) {
+            for (DevSelection.Candidate c : r.selection().candidates()) {
+                if (c.devAccuracy() != null) {
+                    bars.add(new Bar((c.prompt().equals(r.final_prompt()) ? "chosen: " : "") + c.prompt(), "dev", c.devAccuracy(), "#17becf"));
+                }
+            }
+        }
+        bars.add(new Bar("final: " + r.final_prompt(), "test", r.final_accuracy(), "#2ca02c"));
+        int rowH = 26, left = 330, right = 60, top = 10, h = top + rowH * bars.size() + 30;
+        StringBuilder sb = svgStart(W, h);
+        double plot = W - left - right;
+        for (int t = 0; t <= 100; t += 20) {
+            double x = left + plot * t / 100.0;
+            sb.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#eee'/>", x, top, x, h - 26));
+            sb.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%d%%</text>", x, h - 12, t));
+        }
+        for (int i = 0; i < bars.size(); i++) {
+            Bar b = bars.get(i);
+            int y = top + i * rowH;
+            String label = b.split() + " | " + b.label();
+            if (label.length() > 52) label = label.substring(0, 49) + "...";
+            sb.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='12' text-anchor='end'>%s<title>%s</title></text>",
+                    left - 6, y + 16, esc(label), esc(b.split() + ": " + b.label())));
+            sb.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%.1f' height='18' fill='%s'/>", left, y + 3, plot * b.accuracy(), b.color()));
+            sb.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='12'>%s</text>", left + plot * b.accuracy() + 4, y + 16, pct(b.accuracy())));
+        }
+        return sb.append("</svg>").toString();
+    }
+
+    private static StringBuilder svgStart(int w, int h) {
+        return new StringBuilder(String.format(Locale.ROOT,
+                "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' viewBox='0 0 %d %d' font-family='sans-serif'>", w, h, w, h));
+    }
+
+    /** About {@code count} round tick values covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
+    static double[] ticks(double lo, double hi, int count) {
+        if (!(hi > lo)) hi = lo + (lo == 0 ? 1 : Math.abs(lo) * 0.1);
+        double raw = (hi - lo) / count, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+        double start = Math.floor(lo / step) * step, end = Math.ceil(hi / step) * step;
+        int k = (int) Math.round((end - start) / step);
+        double[] out = new double[k + 1];
+        for (int i = 0; i <= k; i++) out[i] = start + i * step;
+        return out;
+    }
+
+    private static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e6) return String.format(Locale.ROOT, "%d", (long) v);
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
     }
 
     static String esc(String s) {

@@ -33,6 +33,18 @@ class TaskTest {
     }
 
     @Test
+    void devSplitSitsBetweenTrainAndTest() {
+        Task.Split s = task(20).split(5, 2, 3, 4, 0);
+        assertEquals(List.of("q4", "q5", "q6", "q7", "q8"), questions(s.train()));
+        assertEquals(List.of("q9", "q10"), questions(s.dev()));
+        assertEquals(List.of("q11", "q12", "q13"), questions(s.test()));
+        assertEquals(List.of(), task(20).split(5, 3, 4, 0).dev());
+        var e = assertThrows(TaskFormatException.class, () -> task(10).split(5, 3, 3, 0, 0));
+        assertTrue(e.getMessage().contains("3 dev"), e.getMessage());
+        assertThrows(TaskFormatException.class, () -> task(10).split(5, -1, 3, 0, 0));
+    }
+
+    @Test
     void exactFitAndEmptyTest() {
         Task t = task(10);
         Task.Split s = t.split(6, 4, 0, 0);

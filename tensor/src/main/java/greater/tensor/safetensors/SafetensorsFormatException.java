@@ -1,5 +1,6 @@
 package greater.tensor.safetensors;
 
+import greater.tensor.UserInputException;
 import java.nio.file.Path;
 
 /**
@@ -8,7 +9,7 @@ import java.nio.file.Path;
  * {@code "model.safetensors: tensor 'x' data range [0, 400) exceeds the 256 data bytes after the header"}.
  * Plain I/O failures (no such file, permission denied) are {@link java.io.IOException}s instead.
  */
-public final class SafetensorsFormatException extends RuntimeException {
+public final class SafetensorsFormatException extends UserInputException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_QUOTED = 120;
 
@@ -39,17 +40,5 @@ public final class SafetensorsFormatException extends RuntimeException {
     static String quote(String name) {
         String s = name.length() > MAX_QUOTED ? name.substring(0, MAX_QUOTED) + "..." : name;
         return "'" + oneLine(s) + "'";
-    }
-
-    private static String oneLine(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') b.append("\\n");
-            else if (c == '\r') b.append("\\r");
-            else if (Character.isISOControl(c)) b.append(String.format("\\u%04x", (int) c));
-            else b.append(c);
-        }
-        return b.toString();
     }
 }

@@ -20,8 +20,8 @@ import static greater.tensor.safetensors.SafetensorsFormatException.quote;
 /**
  * A model split over several safetensors files by a Hugging Face index,
  * {@code {"metadata": {...}, "weight_map": {"tensor name": "model-00001-of-00002.safetensors", ...}}}.
- * {@link #open} maps every shard named by the index (paths relative to the index's folder, never
- * outside it) and checks that each mapped tensor is in its shard, so later lookups cannot fail
+ * {@link #open} maps every shard named by the index (plain file names in the index's folder, never
+ * a path outside it) and checks that each mapped tensor is in its shard, so later lookups cannot fail
  * for a name in {@link #names()}. Tensors a shard holds but the weight_map omits are not exposed.
  */
 public final class ShardedSafetensors implements TensorSource {
@@ -57,7 +57,8 @@ public final class ShardedSafetensors implements TensorSource {
         Map<String, String> metadata = metadata(index, root.get("metadata"));
         Map<String, String> weightMap = weightMap(index, root.get("weight_map"));
 
-        Path folder = index.toAbsolutePath().getParent();
+        // The folder as the file system resolves it, so "../../models/x" and "/models/x" are one folder.
+        Path folder = index.toAbsolutePath().getParent().toRealPath();
         Map<String, SafetensorsFile> byShardName = new LinkedHashMap<>();
         try {
             Map<String, SafetensorsFile> shardOf = new LinkedHashMap<>();
@@ -81,15 +82,24 @@ public final class ShardedSafetensors implements TensorSource {
         }
     }
 
-    /** A shard file named by the weight_map: relative, inside the index's folder, existing. */
+    /**
+     * A shard file named by the weight_map: a plain file name (Hugging Face writes nothing else) of
+     * an existing file in the index's folder. With no directory part allowed, neither {@code ..}, an
+     * absolute path nor a symbolic link to a directory inside the folder can lead a hostile index
+     * elsewhere. The shard file itself may be a symbolic link: the Hugging Face cache links every
+     * snapshot file to a blob outside the snapshot folder.
+     */
     private static Path shardPath(Path index, Path folder, String tensor, String shard) {
-        Path resolved;
-        try {
-            Path relative = Path.of(shard);
-            resolved = folder.resolve(relative).normalize();
-            if (relative.isAbsolute() || shard.isEmpty() || !resolved.startsWith(folder)) resolved = null;
-        } catch (InvalidPathException e) {
-            resolved = null;
+        boolean plainName = !shard.isEmpty() && !shard.equals(".") && !shard.equals("..")
+                && shard.indexOf('/') < 0 && shard.indexOf('\\') < 0 && shard.indexOf('\0') < 0;
+        Path resolved = null;
+        if (plainName) {
+            try {
+                Path name = Path.of(shard);
+                if (!name.isAbsolute() && name.getNameCount() == 1) resolved = folder.resolve(name);
+            } catch (InvalidPathException e) {
+                resolved = null;
+            }
         }
         if (resolved == null) {
             throw new SafetensorsFormatException(index, "weight_map names shard " + quote(shard) + " for tensor "

@@ -106,6 +106,52 @@ class SafetensorsShardedTest {
         assertThrows(SafetensorsFormatException.class, () -> ShardedSafetensors.open(index));
     }
 
+    /** Issue 14: a folder given as a path with ".." (e.g. --model ../../models/x) loads like its absolute path. */
+    @Test
+    void folderGivenThroughDotDotLoads() throws IOException {
+        Path viaDotDot = Path.of("").toAbsolutePath().relativize(dir.toAbsolutePath()).resolve(ShardedSafetensors.INDEX_NAME);
+        org.junit.jupiter.api.Assertions.assertTrue(viaDotDot.toString().contains(".."), viaDotDot.toString());
+        try (ShardedSafetensors m = ShardedSafetensors.open(viaDotDot)) {
+            assertArrayEquals(new float[]{0.5f, -1f}, m.tensor("head").toFloatArray());
+        }
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path viaSub = sub.resolve("..").resolve(ShardedSafetensors.INDEX_NAME);
+        try (ShardedSafetensors m = ShardedSafetensors.open(viaSub)) {
+            assertEquals(3, m.names().size());
+        }
+    }
+
+    /** Issue 14: with such a path and a genuinely missing shard, the error names that shard. */
+    @Test
+    void missingShardThroughDotDotIsNamed() throws IOException {
+        Files.delete(dir.resolve(S2));
+        Path viaDotDot = Path.of("").toAbsolutePath().relativize(dir.toAbsolutePath()).resolve(ShardedSafetensors.INDEX_NAME);
+        assertMessage(assertThrows(SafetensorsFormatException.class, () -> ShardedSafetensors.open(viaDotDot)),
+                ShardedSafetensors.INDEX_NAME, "shard '" + S2 + "' (for tensor 'head') does not exist");
+    }
+
+    /** Shard names are plain file names: no path, however written, leaves the folder. */
+    @Test
+    void shardNamesNeverEscapeTheFolder() throws IOException {
+        Path outside = Files.createDirectory(dir.resolve("outside"));
+        Path model = Files.createDirectory(dir.resolve("model"));
+        Files.copy(dir.resolve(S1), outside.resolve(S1));
+        Files.createSymbolicLink(model.resolve("linked"), outside);
+        for (String name : List.of("../outside/" + S1, outside.resolve(S1).toAbsolutePath().toString(), "linked/" + S1,
+                "./" + S1, "..", ".", "", "sub\\..\\" + S1, "a\u0000b")) {
+            Path idx = Files.writeString(model.resolve(ShardedSafetensors.INDEX_NAME),
+                    "{\"weight_map\": {\"embed\": " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name) + "}}");
+            assertMessage(assertThrows(SafetensorsFormatException.class, () -> ShardedSafetensors.open(idx), name),
+                    ShardedSafetensors.INDEX_NAME, "not a file name inside the index's folder");
+        }
+        // The Hugging Face cache layout: the shard file itself is a link to a blob elsewhere; that loads.
+        Files.createSymbolicLink(model.resolve(S1), outside.resolve(S1));
+        Path idx = Files.writeString(model.resolve(ShardedSafetensors.INDEX_NAME), "{\"weight_map\": {\"embed\": \"" + S1 + "\"}}");
+        try (ShardedSafetensors m = ShardedSafetensors.open(idx)) {
+            assertArrayEquals(new float[]{1, 2, 3, 4}, m.tensor("embed").toFloatArray());
+        }
+    }
+
     @Test
     void corruptShardIsReportedByItsOwnName() throws IOException {
         Files.write(dir.resolve(S2), new byte[3]);

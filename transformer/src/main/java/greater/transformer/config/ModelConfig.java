@@ -192,6 +192,11 @@ public record ModelConfig(
             default -> throw new ModelConfigException(file + ": unsupported hidden_act '" + act + "'");
         };
 
+        // Sizes must be positive before anything is allocated from them (a hostile -1 would otherwise surface as an array error).
+        for (String key : List.of("num_hidden_layers", "vocab_size", "intermediate_size", "max_position_embeddings")) {
+            if (c.has(key) && k.integer(key, 1) <= 0) throw new ModelConfigException(file + ": " + key + " must be positive, got " + c.get(key));
+        }
+        if (layers > 1 << 16) throw new ModelConfigException(file + ": num_hidden_layers " + layers + " is implausible (at most 65536)");
         boolean[] slidingType = slidingLayers(c, k, arch, layers, file);
         Integer w = k.optionalInteger("sliding_window");
         int[] window = new int[layers];

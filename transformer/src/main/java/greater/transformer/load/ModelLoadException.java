@@ -1,7 +1,9 @@
 package greater.transformer.load;
 
+import greater.tensor.UserInputException;
+
 /** A model folder cannot be loaded: missing file or tensor, wrong shape or dtype. Names the file. */
-public final class ModelLoadException extends RuntimeException {
+public final class ModelLoadException extends UserInputException {
     public ModelLoadException(String message) {
         super(message);
     }

@@ -27,7 +27,7 @@ record ComponentReader(String where) {
             case "Sequence" -> {
                 List<Normalizer> list = new ArrayList<>();
                 for (JsonNode c : array(n, "normalizers", "normalizer Sequence")) {
-                    list.add(normalizer(c));
+                    list.add(normalizer(present(c, "normalizer Sequence")));
                 }
                 yield new SequenceNormalizer(List.copyOf(list));
             }
@@ -52,7 +52,7 @@ record ComponentReader(String where) {
             case "Sequence" -> {
                 List<PreTokenizer> list = new ArrayList<>();
                 for (JsonNode c : array(n, "pretokenizers", "pre_tokenizer Sequence")) {
-                    list.add(preTokenizer(c));
+                    list.add(preTokenizer(present(c, "pre_tokenizer Sequence")));
                 }
                 yield new SequencePreTokenizer(List.copyOf(list));
             }
@@ -102,7 +102,7 @@ record ComponentReader(String where) {
             case "Sequence" -> {
                 List<PostProcessor> list = new ArrayList<>();
                 for (JsonNode c : array(n, "processors", "post_processor Sequence")) {
-                    list.add(postProcessor(c));
+                    list.add(postProcessor(present(c, "post_processor Sequence")));
                 }
                 yield new SequencePostProcessor(List.copyOf(list));
             }
@@ -146,7 +146,7 @@ record ComponentReader(String where) {
             case "Sequence" -> {
                 List<Decoder> list = new ArrayList<>();
                 for (JsonNode c : array(n, "decoders", "decoder Sequence")) {
-                    list.add(decoder(c));
+                    list.add(decoder(present(c, "decoder Sequence")));
                 }
                 yield new SequenceDecoder(List.copyOf(list));
             }
@@ -160,6 +160,12 @@ record ComponentReader(String where) {
                     prependScheme(n, "decoder Metaspace") != MetaspacePreTokenizer.PrependScheme.NEVER);
             default -> throw unknown("decoder", type, DECODERS);
         };
+    }
+
+    /** A Sequence's element: HF refuses a null one, so do we (it would otherwise be a null component). */
+    private JsonNode present(JsonNode element, String what) {
+        if (isAbsent(element)) throw new TokenizerException(where + ": " + what + " holds a null element");
+        return element;
     }
 
     private static boolean isAbsent(JsonNode n) {

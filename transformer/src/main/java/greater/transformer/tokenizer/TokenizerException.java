@@ -1,5 +1,7 @@
 package greater.transformer.tokenizer;
 
+import greater.tensor.UserInputException;
+
 /**
  * The one error this package throws: a tokenizer file that cannot be used (missing, not JSON,
  * an unknown component type), text a chat template rejects, or an id outside the vocabulary.
@@ -8,7 +10,7 @@ package greater.transformer.tokenizer;
  * command-line caller can print it as is, e.g.
  * {@code /models/x/tokenizer.json: unknown normalizer type "Precompiled" (supported: ...)}.
  */
-public class TokenizerException extends RuntimeException {
+public class TokenizerException extends UserInputException {
     public TokenizerException(String message) {
         super(message);
     }
