@@ -46,11 +46,7 @@ public final class MatMul {
      * so its read is one contiguous stretch of the file.
      */
     static final int W_BLOCK = 128 * 1024;
-    /**
-     * Forward: converted rows of W sit k + LDW_PAD floats apart, so the micro-kernel's 8 broadcast
-     * streams do not all map to one L1 set when a row is a multiple of 4 KiB (measured: +3–7%
-     * GFLOP/s on k = 576, 2048, 8192).
-     */
+    /** Forward: converted rows of W sit k + LDW_PAD floats apart, so 8 broadcast streams do not share one L1 set. */
     static final int LDW_PAD = 16;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
@@ -167,15 +163,6 @@ public final class MatMul {
         }
     }
 
-    /** out[m,n] = a[m,k]·b[n,k]ᵀ for plain arrays. */
-    public static void matmulF32(float[] out, float[] a, int m, int k, float[] b, int n) {
-        matmul(out, a, m, k, MemorySegment.ofArray(b), DType.F32, n);
-    }
-
-    public static void matmulF32Scalar(float[] out, float[] a, int m, int k, float[] b, int n) {
-        matmulScalar(out, a, m, k, MemorySegment.ofArray(b), DType.F32, n);
-    }
-
     // ---- dot core -----------------------------------------------------------------------------
 
     /** C[M,N] = A·Bᵀ (overwrites); A and B come row by row from their packers. */
@@ -185,7 +172,6 @@ public final class MatMul {
             Arrays.fill(c, 0, M * N, 0f);
             return;
         }
-        boolean accumulate = false;
         int kp = roundUp(K, L);
         float[] ap = Scratch.floats(0, Math.min(MC, roundUp(M, MR_DOT)) * kp);
         int nBlocks = ceilDiv(N, NB_DOT);
@@ -199,7 +185,7 @@ public final class MatMul {
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * NB_DOT, nRows = Math.min(NB_DOT, N - n0);
                     packPadded(bp, kp, K, b, n0, nRows, roundUp(nRows, NR_DOT));
-                    multiplyBlock(c, N, fm0, mRows, n0, nRows, ap, bp, kp, accumulate, sums);
+                    multiplyBlock(c, N, fm0, mRows, n0, nRows, ap, bp, kp, sums);
                 }
             });
         }
@@ -216,10 +202,10 @@ public final class MatMul {
 
     /** One packed A block × one packed B block; i-tiles outside so an A tile stays in L1 across B tiles. */
     private static void multiplyBlock(float[] c, int ldc, int m0, int mRows, int n0, int nRows, float[] ap, float[] bp,
-                                      int kp, boolean accumulate, float[] sums) {
+                                      int kp, float[] sums) {
         for (int k0 = 0; k0 < kp; k0 += KB) {
             int len = Math.min(KB, kp - k0);
-            boolean acc = accumulate || k0 > 0;
+            boolean acc = k0 > 0;
             for (int i = 0; i < mRows; i += MR_DOT) {
                 for (int j = 0; j < nRows; j += NR_DOT) {
                     tile(c, ldc, m0 + i, n0 + j, Math.min(MR_DOT, mRows - i), Math.min(NR_DOT, nRows - j),
@@ -321,10 +307,8 @@ public final class MatMul {
             Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR * NR);
-                // outᵀ of the block, [rows, mp], summed over all k-spans before it is written out
-                // transposed once: flushing each span's tile into out itself touched NR rows of out
-                // 32 bytes each, n floats apart, k/KC times over (on a 128256-row LM head, a sixth
-                // of the forward went to those scattered read-modify-writes).
+                // outᵀ of the block, [rows, mp], summed over all k-spans and written out transposed
+                // once, not k/KC times as scattered read-modify-writes of out
                 float[] acc = Scratch.floats(3, nb * mp);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, rows = Math.min(nb, n - n0);
@@ -453,9 +437,8 @@ public final class MatMul {
      * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
      * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
      * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
-     * partials are added at the end. Column blocks (gemmOuter) read W in runs of a few hundred bytes
-     * at a whole row's stride, each on a new page: a TLB miss and a prefetcher restart per run.
-     * Measured (JMH inputGrad, bf16, m = 128, W = 32768 × 2048): 152 → 258 GFLOP/s.
+     * partials are added at the end. Column blocks (gemmOuter) would read W in short runs a whole
+     * row apart, a TLB miss and a prefetcher restart per run.
      */
     static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
         if (M <= 0 || N <= 0 || K <= 0) return;
@@ -538,8 +521,8 @@ public final class MatMul {
             c70 = a.fma(b0, c70);
             c71 = a.fma(b1, c71);
         }
-        // Spill the tile to a per-thread buffer with plain stores: handing the vectors to a helper or
-        // choosing the destination by a branch makes C2 box them (measured: 10x slower).
+        // Spill the tile with plain stores: handing the vectors to a helper or choosing the
+        // destination by a branch makes C2 box them.
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
         c10.intoArray(tile, 2 * L);

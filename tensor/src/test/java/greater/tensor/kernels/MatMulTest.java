@@ -80,11 +80,6 @@ class MatMulTest {
         double atol = 2e-6 * Math.sqrt(k);
         assertClose(expected, sca, 1e-5, atol, "scalar " + what);
         assertClose(sca, vec, 1e-5, atol, "vector " + what);
-        if (type == DType.F32) {
-            float[] f = new float[m * n];
-            MatMul.matmulF32(f, x, m, k, w, n);
-            assertClose(sca, f, 1e-5, atol, "matmulF32 " + what);
-        }
     }
 
     @Test
