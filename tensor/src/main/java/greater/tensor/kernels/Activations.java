@@ -1,11 +1,7 @@
 // Gated (GLU) MLP activations and logit soft-capping.
 //   n = element count; every array is [n] (flat; the caller's shape does not matter);
-//   L = float lanes of FloatVector.SPECIES_PREFERRED.
+// Vector forms: ActivationsVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Backward kernels accumulate into their gradient outputs. Vector forms compute in float with the
@@ -13,9 +9,6 @@ import jdk.incubator.vector.VectorSpecies;
  * Tails use the scalar forms.
  */
 public final class Activations {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     /** Elements per parallel task (transcendental-heavy, so smaller than Elementwise's). */
     static final int GRAIN = 1 << 14;
 
@@ -29,18 +22,18 @@ public final class Activations {
     }
 
     @FunctionalInterface
-    private interface Range {
+    interface Range {
         /** Processes [from, to) and returns the first index it left for the scalar tail. */
         int run(int from, int to);
     }
 
     @FunctionalInterface
-    private interface Tail {
+    interface Tail {
         void run(int from, int to);
     }
 
     /** Splits [0, n) over threads; each chunk runs its vector body, then the scalar tail. */
-    private static void split(int n, Range vector, Tail scalar) {
+    static void split(int n, Range vector, Tail scalar) {
         Parallel.forRange(n, GRAIN, (from, to) -> scalar.run(vector.run(from, to), to));
     }
 
@@ -48,44 +41,29 @@ public final class Activations {
 
     /** SwiGLU: out = silu(gate)·up. */
     public static void gatedSilu(float[] out, float[] gate, float[] up, int n) {
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                siluV(FloatVector.fromArray(F, gate, i)).mul(FloatVector.fromArray(F, up, i)).intoArray(out, i);
-            }
-            return i;
-        }, (from, to) -> gatedSiluRange(out, gate, up, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.gatedSilu(out, gate, up, n);
+        else gatedSiluScalar(out, gate, up, n);
     }
 
     public static void gatedSiluScalar(float[] out, float[] gate, float[] up, int n) {
         gatedSiluRange(out, gate, up, 0, n);
     }
 
-    private static void gatedSiluRange(float[] out, float[] gate, float[] up, int from, int to) {
+    static void gatedSiluRange(float[] out, float[] gate, float[] up, int from, int to) {
         for (int i = from; i < to; i++) out[i] = siluOf(gate[i]) * up[i];
     }
 
     /** dGate += dy·up·silu'(gate), dUp += dy·silu(gate). */
     public static void gatedSiluBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
-                FloatVector e = g.neg().min(EXP_CAP).lanewise(VectorOperators.EXP);
-                FloatVector s = ONE.div(e.add(1f));
-                FloatVector grad = s.mul(g.mul(e).mul(s).add(1f));
-                d.mul(FloatVector.fromArray(F, up, i)).fma(grad, FloatVector.fromArray(F, dGate, i)).intoArray(dGate, i);
-                d.fma(g.mul(s), FloatVector.fromArray(F, dUp, i)).intoArray(dUp, i);
-            }
-            return i;
-        }, (from, to) -> gatedSiluBackwardRange(dGate, dUp, dy, gate, up, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.gatedSiluBackward(dGate, dUp, dy, gate, up, n);
+        else gatedSiluBackwardScalar(dGate, dUp, dy, gate, up, n);
     }
 
     public static void gatedSiluBackwardScalar(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
         gatedSiluBackwardRange(dGate, dUp, dy, gate, up, 0, n);
     }
 
-    private static void gatedSiluBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
+    static void gatedSiluBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
                                                int from, int to) {
         for (int i = from; i < to; i++) {
             dGate[i] += dy[i] * up[i] * siluGrad(gate[i]);
@@ -95,35 +73,22 @@ public final class Activations {
 
     /** GeGLU with Gemma's gelu_pytorch_tanh: out = geluTanh(gate)·up. */
     public static void gatedGeluTanh(float[] out, float[] gate, float[] up, int n) {
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                geluTanhV(FloatVector.fromArray(F, gate, i)).mul(FloatVector.fromArray(F, up, i)).intoArray(out, i);
-            }
-            return i;
-        }, (from, to) -> gatedGeluTanhRange(out, gate, up, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.gatedGeluTanh(out, gate, up, n);
+        else gatedGeluTanhScalar(out, gate, up, n);
     }
 
     public static void gatedGeluTanhScalar(float[] out, float[] gate, float[] up, int n) {
         gatedGeluTanhRange(out, gate, up, 0, n);
     }
 
-    private static void gatedGeluTanhRange(float[] out, float[] gate, float[] up, int from, int to) {
+    static void gatedGeluTanhRange(float[] out, float[] gate, float[] up, int from, int to) {
         for (int i = from; i < to; i++) out[i] = geluTanhOf(gate[i]) * up[i];
     }
 
     /** dGate += dy·up·geluTanh'(gate), dUp += dy·geluTanh(gate). */
     public static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
-                d.mul(FloatVector.fromArray(F, up, i)).fma(geluTanhGradV(g), FloatVector.fromArray(F, dGate, i))
-                        .intoArray(dGate, i);
-                d.fma(geluTanhV(g), FloatVector.fromArray(F, dUp, i)).intoArray(dUp, i);
-            }
-            return i;
-        }, (from, to) -> gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.gatedGeluTanhBackward(dGate, dUp, dy, gate, up, n);
+        else gatedGeluTanhBackwardScalar(dGate, dUp, dy, gate, up, n);
     }
 
     public static void gatedGeluTanhBackwardScalar(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
@@ -131,7 +96,7 @@ public final class Activations {
         gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, 0, n);
     }
 
-    private static void gatedGeluTanhBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
+    static void gatedGeluTanhBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
                                                    int from, int to) {
         for (int i = from; i < to; i++) {
             dGate[i] += dy[i] * up[i] * geluTanhGrad(gate[i]);
@@ -142,43 +107,29 @@ public final class Activations {
     // ---- soft-capping (Gemma 2): cap·tanh(x/cap) --------------------------------------------------
 
     public static void softcap(float[] out, float[] x, int n, float cap) {
-        float inv = 1f / cap;
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector.fromArray(F, x, i).mul(inv).lanewise(VectorOperators.TANH).mul(cap).intoArray(out, i);
-            }
-            return i;
-        }, (from, to) -> softcapRange(out, x, cap, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.softcap(out, x, n, cap);
+        else softcapScalar(out, x, n, cap);
     }
 
     public static void softcapScalar(float[] out, float[] x, int n, float cap) {
         softcapRange(out, x, cap, 0, n);
     }
 
-    private static void softcapRange(float[] out, float[] x, float cap, int from, int to) {
+    static void softcapRange(float[] out, float[] x, float cap, int from, int to) {
         for (int i = from; i < to; i++) out[i] = cap * (float) Math.tanh(x[i] / cap);
     }
 
     /** From the output y = cap·tanh(x/cap): dy/dx = 1 − tanh² = 1 − (y/cap)². */
     public static void softcapBackward(float[] dx, float[] dy, float[] y, int n, float cap) {
-        float inv = 1f / cap;
-        split(n, (from, to) -> {
-            int i = from;
-            for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector t = FloatVector.fromArray(F, y, i).mul(inv);
-                FloatVector g = t.mul(t).neg().add(1f);
-                g.fma(FloatVector.fromArray(F, dy, i), FloatVector.fromArray(F, dx, i)).intoArray(dx, i);
-            }
-            return i;
-        }, (from, to) -> softcapBackwardRange(dx, dy, y, cap, from, to));
+        if (VectorApi.ENABLED) ActivationsVector.softcapBackward(dx, dy, y, n, cap);
+        else softcapBackwardScalar(dx, dy, y, n, cap);
     }
 
     public static void softcapBackwardScalar(float[] dx, float[] dy, float[] y, int n, float cap) {
         softcapBackwardRange(dx, dy, y, cap, 0, n);
     }
 
-    private static void softcapBackwardRange(float[] dx, float[] dy, float[] y, float cap, int from, int to) {
+    static void softcapBackwardRange(float[] dx, float[] dy, float[] y, float cap, int from, int to) {
         for (int i = from; i < to; i++) {
             float t = y[i] / cap;
             dx[i] += dy[i] * (1f - t * t);
@@ -186,29 +137,6 @@ public final class Activations {
     }
 
     // ---- vector definitions -----------------------------------------------------------------------
-
-    static FloatVector siluV(FloatVector x) {
-        return x.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
-
-    /** x·σ(2u): equal to 0.5x(1 + tanh u), without the cancellation of 1 + tanh u where u ≪ 0. */
-    static FloatVector geluTanhV(FloatVector x) {
-        FloatVector u2 = x.mul(x).mul((float) GELU_TANH_CUBIC).add(1f).mul(x).mul((float) (-2 * GELU_TANH_SCALE));
-        return x.div(u2.lanewise(VectorOperators.EXP).add(1f));
-    }
-
-    /**
-     * With e = exp(−2u), s = σ(2u) = 1/(1 + e): d/dx = s + 2x·s(1 − s)·u′, u′ = √(2/π)(1 + 3·0.044715x²),
-     * and s(1 − s) = e·s², which keeps its relative accuracy where s rounds to 1.
-     */
-    static FloatVector geluTanhGradV(FloatVector x) {
-        FloatVector x2 = x.mul(x);
-        FloatVector e = x2.mul((float) GELU_TANH_CUBIC).add(1f).mul(x).mul((float) (-2 * GELU_TANH_SCALE))
-                .min(EXP_CAP).lanewise(VectorOperators.EXP);
-        FloatVector s = ONE.div(e.add(1f));
-        FloatVector du = x2.mul((float) (3 * GELU_TANH_CUBIC)).add(1f).mul((float) (2 * GELU_TANH_SCALE));
-        return s.add(x.mul(e).mul(s).mul(s).mul(du));
-    }
 
     // ---- scalar definitions -----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-// Row primitives of softmax, shared by CrossEntropy and Attention.
+// Row primitives of softmax on the Vector API, shared by the vector forms of CrossEntropy and
+// Attention (loaded only when VectorApi.ENABLED).
 //   o = offset of a row, n = its length; L = float lanes of FloatVector.SPECIES_PREFERRED.
 package greater.tensor.kernels;
 
@@ -10,17 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * softmax(x)_c = exp(x_c − max) / Σ exp(x − max); the max shift keeps exp from overflowing.
  * Each row is vectorised along its length with a scalar tail.
  */
-public final class Softmax {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-    /** Elements per parallel task. */
-    static final int GRAIN = 1 << 14;
+final class SoftmaxVector {
+    private static final VectorSpecies<Float> F = WeightsVector.F;
+    private static final int L = WeightsVector.L;
 
-    private Softmax() {
-    }
-
-    static int rowGrain(int cols) {
-        return Math.max(1, GRAIN / Math.max(1, cols));
+    private SoftmaxVector() {
     }
 
     /** max_c x[o+c] (−∞ for an empty row). */

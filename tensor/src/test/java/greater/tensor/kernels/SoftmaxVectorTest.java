@@ -8,7 +8,7 @@ import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class SoftmaxTest {
+class SoftmaxVectorTest {
 
     @Test
     void handComputed() {
@@ -16,16 +16,16 @@ class SoftmaxTest {
         float[] x = {0, l3, 1000, 1000 + l3}; // second row checks the max shift
         float[] out = new float[4];
         for (int o = 0; o < 4; o += 2) {
-            float max = Softmax.max(x, o, 2);
-            float sum = Softmax.expShifted(out, x, o, 2, max);
-            assertEquals(sum, Softmax.sumExp(x, o, 2, max), 1e-6f);
-            Softmax.scaleRow(out, o, 2, 1f / sum);
+            float max = SoftmaxVector.max(x, o, 2);
+            float sum = SoftmaxVector.expShifted(out, x, o, 2, max);
+            assertEquals(sum, SoftmaxVector.sumExp(x, o, 2, max), 1e-6f);
+            SoftmaxVector.scaleRow(out, o, 2, 1f / sum);
         }
         // 1000 + ln 3 rounds to 1000 + d in float; the second row's exact answer uses that d.
         double d = x[3] - x[2];
         float p = (float) (1 / (1 + Math.exp(d)));
         assertArrayEquals(new float[]{0.25f, 0.75f, p, 1 - p}, out, 1e-7f);
-        assertEquals(Float.NEGATIVE_INFINITY, Softmax.max(x, 0, 0));
+        assertEquals(Float.NEGATIVE_INFINITY, SoftmaxVector.max(x, 0, 0));
     }
 
     @Test
@@ -36,15 +36,15 @@ class SoftmaxTest {
                 float[] x = random(rnd, o + n, 8f);
                 String what = "n=" + n + " o=" + o;
                 float max = CrossEntropy.maxScalar(x, o, n);
-                assertEquals(max, Softmax.max(x, o, n), what);
+                assertEquals(max, SoftmaxVector.max(x, o, n), what);
                 float sum = CrossEntropy.sumExpScalar(x, o, n, max);
-                assertClose(sum, Softmax.sumExp(x, o, n, max), 1e-5, 0, "sumExp " + what);
+                assertClose(sum, SoftmaxVector.sumExp(x, o, n, max), 1e-5, 0, "sumExp " + what);
                 float[] e = new float[o + n];
-                assertClose(sum, Softmax.expShifted(e, x, o, n, max), 1e-5, 0, "expShifted " + what);
+                assertClose(sum, SoftmaxVector.expShifted(e, x, o, n, max), 1e-5, 0, "expShifted " + what);
                 float[] ref = new float[o + n];
                 for (int c = 0; c < n; c++) ref[o + c] = (float) Math.exp(x[o + c] - max);
                 assertClose(ref, e, 1e-6, 0, "exp " + what);
-                Softmax.scaleRow(e, o, n, 0.5f);
+                SoftmaxVector.scaleRow(e, o, n, 0.5f);
                 for (int c = 0; c < n; c++) ref[o + c] *= 0.5f;
                 assertClose(ref, e, 1e-6, 0, "scaleRow " + what);
             }
