@@ -23,6 +23,8 @@ final class MatMulVector {
     private static final int L = WeightsVector.L;
     /** Outer core tile: MR·NR/L = 16 accumulators + 2 B vectors + 1 broadcast, of 32 AVX-512 registers. */
     static final int MR = 8, NR = 2 * L;
+    /** Forward rows of W per one-vector (narrow) tile: 16 accumulators. */
+    static final int MR_NARROW = 16;
     /** Outer core k-span: a KC×NR panel of B (32 KiB at L = 16) stays inside L1. */
     static final int KC = 256;
     /**
@@ -243,6 +245,9 @@ final class MatMulVector {
         int ldw = k + LDW_PAD;
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = MatMul.roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
+            // a last panel with at most L valid columns runs the one-vector kernel (half of a
+            // two-vector tile would multiply zeros)
+            int wideEnd = mRows % NR != 0 && mRows % NR <= L ? mRows - mRows % NR : mRows;
             Parallel.forRange(MatMul.ceilDiv(k, KC) * panels, 1, (t0, t1) -> {
                 for (int task = t0; task < t1; task++) {
                     int k0 = (task / panels) * KC, kLen = Math.min(KC, k - k0), q = task % panels;
@@ -252,7 +257,7 @@ final class MatMulVector {
             });
             Parallel.forRange(MatMul.ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
-                float[] tile = Scratch.floats(2, MR * NR);
+                float[] tile = Scratch.floats(2, MR_NARROW * NR);
                 // outᵀ of the block, [rows, mp], summed over all k-spans and written out transposed
                 // once, not k/KC times as scattered read-modify-writes of out
                 float[] acc = Scratch.floats(3, nb * mp);
@@ -264,10 +269,14 @@ final class MatMulVector {
                         int kLen = Math.min(KC, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
-                            for (int j = 0; j < mRows; j += NR) {
+                            for (int j = 0; j < wideEnd; j += NR) {
                                 rowsKernel(acc, mp, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
                                         xp, k0 * mp + j * kLen, tile);
                             }
+                        }
+                        for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
+                            rowsKernelNarrow(acc, mp, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd, wb,
+                                    i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
                         }
                     }
                     for (int q = 0; q < mRows; q++) {
@@ -339,6 +348,61 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
+        flush(c, ldc, 0, ci, cj, vr, vc, tile);
+    }
+
+    /**
+     * {@link #rowsKernel} for a panel whose valid columns fit one vector: MR_NARROW rows × 1 vector
+     * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
+     */
+    private static void rowsKernelNarrow(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
+                                         int aStride, int kLen, float[] bp, int bo, float[] tile) {
+        int last = vr - 1;
+        int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
+        int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
+        int a5 = a0 + Math.min(5, last) * aStride, a6 = a0 + Math.min(6, last) * aStride;
+        int a7 = a0 + Math.min(7, last) * aStride, a8 = a0 + Math.min(8, last) * aStride;
+        int a9 = a0 + Math.min(9, last) * aStride, a10 = a0 + Math.min(10, last) * aStride;
+        int a11 = a0 + Math.min(11, last) * aStride, a12 = a0 + Math.min(12, last) * aStride;
+        int a13 = a0 + Math.min(13, last) * aStride, a14 = a0 + Math.min(14, last) * aStride;
+        int a15 = a0 + Math.min(15, last) * aStride;
+        FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        for (int p = 0; p < kLen; p++) {
+            FloatVector b = FloatVector.fromArray(F, bp, bo + p * NR);
+            c0 = FloatVector.broadcast(F, ap[a0 + p]).fma(b, c0);
+            c1 = FloatVector.broadcast(F, ap[a1 + p]).fma(b, c1);
+            c2 = FloatVector.broadcast(F, ap[a2 + p]).fma(b, c2);
+            c3 = FloatVector.broadcast(F, ap[a3 + p]).fma(b, c3);
+            c4 = FloatVector.broadcast(F, ap[a4 + p]).fma(b, c4);
+            c5 = FloatVector.broadcast(F, ap[a5 + p]).fma(b, c5);
+            c6 = FloatVector.broadcast(F, ap[a6 + p]).fma(b, c6);
+            c7 = FloatVector.broadcast(F, ap[a7 + p]).fma(b, c7);
+            c8 = FloatVector.broadcast(F, ap[a8 + p]).fma(b, c8);
+            c9 = FloatVector.broadcast(F, ap[a9 + p]).fma(b, c9);
+            c10 = FloatVector.broadcast(F, ap[a10 + p]).fma(b, c10);
+            c11 = FloatVector.broadcast(F, ap[a11 + p]).fma(b, c11);
+            c12 = FloatVector.broadcast(F, ap[a12 + p]).fma(b, c12);
+            c13 = FloatVector.broadcast(F, ap[a13 + p]).fma(b, c13);
+            c14 = FloatVector.broadcast(F, ap[a14 + p]).fma(b, c14);
+            c15 = FloatVector.broadcast(F, ap[a15 + p]).fma(b, c15);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        c10.intoArray(tile, 10 * NR);
+        c11.intoArray(tile, 11 * NR);
+        c12.intoArray(tile, 12 * NR);
+        c13.intoArray(tile, 13 * NR);
+        c14.intoArray(tile, 14 * NR);
+        c15.intoArray(tile, 15 * NR);
         flush(c, ldc, 0, ci, cj, vr, vc, tile);
     }
 
@@ -565,10 +629,32 @@ final class MatMulVector {
      */
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
+        int full = R == NR ? count / R : 0, step = kLen * R; // whole NR-wide panels: two vectors each, inline
         for (int p = 0; p < kLen; p++) {
             long row = (long) (k0 + p) * k + i0;
-            for (int q = 0; q * R < count; q++) {
-                int at = off + q * kLen * R + p * R;
+            int at = off + p * R;
+            switch (type) {
+                case F32 -> {
+                    for (int q = 0; q < full; q++, at += step) {
+                        WeightsVector.f32(w, row + q * R).intoArray(dst, at);
+                        WeightsVector.f32(w, row + q * R + L).intoArray(dst, at + L);
+                    }
+                }
+                case BF16 -> {
+                    for (int q = 0; q < full; q++, at += step) {
+                        WeightsVector.bf16(w, row + q * R).intoArray(dst, at);
+                        WeightsVector.bf16(w, row + q * R + L).intoArray(dst, at + L);
+                    }
+                }
+                case F16 -> {
+                    for (int q = 0; q < full; q++, at += step) {
+                        WeightsVector.f16(w, row + q * R).intoArray(dst, at);
+                        WeightsVector.f16(w, row + q * R + L).intoArray(dst, at + L);
+                    }
+                }
+                default -> throw Weights.unsupported(type);
+            }
+            for (int q = full; q * R < count; q++, at += step) {
                 int valid = Math.min(R, count - q * R);
                 Weights.read(dst, at, w, type, row + q * R, valid);
                 if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
