@@ -279,9 +279,13 @@ final class MatMulVector {
                                     i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
                         }
                     }
-                    for (int q = 0; q < mRows; q++) {
-                        int o = (fm0 + q) * n + n0;
-                        for (int r = 0; r < rows; r++) out[o + r] = acc[r * mp + q];
+                    // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
+                    // line per 16 values) and each of the 16 rows of out is written front to back
+                    for (int q0 = 0; q0 < mRows; q0 += 16) {
+                        int q1 = Math.min(mRows, q0 + 16);
+                        for (int r = 0; r < rows; r++) {
+                            for (int q = q0, o = (fm0 + q0) * n + n0 + r; q < q1; q++, o += n) out[o] = acc[r * mp + q];
+                        }
                     }
                 }
             });
@@ -629,7 +633,10 @@ final class MatMulVector {
      */
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
-        int full = R == NR ? count / R : 0, step = kLen * R; // whole NR-wide panels: two vectors each, inline
+        // whole NR-wide panels two vectors at a time, inline; F16 rows are converted whole (Weights.read's
+        // vcvtph2ps loop) and then copied panel by panel
+        int full = R == NR ? count / R : 0, step = kLen * R;
+        float[] f16Run = type == DType.F16 ? new float[count] : null;
         for (int p = 0; p < kLen; p++) {
             long row = (long) (k0 + p) * k + i0;
             int at = off + p * R;
@@ -647,10 +654,8 @@ final class MatMulVector {
                     }
                 }
                 case F16 -> {
-                    for (int q = 0; q < full; q++, at += step) {
-                        WeightsVector.f16(w, row + q * R).intoArray(dst, at);
-                        WeightsVector.f16(w, row + q * R + L).intoArray(dst, at + L);
-                    }
+                    Weights.read(f16Run, 0, w, type, row, count);
+                    for (int q = 0; q < full; q++, at += step) System.arraycopy(f16Run, q * R, dst, at, R);
                 }
                 default -> throw Weights.unsupported(type);
             }
@@ -671,14 +676,18 @@ final class MatMulVector {
         int k2 = k / (2 * L) * (2 * L);
         float[] xq = type == DType.BF16 ? deinterleave(x, m, k, k2) : null;
         Parallel.forRange(groups, grain, (g0, g1) -> {
+            // F16: the 4 rows converted to floats once (Weights.read: vcvtph2ps) and dotted as F32
+            float[] f16Rows = type == DType.F16 ? Scratch.floats(1, 4 * k) : null;
+            MemorySegment f16Seg = f16Rows != null ? MemorySegment.ofArray(f16Rows) : null;
             int j1 = Math.min(n, g1 * 4);
             for (int j = g0 * 4; j < j1; j += 4) {
                 int rows = Math.min(4, j1 - j);
+                if (f16Rows != null) Weights.read(f16Rows, 0, w, type, (long) j * k, rows * k);
                 for (int i = 0; i < m; i++) {
                     switch (type) {
                         case F32 -> dotRowsF32(out, i * n + j, x, i * k, k, w, j, rows);
                         case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
-                        case F16 -> dotRowsF16(out, i * n + j, x, i * k, k, w, j, rows);
+                        case F16 -> dotRowsF32(out, i * n + j, x, i * k, k, f16Seg, 0, rows);
                         default -> throw Weights.unsupported(type);
                     }
                 }
@@ -686,8 +695,8 @@ final class MatMulVector {
         });
     }
 
-    // The three dotRows variants are the same loop over a different load; kept apart so each
-    // compiles to straight-line vector code with no per-iteration dtype dispatch.
+    // The dotRows variants are the same loop over a different load; kept apart so each compiles
+    // to straight-line vector code with no per-iteration dtype dispatch.
 
     private static void dotRowsF32(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
         if (rows < 4) {
@@ -790,36 +799,6 @@ final class MatMulVector {
             t = oddBf16(v).fma(FloatVector.fromArray(F, xq, qo + p + L), t);
         }
         return s.add(t).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
-    }
-
-    private static void dotRowsF16(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
-        if (rows < 4) {
-            for (int r = 0; r < rows; r++) out[oo + r] = dotF16(x, xo, k, w, (long) (j + r) * k);
-            return;
-        }
-        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
-            s0 = WeightsVector.f16(w, r0 + p).fma(xv, s0);
-            s1 = WeightsVector.f16(w, r1 + p).fma(xv, s1);
-            s2 = WeightsVector.f16(w, r2 + p).fma(xv, s2);
-            s3 = WeightsVector.f16(w, r3 + p).fma(xv, s3);
-        }
-        out[oo] = s0.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r0);
-        out[oo + 1] = s1.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r1);
-        out[oo + 2] = s2.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r2);
-        out[oo + 3] = s3.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r3);
-    }
-
-    private static float dotF16(float[] x, int xo, int k, MemorySegment w, long r0) {
-        FloatVector s = FloatVector.zero(F);
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) s = WeightsVector.f16(w, r0 + p).fma(FloatVector.fromArray(F, x, xo + p), s);
-        return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r0);
     }
 
     /** Σ_{p ≥ from} x[xo+p]·W[r0+p]: the scalar tail of a vector dot product. */
