@@ -64,7 +64,7 @@ public final class Activations {
     }
 
     static void gatedSiluBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
-                                               int from, int to) {
+                                       int from, int to) {
         for (int i = from; i < to; i++) {
             dGate[i] += dy[i] * up[i] * siluGrad(gate[i]);
             dUp[i] += dy[i] * siluOf(gate[i]);
@@ -97,7 +97,7 @@ public final class Activations {
     }
 
     static void gatedGeluTanhBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
-                                                   int from, int to) {
+                                           int from, int to) {
         for (int i = from; i < to; i++) {
             dGate[i] += dy[i] * up[i] * geluTanhGrad(gate[i]);
             dUp[i] += dy[i] * geluTanhOf(gate[i]);

@@ -16,8 +16,8 @@ final class AttentionVector {
     }
 
     static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, int t, int s,
-                                       int heads, int kvHeads, int headDim, int posOffset, float scale,
-                                       float softcap, int window) {
+                                int heads, int kvHeads, int headDim, int posOffset, float scale,
+                                float softcap, int window) {
         Attention.checkHeads(heads, kvHeads);
         if (t <= 0) return;
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
@@ -59,8 +59,8 @@ final class AttentionVector {
     }
 
     static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                               float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                               int headDim, int posOffset, float scale, float softcap, int window) {
+                                        float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
+                                        int headDim, int posOffset, float scale, float softcap, int window) {
         Attention.checkHeads(heads, kvHeads);
         if (t <= 0 || s <= 0) return;
         float[] P = probs != null ? probs : recomputeProbs(q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
@@ -305,7 +305,7 @@ final class AttentionVector {
      * capped pre-activation when softcap > 0 (raw holds q·k for that row).
      */
     static void scoreGradRow(float[] dp, int o, float[] raw, float[] P, int po, int lo, int hi, float scale,
-                                     float softcap) {
+                             float softcap) {
         if (hi <= lo) return;
         float dot = Elementwise.dot(P, po + lo, dp, o + lo, hi - lo);
         float inv = softcap > 0f ? scale / softcap : 0f;
@@ -330,7 +330,7 @@ final class AttentionVector {
     }
 
     static float[] recomputeProbs(float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                          int headDim, int posOffset, float scale, float softcap, int window) {
+                                  int headDim, int posOffset, float scale, float softcap, int window) {
         float[] p = new float[heads * t * s];
         causalAttention(null, p, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
                 softcap, window);

@@ -33,7 +33,7 @@ final class CrossEntropyVector {
     }
 
     static void crossEntropyBackward(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
-                                            float[] dRowLoss) {
+                                     float[] dRowLoss) {
         for (int r = 0; r < rows; r++) CrossEntropy.checkTarget(targets[r], cols);
         Parallel.forRange(rows, CrossEntropy.rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 
 /** Rows are converted to float with {@link Weights#read} (vectorised); ids are bounds-checked. */
 public final class Embedding {
-
     private Embedding() {
     }
 

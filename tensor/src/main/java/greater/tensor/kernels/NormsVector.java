@@ -17,7 +17,7 @@ final class NormsVector {
     }
 
     static void rmsNorm(float[] out, float[] x, int rows, int dim, MemorySegment w, DType wType, float eps,
-                               boolean addOne, float[] rstd) {
+                        boolean addOne, float[] rstd) {
         float[] g = Norms.gain(w, wType, dim, addOne);
         Parallel.forRange(rows, Math.max(1, Norms.GRAIN / Math.max(1, dim)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
@@ -34,7 +34,7 @@ final class NormsVector {
     }
 
     static void rmsNormBackward(float[] dx, float[] dy, float[] x, float[] rstd, int rows, int dim,
-                                       MemorySegment w, DType wType, boolean addOne, float[] dw) {
+                                MemorySegment w, DType wType, boolean addOne, float[] dw) {
         float[] g = Norms.gain(w, wType, dim, addOne);
         Parallel.forRange(rows, Math.max(1, Norms.GRAIN / Math.max(1, dim)), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {

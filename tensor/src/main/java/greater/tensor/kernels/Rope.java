@@ -12,7 +12,6 @@ package greater.tensor.kernels;
  * Both forms round identically (no fused multiply-add), so vector and scalar agree exactly.
  */
 public final class Rope {
-
     private Rope() {
     }
 

@@ -4,7 +4,7 @@ package greater.tensor.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The Vector API side of {@link Rope}; the Rope.angles and the tail come from its scalar code. */
+/** The Vector API side of {@link Rope}; the angles and the tail come from its scalar code. */
 final class RopeVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
     private static final int L = WeightsVector.L;
@@ -13,7 +13,7 @@ final class RopeVector {
     }
 
     static void rope(float[] x, int rows, int heads, int headDim, int[] positions, float[] invFreq,
-                            boolean inverse) {
+                     boolean inverse) {
         int half = headDim / 2;
         Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, heads * headDim)), (r0, r1) -> {
             float[] cos = new float[half], sin = new float[half];
