@@ -23,16 +23,17 @@ def peak(path):
     return 3.84e9 * int(r["params"]["threads"]) / seconds(r) / 1e9
 
 
+def torch_fp32(path, key):
+    """{shape: torch_linear.py's `key`} for its float32 lines."""
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    return {t["shape"]: t[key] for t in lines if t["dtype"] == "float32"}
+
+
 def main(before, after, matmul, torch_lines):
     p0, p1 = peak(before), peak(after)
     pk = (p0 + p1) / 2
-    torch = {}
-    with open(torch_lines) as f:
-        for line in f:
-            if line.strip():
-                t = json.loads(line)
-                if t["dtype"] == "float32":
-                    torch[t["shape"]] = t["gflops"]
+    torch = torch_fp32(torch_lines, "gflops")
     with open(matmul) as f:
         results = json.load(f)
     print(f"   FMA peak {pk:.1f} GFLOP/s (before {p0:.1f}, after {p1:.1f})")
@@ -51,13 +52,7 @@ def main(before, after, matmul, torch_lines):
 
 def cpu_main(ours_lines, torch_lines):
     """Per-CPU-second figures: ours and the peak from MatMulCpuTime, torch from process CPU time."""
-    torch = {}
-    with open(torch_lines) as f:
-        for line in f:
-            if line.strip():
-                t = json.loads(line)
-                if t["dtype"] == "float32":
-                    torch[t["shape"]] = t["gflops_per_cpu_s"]
+    torch = torch_fp32(torch_lines, "gflops_per_cpu_s")
     print("   | M×K×N | weights | op | GFLOP per CPU-s | peak per CPU-s | of peak | torch F.linear fp32 | ours/torch |")
     print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
     with open(ours_lines) as f:

@@ -69,7 +69,12 @@ public class MatMulBenchmark {
         for (int i = 0; i < dy.length; i++) dy[i] = rnd.nextFloat() * 2 - 1;
         dx = new float[m * k];
         arena = Arena.ofShared();
-        w = arena.allocate((long) n * k * type.bytes, 64);
+        w = weights(arena, rnd, n, k, type);
+    }
+
+    /** W [n,k] off-heap in its stored dtype, like a mapped safetensors file (values in ±0.05). */
+    static MemorySegment weights(Arena arena, Random rnd, int n, int k, DType type) {
+        MemorySegment w = arena.allocate((long) n * k * type.bytes, 64);
         ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         ValueLayout.OfShort i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < (long) n * k; i++) {
@@ -78,9 +83,10 @@ public class MatMulBenchmark {
                 case F32 -> w.set(f32, i * 4, v);
                 case BF16 -> w.set(i16, i * 2, Float16s.floatToBf16(v));
                 case F16 -> w.set(i16, i * 2, Float.floatToFloat16(v));
-                default -> throw new IllegalArgumentException(dtype);
+                default -> throw new IllegalArgumentException(type.toString());
             }
         }
+        return w;
     }
 
     @TearDown(Level.Trial)
