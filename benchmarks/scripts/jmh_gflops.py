@@ -3,9 +3,9 @@
 A benchmark with a "shape" parameter "MxKxN" counts 2*M*K*N flops per operation (a matmul);
 MachineBenchmark: readF32/readBf16 read 2^30 bytes per operation (GB/s); fmaPeak retires
 3.84e9 flops per worker ("threads" parameter) per operation (GFLOP/s).
-KernelsBenchmark (a Qwen2.5-0.5B-like layer, T = the "tokens" parameter): rmsNorm and the softmax /
+KernelsBenchmark (a Qwen2.5-0.5B-like layer, T = the "tokens" parameter): rmsNorm and the
 cross-entropy over the vocabulary are memory-bound, so GB/s of the least traffic they must move
-(x read + out written; logits read + probabilities written; logits read); attention counts the
+(x read + out written; logits read); attention counts the
 causal (query, key) pairs T(T+1)/2 × heads × head dim × 4 flops (QKᵀ and PV), its backward 8
 (dP, dV, dQ, dK).
 Scores must be average times (us/op, ms/op or ns/op).
@@ -25,8 +25,6 @@ def kernels_rate(method, t):
     pairs = t * (t + 1) / 2 * H * HD
     if method.startswith("rmsNorm"):
         return (2 * t * D + D) * 4, "GB/s"
-    if method.startswith("softmaxVocabRows"):
-        return 2 * t * V * 4, "GB/s"
     if method == "crossEntropy":
         return t * V * 4, "GB/s"
     if method == "attentionBackward":

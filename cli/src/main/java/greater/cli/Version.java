@@ -1,7 +1,7 @@
 package greater.cli;
 
 import greater.tensor.kernels.Parallel;
-import jdk.incubator.vector.FloatVector;
+import greater.tensor.kernels.VectorApi;
 import picocli.CommandLine;
 
 /** {@code --version}: the program version and the machine path in use (JDK, vector width, threads). */
@@ -12,8 +12,7 @@ public final class Version implements CommandLine.IVersionProvider {
     public String[] getVersion() {
         return new String[]{
                 "greater " + VERSION,
-                "JDK " + Runtime.version() + ", vector species " + FloatVector.SPECIES_PREFERRED
-                        + " (" + FloatVector.SPECIES_PREFERRED.length() + " float lanes), " + Parallel.THREADS + " threads"
+                "JDK " + Runtime.version() + ", " + VectorApi.describe() + ", " + Parallel.THREADS + " threads"
         };
     }
 }

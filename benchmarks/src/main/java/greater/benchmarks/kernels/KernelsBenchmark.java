@@ -5,7 +5,6 @@ package greater.benchmarks.kernels;
 import greater.tensor.kernels.Attention;
 import greater.tensor.kernels.CrossEntropy;
 import greater.tensor.kernels.Norms;
-import greater.tensor.kernels.Softmax;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,7 +37,7 @@ public class KernelsBenchmark {
 
     static final int D = 896, H = 14, KV = 2, HD = 64, V = 32000;
 
-    private float[] x, out, rstd, w, q, k, v, attn, probs, dq, dk, dv, logits, rowLoss, dLogits;
+    private float[] x, out, rstd, w, q, k, v, attn, probs, dq, dk, dv, logits, rowLoss;
     private int[] targets;
     private MemorySegment wSeg;
 
@@ -60,7 +59,6 @@ public class KernelsBenchmark {
         dv = new float[v.length];
         logits = fill(rnd, tokens * V);
         rowLoss = new float[tokens];
-        dLogits = new float[tokens * V];
         targets = new int[tokens];
         for (int i = 0; i < tokens; i++) targets[i] = rnd.nextInt(V);
         Attention.causalAttention(attn, probs, q, k, v, tokens, tokens, H, KV, HD, 0, 0.125f, 0f, 0);
@@ -82,18 +80,6 @@ public class KernelsBenchmark {
     public float[] rmsNormScalar() {
         Norms.rmsNormScalar(out, x, tokens, D, wSeg, DType.F32, 1e-6f, false, rstd);
         return out;
-    }
-
-    @Benchmark
-    public float[] softmaxVocabRows() {
-        Softmax.softmaxRows(dLogits, logits, tokens, V);
-        return dLogits;
-    }
-
-    @Benchmark
-    public float[] softmaxVocabRowsScalar() {
-        Softmax.softmaxRowsScalar(dLogits, logits, tokens, V);
-        return dLogits;
     }
 
     @Benchmark

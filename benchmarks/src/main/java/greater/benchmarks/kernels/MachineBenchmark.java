@@ -146,7 +146,8 @@ public class MachineBenchmark {
         return total.sum();
     }
 
-    private static double fmaChains() {
+    /** The 12 chains for FMA_ITERATIONS steps: {@value #FMA_FLOPS_PER_WORKER} flops. */
+    static double fmaChains() {
         FloatVector x = FloatVector.broadcast(S, 0.999f), y = FloatVector.broadcast(S, 1e-4f);
         FloatVector c0 = FloatVector.broadcast(S, 1f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;

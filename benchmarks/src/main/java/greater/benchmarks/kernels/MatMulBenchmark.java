@@ -38,11 +38,14 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Benchmark)
 public class MatMulBenchmark {
-    /** M x K x N. */
-    @Param({"1x2048x2048", "64x2048x2048", "256x576x1536"})
+    /**
+     * M x K x N: one-sequence decode (M = 1), batched decode or a short gradient (16), and prefill
+     * or the gradient of a sequence (64 to 1024 tokens) on Llama-3.2-1B and SmolLM2-135M widths.
+     */
+    @Param({"1x2048x2048", "16x2048x2048", "64x2048x2048", "256x576x1536", "1024x576x1536"})
     public String shape;
 
-    @Param({"F32", "BF16"})
+    @Param({"F32", "BF16", "F16"})
     public String dtype;
 
     private int m, k, n;
@@ -66,7 +69,12 @@ public class MatMulBenchmark {
         for (int i = 0; i < dy.length; i++) dy[i] = rnd.nextFloat() * 2 - 1;
         dx = new float[m * k];
         arena = Arena.ofShared();
-        w = arena.allocate((long) n * k * type.bytes, 64);
+        w = weights(arena, rnd, n, k, type);
+    }
+
+    /** W [n,k] off-heap in its stored dtype, like a mapped safetensors file (values in ±0.05). */
+    static MemorySegment weights(Arena arena, Random rnd, int n, int k, DType type) {
+        MemorySegment w = arena.allocate((long) n * k * type.bytes, 64);
         ValueLayout.OfFloat f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         ValueLayout.OfShort i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < (long) n * k; i++) {
@@ -75,9 +83,10 @@ public class MatMulBenchmark {
                 case F32 -> w.set(f32, i * 4, v);
                 case BF16 -> w.set(i16, i * 2, Float16s.floatToBf16(v));
                 case F16 -> w.set(i16, i * 2, Float.floatToFloat16(v));
-                default -> throw new IllegalArgumentException(dtype);
+                default -> throw new IllegalArgumentException(type.toString());
             }
         }
+        return w;
     }
 
     @TearDown(Level.Trial)

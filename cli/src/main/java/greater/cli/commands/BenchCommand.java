@@ -3,12 +3,12 @@ package greater.cli.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.tensor.UserInputException;
 import greater.tensor.kernels.Parallel;
+import greater.tensor.kernels.VectorApi;
 import greater.transformer.LanguageModel;
 import greater.transformer.grad.InputGradient;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.model.KvCache;
 import greater.transformer.model.Transformer;
-import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,8 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } else {
-                System.out.println("machine: JDK " + Runtime.version() + ", " + FloatVector.SPECIES_PREFERRED.length()
-                        + " float lanes, " + Parallel.THREADS + " threads; weights " + lm.weightDtype());
+                System.out.println("machine: JDK " + Runtime.version() + ", " + VectorApi.describe()
+                        + ", " + Parallel.THREADS + " threads; weights " + lm.weightDtype());
                 out.forEach((k, v) -> System.out.println(String.format(Locale.ROOT, "%-26s %s", k, v instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : v)));
             }
         }

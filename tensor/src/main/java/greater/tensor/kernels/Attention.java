@@ -6,11 +6,8 @@
 //   L = float lanes of FloatVector.SPECIES_PREFERRED; sp = s rounded up to L;
 //   kT, vT [kvHeads, headDim, sp]: k and v transposed per kv head (zero-padded keys);
 //   QB = queries (or keys) handled together by one register tile.
+// Vector forms: AttentionVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
@@ -27,8 +24,6 @@ import java.util.Arrays;
  * same row.
  */
 public final class Attention {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
     /** Multiply-adds per parallel task, roughly. */
     static final int GRAIN = 1 << 16;
     /** Queries (forward, backward pass 1) or keys (backward pass 2) per register tile. */
@@ -51,48 +46,14 @@ public final class Attention {
     public static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, int t, int s,
                                        int heads, int kvHeads, int headDim, int posOffset, float scale,
                                        float softcap, int window) {
-        checkHeads(heads, kvHeads);
-        if (t <= 0) return;
-        int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
-        int sp = MatMul.roundUp(Math.max(1, s), L);
-        float[] kT = transposed(t, group) ? transposeHeads(k, s, kvHeads, headDim, sp) : null;
-        int blocks = (t + QB - 1) / QB;
-        int span = Math.max(1, Math.min(s, window > 0 ? window : s));
-        Parallel.forRange(heads * blocks, Math.max(1, GRAIN / (QB * span * headDim * 2)), (from, to) -> {
-            float[] sc = new float[Math.min(QB, t) * sp]; // one row when decoding
-            float[] dummy = new float[headDim];
-            int[] lo = new int[QB], hi = new int[QB];
-            for (int item = from; item < to; item++) {
-                int h = item / blocks, i0 = (item % blocks) * QB, nq = Math.min(QB, t - i0);
-                int g = h / group, kvo = g * headDim;
-                int jlo = visibleRanges(lo, hi, i0, nq, posOffset, window, s);
-                int jhi = visibleEnd(lo, hi, nq, jlo);
-                int qo = i0 * qStride + h * headDim;
-                if (jhi > jlo) {
-                    if (kT != null) scores(sc, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
-                    else scoresDirect(sc, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
-                    for (int r = 0; r < nq; r++) {
-                        softmaxRow(sc, r * sp, lo[r], hi[r], scale, softcap);
-                        clearOutside(sc, r * sp, jlo, jhi, lo[r], hi[r]);
-                    }
-                }
-                if (out != null) {
-                    weightedRows(out, qo, qStride, nq, false, dummy, sc, jlo, sp, 1, jhi - jlo, v,
-                            jlo * kvStride + kvo, kvStride, headDim);
-                }
-                if (probs != null) {
-                    for (int r = 0; r < nq; r++) {
-                        int po = (h * t + i0 + r) * s;
-                        Arrays.fill(probs, po, po + s, 0f);
-                        if (hi[r] > lo[r]) System.arraycopy(sc, r * sp + lo[r], probs, po + lo[r], hi[r] - lo[r]);
-                    }
-                }
-            }
-        });
+        if (VectorApi.ENABLED) AttentionVector.causalAttention(out, probs, q, k, v, t, s, heads, kvHeads, headDim,
+                posOffset, scale, softcap, window);
+        else causalAttentionScalar(out, probs, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale, softcap,
+                window);
     }
 
     /** Fills the visible key range [lo[r], hi[r]) of queries i0..i0+nq-1 (lo = hi when none); returns min lo. */
-    private static int visibleRanges(int[] lo, int[] hi, int i0, int nq, int posOffset, int window, int s) {
+    static int visibleRanges(int[] lo, int[] hi, int i0, int nq, int posOffset, int window, int s) {
         int jlo = Integer.MAX_VALUE;
         for (int r = 0; r < nq; r++) {
             int pos = posOffset + i0 + r;
@@ -103,27 +64,8 @@ public final class Attention {
         return jlo == Integer.MAX_VALUE ? 0 : jlo;
     }
 
-    /** Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place. */
-    private static void softmaxRow(float[] sc, int o, int lo, int hi, float scale, float softcap) {
-        if (hi <= lo) return;
-        int j = lo;
-        if (softcap > 0f) {
-            float inv = scale / softcap;
-            for (int bound = lo + F.loopBound(hi - lo); j < bound; j += L) {
-                FloatVector.fromArray(F, sc, o + j).mul(inv).lanewise(VectorOperators.TANH).mul(softcap)
-                        .intoArray(sc, o + j);
-            }
-            for (; j < hi; j++) sc[o + j] = softcap * (float) Math.tanh(sc[o + j] * inv);
-        } else {
-            Softmax.scaleRow(sc, o + lo, hi - lo, scale);
-        }
-        float max = Softmax.max(sc, o + lo, hi - lo);
-        float sum = Softmax.expShifted(sc, sc, o + lo, hi - lo, max);
-        Softmax.scaleRow(sc, o + lo, hi - lo, 1f / sum);
-    }
-
     /** Zeroes row entries in [jlo, jhi) outside the row's own range [lo, hi). */
-    private static void clearOutside(float[] a, int o, int jlo, int jhi, int lo, int hi) {
+    static void clearOutside(float[] a, int o, int jlo, int jhi, int lo, int hi) {
         if (hi <= lo) {
             Arrays.fill(a, o + jlo, o + Math.max(jlo, jhi), 0f);
             return;
@@ -140,15 +82,6 @@ public final class Attention {
         return t * group >= 2 * QB;
     }
 
-    /** sc[r·sp + j] = a_r · b_j (vector dot products) for r < n and j in [lo[r], hi[r]). */
-    static void scoresDirect(float[] sc, int sp, float[] a, int a0, int aStride, int n, float[] b, int b0,
-                             int bStride, int headDim, int[] lo, int[] hi) {
-        for (int r = 0; r < n; r++) {
-            int ao = a0 + r * aStride;
-            for (int j = lo[r]; j < hi[r]; j++) sc[r * sp + j] = Elementwise.dot(a, ao, b, b0 + j * bStride, headDim);
-        }
-    }
-
     /** [kvHeads, headDim, sp]: row j of head g of x [s, kvHeads·headDim] becomes column j; keys ≥ s are 0. */
     static float[] transposeHeads(float[] x, int s, int kvHeads, int headDim, int sp) {
         float[] xT = new float[kvHeads * headDim * sp];
@@ -162,156 +95,10 @@ public final class Attention {
         return xT;
     }
 
-    /**
-     * sc[r·sp + j] = Σ_d a[a0 + r·aStride + d]·bT[b0 + d·sp + j] for r < n (≤ QB) and j in
-     * [jlo, jhi) widened to whole vectors (bT rows hold sp ≥ jhi entries): QB rows × 2L keys of
-     * accumulators per step. Rows r ≥ n repeat the last row and are not stored.
-     */
-    static void scores(float[] sc, int sp, float[] a, int a0, int aStride, int n, float[] bT, int b0, int headDim,
-                       int jlo, int jhi) {
-        int r1 = a0 + Math.min(1, n - 1) * aStride, r2 = a0 + Math.min(2, n - 1) * aStride;
-        int r3 = a0 + Math.min(3, n - 1) * aStride;
-        int j = jlo - jlo % L;
-        for (; j + L < jhi; j += 2 * L) {
-            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
-            FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-            for (int d = 0; d < headDim; d++) {
-                int bo = b0 + d * sp + j;
-                FloatVector k0 = FloatVector.fromArray(F, bT, bo), k1 = FloatVector.fromArray(F, bT, bo + L);
-                FloatVector x = FloatVector.broadcast(F, a[a0 + d]);
-                s00 = x.fma(k0, s00);
-                s01 = x.fma(k1, s01);
-                x = FloatVector.broadcast(F, a[r1 + d]);
-                s10 = x.fma(k0, s10);
-                s11 = x.fma(k1, s11);
-                x = FloatVector.broadcast(F, a[r2 + d]);
-                s20 = x.fma(k0, s20);
-                s21 = x.fma(k1, s21);
-                x = FloatVector.broadcast(F, a[r3 + d]);
-                s30 = x.fma(k0, s30);
-                s31 = x.fma(k1, s31);
-            }
-            s00.intoArray(sc, j);
-            s01.intoArray(sc, j + L);
-            if (n > 1) {
-                s10.intoArray(sc, sp + j);
-                s11.intoArray(sc, sp + j + L);
-            }
-            if (n > 2) {
-                s20.intoArray(sc, 2 * sp + j);
-                s21.intoArray(sc, 2 * sp + j + L);
-            }
-            if (n > 3) {
-                s30.intoArray(sc, 3 * sp + j);
-                s31.intoArray(sc, 3 * sp + j + L);
-            }
-        }
-        for (; j < jhi; j += L) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-            for (int d = 0; d < headDim; d++) {
-                FloatVector kv = FloatVector.fromArray(F, bT, b0 + d * sp + j);
-                s0 = FloatVector.broadcast(F, a[a0 + d]).fma(kv, s0);
-                s1 = FloatVector.broadcast(F, a[r1 + d]).fma(kv, s1);
-                s2 = FloatVector.broadcast(F, a[r2 + d]).fma(kv, s2);
-                s3 = FloatVector.broadcast(F, a[r3 + d]).fma(kv, s3);
-            }
-            s0.intoArray(sc, j);
-            if (n > 1) s1.intoArray(sc, sp + j);
-            if (n > 2) s2.intoArray(sc, 2 * sp + j);
-            if (n > 3) s3.intoArray(sc, 3 * sp + j);
-        }
-    }
-
-    /**
-     * For r < n (≤ QB): y[y0 + r·yStride + d] (+)= Σ_{c < count} w[w0 + r·wRow + c·wStep]·x[x0 + c·xStride + d]
-     * over d < headDim; rows r ≥ n go to {@code dummy}. 4 rows × 2L features of accumulators.
-     */
-    static void weightedRows(float[] y, int y0, int yStride, int n, boolean accumulate, float[] dummy, float[] w,
-                             int w0, int wRow, int wStep, int count, float[] x, int x0, int xStride, int headDim) {
-        float[] y1 = n > 1 ? y : dummy, y2 = n > 2 ? y : dummy, y3 = n > 3 ? y : dummy;
-        int o0 = y0, o1 = n > 1 ? y0 + yStride : 0, o2 = n > 2 ? y0 + 2 * yStride : 0, o3 = n > 3 ? y0 + 3 * yStride : 0;
-        int w1 = w0 + Math.min(1, n - 1) * wRow, w2 = w0 + Math.min(2, n - 1) * wRow;
-        int w3 = w0 + Math.min(3, n - 1) * wRow;
-        int d = 0;
-        for (; d + 2 * L <= headDim; d += 2 * L) {
-            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-            FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-            for (int c = 0; c < count; c++) {
-                int xo = x0 + c * xStride + d, wc = c * wStep;
-                FloatVector x0v = FloatVector.fromArray(F, x, xo), x1v = FloatVector.fromArray(F, x, xo + L);
-                FloatVector p = FloatVector.broadcast(F, w[w0 + wc]);
-                a00 = p.fma(x0v, a00);
-                a01 = p.fma(x1v, a01);
-                p = FloatVector.broadcast(F, w[w1 + wc]);
-                a10 = p.fma(x0v, a10);
-                a11 = p.fma(x1v, a11);
-                p = FloatVector.broadcast(F, w[w2 + wc]);
-                a20 = p.fma(x0v, a20);
-                a21 = p.fma(x1v, a21);
-                p = FloatVector.broadcast(F, w[w3 + wc]);
-                a30 = p.fma(x0v, a30);
-                a31 = p.fma(x1v, a31);
-            }
-            if (accumulate) {
-                a00 = a00.add(FloatVector.fromArray(F, y, o0 + d));
-                a01 = a01.add(FloatVector.fromArray(F, y, o0 + d + L));
-                a10 = a10.add(FloatVector.fromArray(F, y1, o1 + d));
-                a11 = a11.add(FloatVector.fromArray(F, y1, o1 + d + L));
-                a20 = a20.add(FloatVector.fromArray(F, y2, o2 + d));
-                a21 = a21.add(FloatVector.fromArray(F, y2, o2 + d + L));
-                a30 = a30.add(FloatVector.fromArray(F, y3, o3 + d));
-                a31 = a31.add(FloatVector.fromArray(F, y3, o3 + d + L));
-            }
-            a00.intoArray(y, o0 + d);
-            a01.intoArray(y, o0 + d + L);
-            a10.intoArray(y1, o1 + d);
-            a11.intoArray(y1, o1 + d + L);
-            a20.intoArray(y2, o2 + d);
-            a21.intoArray(y2, o2 + d + L);
-            a30.intoArray(y3, o3 + d);
-            a31.intoArray(y3, o3 + d + L);
-        }
-        for (; d + L <= headDim; d += L) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-            for (int c = 0; c < count; c++) {
-                FloatVector xv = FloatVector.fromArray(F, x, x0 + c * xStride + d);
-                int wc = c * wStep;
-                a0 = FloatVector.broadcast(F, w[w0 + wc]).fma(xv, a0);
-                a1 = FloatVector.broadcast(F, w[w1 + wc]).fma(xv, a1);
-                a2 = FloatVector.broadcast(F, w[w2 + wc]).fma(xv, a2);
-                a3 = FloatVector.broadcast(F, w[w3 + wc]).fma(xv, a3);
-            }
-            if (accumulate) {
-                a0 = a0.add(FloatVector.fromArray(F, y, o0 + d));
-                a1 = a1.add(FloatVector.fromArray(F, y1, o1 + d));
-                a2 = a2.add(FloatVector.fromArray(F, y2, o2 + d));
-                a3 = a3.add(FloatVector.fromArray(F, y3, o3 + d));
-            }
-            a0.intoArray(y, o0 + d);
-            a1.intoArray(y1, o1 + d);
-            a2.intoArray(y2, o2 + d);
-            a3.intoArray(y3, o3 + d);
-        }
-        for (; d < headDim; d++) {
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-            for (int c = 0; c < count; c++) {
-                float xv = x[x0 + c * xStride + d];
-                int wc = c * wStep;
-                s0 += w[w0 + wc] * xv;
-                s1 += w[w1 + wc] * xv;
-                s2 += w[w2 + wc] * xv;
-                s3 += w[w3 + wc] * xv;
-            }
-            y[o0 + d] = accumulate ? y[o0 + d] + s0 : s0;
-            y1[o1 + d] = accumulate ? y1[o1 + d] + s1 : s1;
-            y2[o2 + d] = accumulate ? y2[o2 + d] + s2 : s2;
-            y3[o3 + d] = accumulate ? y3[o3 + d] + s3 : s3;
-        }
-    }
-
     public static void causalAttentionScalar(float[] out, float[] probs, float[] q, float[] k, float[] v, int t,
                                              int s, int heads, int kvHeads, int headDim, int posOffset, float scale,
                                              float softcap, int window) {
+        checkHeads(heads, kvHeads);
         int group = heads / kvHeads;
         int qStride = heads * headDim, kvStride = kvHeads * headDim;
         float[] p = new float[Math.max(1, s)];
@@ -337,12 +124,13 @@ public final class Attention {
                     sum += p[j];
                 }
                 float inv = hi > lo ? 1f / sum : 0f;
-                for (int d = 0; d < headDim; d++) out[qo + d] = 0f;
-                for (int j = lo; j < hi; j++) {
-                    float pj = p[j] * inv;
-                    p[j] = pj;
-                    int vo = j * kvStride + kvo;
-                    for (int d = 0; d < headDim; d++) out[qo + d] += pj * v[vo + d];
+                for (int j = lo; j < hi; j++) p[j] *= inv;
+                if (out != null) {
+                    for (int d = 0; d < headDim; d++) out[qo + d] = 0f;
+                    for (int j = lo; j < hi; j++) {
+                        int vo = j * kvStride + kvo;
+                        for (int d = 0; d < headDim; d++) out[qo + d] += p[j] * v[vo + d];
+                    }
                 }
                 if (probs != null) {
                     int po = (h * t + i) * s;
@@ -361,114 +149,28 @@ public final class Attention {
     public static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                                float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
                                                int headDim, int posOffset, float scale, float softcap, int window) {
-        checkHeads(heads, kvHeads);
-        if (t <= 0 || s <= 0) return;
-        float[] P = probs != null ? probs : recomputeProbs(q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
-                softcap, window);
-        int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
-        int sp = MatMul.roundUp(s, L);
-        boolean transpose = transposed(t, group);
-        float[] vT = transpose ? transposeHeads(v, s, kvHeads, headDim, sp) : null;
-        float[] kT = transpose && softcap > 0f ? transposeHeads(k, s, kvHeads, headDim, sp) : null;
-        int span = Math.max(1, Math.min(s, window > 0 ? window : s));
-        // Pass 1, per (head, block of QB queries): dS (scaled, through the cap; 0 where masked) and dq.
-        float[] ds = new float[heads * t * s];
-        int blocks = (t + QB - 1) / QB;
-        Parallel.forRange(heads * blocks, Math.max(1, GRAIN / (QB * span * headDim * 4)), (from, to) -> {
-            float[] dp = new float[QB * sp], raw = softcap > 0f ? new float[QB * sp] : null;
-            float[] dummy = new float[headDim];
-            int[] lo = new int[QB], hi = new int[QB];
-            for (int item = from; item < to; item++) {
-                int h = item / blocks, i0 = (item % blocks) * QB, nq = Math.min(QB, t - i0);
-                int g = h / group, kvo = g * headDim;
-                int jlo = visibleRanges(lo, hi, i0, nq, posOffset, window, s);
-                int jhi = visibleEnd(lo, hi, nq, jlo);
-                if (jhi <= jlo) continue;
-                int qo = i0 * qStride + h * headDim;
-                if (transpose) {
-                    scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
-                    if (raw != null) scores(raw, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
-                } else {
-                    scoresDirect(dp, sp, dOut, qo, qStride, nq, v, kvo, kvStride, headDim, lo, hi);
-                    if (raw != null) scoresDirect(raw, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
-                }
-                for (int r = 0; r < nq; r++) {
-                    int po = (h * t + i0 + r) * s;
-                    scoreGradRow(dp, r * sp, raw, P, po, lo[r], hi[r], scale, softcap);
-                    clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
-                    System.arraycopy(dp, r * sp + jlo, ds, po + jlo, jhi - jlo);
-                }
-                weightedRows(dq, qo, qStride, nq, true, dummy, dp, jlo, sp, 1, jhi - jlo, k, jlo * kvStride + kvo,
-                        kvStride, headDim);
-            }
-        });
-        // Pass 2, per (kv head, block of QB keys): dk_j += Σ_i dS_ij q_i and dv_j += Σ_i P_ij dOut_i over the
-        // group's heads (dS and P are 0 where masked, so whole query ranges can be summed).
-        int keyBlocks = (s + QB - 1) / QB;
-        Parallel.forRange(kvHeads * keyBlocks, Math.max(1, GRAIN / (QB * group * t * headDim * 4)), (from, to) -> {
-            float[] dummy = new float[headDim];
-            for (int item = from; item < to; item++) {
-                int g = item / keyBlocks, j0 = (item % keyBlocks) * QB, nk = Math.min(QB, s - j0);
-                // queries that see some key of [j0, j0 + nk): posOffset + i ≥ j0, posOffset + i − (j0 + nk − 1) < window
-                int iStart = Math.max(0, j0 - posOffset);
-                int iEnd = window > 0 ? Math.min(t, j0 + nk - 1 - posOffset + window) : t;
-                if (iEnd <= iStart) continue;
-                int ko = j0 * kvStride + g * headDim;
-                for (int h = g * group; h < (g + 1) * group; h++) {
-                    int w0 = (h * t + iStart) * s + j0, x0 = iStart * qStride + h * headDim;
-                    weightedRows(dk, ko, kvStride, nk, true, dummy, ds, w0, 1, s, iEnd - iStart, q, x0, qStride,
-                            headDim);
-                    weightedRows(dv, ko, kvStride, nk, true, dummy, P, w0, 1, s, iEnd - iStart, dOut, x0, qStride,
-                            headDim);
-                }
-            }
-        });
+        if (VectorApi.ENABLED) AttentionVector.causalAttentionBackward(dq, dk, dv, dOut, probs, q, k, v, t, s, heads,
+                kvHeads, headDim, posOffset, scale, softcap, window);
+        else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, t, s, heads, kvHeads, headDim,
+                posOffset, scale, softcap, window);
     }
 
     /** One past the last key visible to any of the first n queries (jlo when none sees any). */
-    private static int visibleEnd(int[] lo, int[] hi, int n, int jlo) {
+    static int visibleEnd(int[] lo, int[] hi, int n, int jlo) {
         int jhi = jlo;
         for (int r = 0; r < n; r++) if (hi[r] > lo[r]) jhi = Math.max(jhi, hi[r]);
         return jhi;
-    }
-
-    /**
-     * In place over [lo, hi) of a row holding dP: dS = P·(dP − Σ P·dP)·scale, times 1 − tanh² of the
-     * capped pre-activation when softcap > 0 (raw holds q·k for that row).
-     */
-    private static void scoreGradRow(float[] dp, int o, float[] raw, float[] P, int po, int lo, int hi, float scale,
-                                     float softcap) {
-        if (hi <= lo) return;
-        float dot = Elementwise.dot(P, po + lo, dp, o + lo, hi - lo);
-        float inv = softcap > 0f ? scale / softcap : 0f;
-        int j = lo;
-        for (int bound = lo + F.loopBound(hi - lo); j < bound; j += L) {
-            FloatVector g = FloatVector.fromArray(F, dp, o + j).sub(dot).mul(FloatVector.fromArray(F, P, po + j))
-                    .mul(scale);
-            if (raw != null) {
-                FloatVector th = FloatVector.fromArray(F, raw, o + j).mul(inv).lanewise(VectorOperators.TANH);
-                g = g.mul(th.mul(th).neg().add(1f));
-            }
-            g.intoArray(dp, o + j);
-        }
-        for (; j < hi; j++) {
-            float g = P[po + j] * (dp[o + j] - dot) * scale;
-            if (raw != null) {
-                float th = (float) Math.tanh(raw[o + j] * inv);
-                g *= 1f - th * th;
-            }
-            dp[o + j] = g;
-        }
     }
 
     public static void causalAttentionBackwardScalar(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                                      float[] q, float[] k, float[] v, int t, int s, int heads,
                                                      int kvHeads, int headDim, int posOffset, float scale,
                                                      float softcap, int window) {
+        checkHeads(heads, kvHeads);
         if (probs == null) {
             probs = new float[heads * t * s];
-            causalAttentionScalar(new float[t * heads * headDim], probs, q, k, v, t, s, heads, kvHeads, headDim,
-                    posOffset, scale, softcap, window);
+            causalAttentionScalar(null, probs, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale, softcap,
+                    window);
         }
         int group = heads / kvHeads;
         int qStride = heads * headDim, kvStride = kvHeads * headDim;
@@ -509,15 +211,7 @@ public final class Attention {
         }
     }
 
-    private static float[] recomputeProbs(float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                          int headDim, int posOffset, float scale, float softcap, int window) {
-        float[] p = new float[heads * t * s];
-        causalAttention(null, p, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
-                softcap, window);
-        return p;
-    }
-
-    private static void checkHeads(int heads, int kvHeads) {
+    static void checkHeads(int heads, int kvHeads) {
         if (kvHeads <= 0 || heads % kvHeads != 0) {
             throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " kv heads");
         }

@@ -1,41 +1,27 @@
 // Token-level cross-entropy over logits.
 //   rows = positions scored, cols = vocabulary size; logits, dLogits [rows,cols]; targets, rowLoss, dRowLoss [rows];
-//   L = float lanes of FloatVector.SPECIES_PREFERRED.
+// Vector forms: CrossEntropyVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * loss_r = logsumexp(logits_r) − logits_r[target_r] = (max − x_t) + log Σ exp(x − max); a negative
  * target marks an ignored row (loss 0, no gradient). Threads split the rows.
  */
 public final class CrossEntropy {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
+    /** Elements per parallel task. */
+    static final int GRAIN = 1 << 14;
 
     private CrossEntropy() {
     }
 
+    static int rowGrain(int cols) {
+        return Math.max(1, GRAIN / Math.max(1, cols));
+    }
+
     /** Fills rowLoss and returns its sum (accumulated in double). */
     public static float crossEntropyRows(float[] rowLoss, float[] logits, int rows, int cols, int[] targets) {
-        for (int r = 0; r < rows; r++) checkTarget(targets[r], cols);
-        Parallel.forRange(rows, Softmax.rowGrain(cols), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int tg = targets[r];
-                if (tg < 0) {
-                    rowLoss[r] = 0f;
-                    continue;
-                }
-                int o = r * cols;
-                float max = Softmax.max(logits, o, cols);
-                rowLoss[r] = (max - logits[o + tg]) + (float) Math.log(Softmax.sumExp(logits, o, cols, max));
-            }
-        });
-        double total = 0;
-        for (int r = 0; r < rows; r++) total += rowLoss[r];
-        return (float) total;
+        return VectorApi.ENABLED ? CrossEntropyVector.crossEntropyRows(rowLoss, logits, rows, cols,
+                targets) : crossEntropyRowsScalar(rowLoss, logits, rows, cols, targets);
     }
 
     public static float crossEntropyRowsScalar(float[] rowLoss, float[] logits, int rows, int cols, int[] targets) {
@@ -59,24 +45,8 @@ public final class CrossEntropy {
     /** dLogits[r,c] += dRowLoss[r]·(softmax(logits_r)_c − [c = target_r]), softmax as exp(x − max)/Σ. */
     public static void crossEntropyBackward(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
                                             float[] dRowLoss) {
-        for (int r = 0; r < rows; r++) checkTarget(targets[r], cols);
-        Parallel.forRange(rows, Softmax.rowGrain(cols), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int tg = targets[r];
-                if (tg < 0) continue;
-                int o = r * cols;
-                float g = dRowLoss[r];
-                float max = Softmax.max(logits, o, cols);
-                float scale = g / Softmax.sumExp(logits, o, cols, max);
-                int c = 0;
-                for (int bound = F.loopBound(cols); c < bound; c += L) {
-                    FloatVector e = FloatVector.fromArray(F, logits, o + c).sub(max).lanewise(VectorOperators.EXP);
-                    e.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, dLogits, o + c)).intoArray(dLogits, o + c);
-                }
-                for (; c < cols; c++) dLogits[o + c] += scale * (float) Math.exp(logits[o + c] - max);
-                dLogits[o + tg] -= g;
-            }
-        });
+        if (VectorApi.ENABLED) CrossEntropyVector.crossEntropyBackward(dLogits, logits, rows, cols, targets, dRowLoss);
+        else crossEntropyBackwardScalar(dLogits, logits, rows, cols, targets, dRowLoss);
     }
 
     public static void crossEntropyBackwardScalar(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
@@ -107,7 +77,7 @@ public final class CrossEntropy {
         return sum;
     }
 
-    private static void checkTarget(int tg, int cols) {
+    static void checkTarget(int tg, int cols) {
         if (tg >= cols) throw new IndexOutOfBoundsException("target " + tg + " outside [0, " + cols + ")");
     }
 }

@@ -1,20 +1,15 @@
 // Token embedding lookup and its gradient.
 //   t = tokens (ids.length), dim = embedding width, vocab = rows of the table.
 //   table [vocab,dim] (stored dtype), out/dOut [t,dim], dTable [vocab,dim] (F32);
-//   L = float lanes of FloatVector.SPECIES_PREFERRED.
+// Vector forms: EmbeddingVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
 /** Rows are converted to float with {@link Weights#read} (vectorised); ids are bounds-checked. */
 public final class Embedding {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-
     private Embedding() {
     }
 
@@ -33,13 +28,8 @@ public final class Embedding {
 
     /** dTable[ids[t],:] += dOut[t,:]; one thread, in token order, because ids repeat. */
     public static void scatterAdd(float[] dTable, float[] dOut, int dim, int[] ids) {
-        for (int t = 0; t < ids.length; t++) {
-            int o = ids[t] * dim, s = t * dim, c = 0;
-            for (int bound = F.loopBound(dim); c < bound; c += L) {
-                FloatVector.fromArray(F, dTable, o + c).add(FloatVector.fromArray(F, dOut, s + c)).intoArray(dTable, o + c);
-            }
-            for (; c < dim; c++) dTable[o + c] += dOut[s + c];
-        }
+        if (VectorApi.ENABLED) EmbeddingVector.scatterAdd(dTable, dOut, dim, ids);
+        else scatterAddScalar(dTable, dOut, dim, ids);
     }
 
     public static void scatterAddScalar(float[] dTable, float[] dOut, int dim, int[] ids) {

@@ -6,16 +6,12 @@
 //   MR_DOT×NR_DOT tile of C is 16 dot products. Outer cores: B is [K,N]; B is packed in panels of
 //   NR columns, k-major (panel[p][q]); A is packed in panels of MR rows (panel[p][r]) or read as MR
 //   rows of a row-major buffer; an MR×NR tile of C accumulates up to KC outer products.
+// Vector forms: MatMulVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * out = x·Wᵀ and its two gradients. W is the big operand, so it is only ever read along its rows
@@ -35,799 +31,76 @@ import java.util.Arrays;
  * </ul>
  */
 public final class MatMul {
-    private static final VectorSpecies<Float> F = Weights.F;
-    private static final int L = Weights.L;
-    /** Outer core tile: MR·NR/L = 16 accumulators + 2 B vectors + 1 broadcast, of 32 AVX-512 registers. */
-    static final int MR = 8, NR = 2 * L;
-    /** Outer core k-span: a KC×NR panel of B (32 KiB at L = 16) stays inside L1. */
-    static final int KC = 256;
-    /**
-     * Forward: floats of converted W per task block (512 KiB, half an L2). A block is whole rows,
-     * so its read is one contiguous stretch of the file.
-     */
-    static final int W_BLOCK = 128 * 1024;
-    /**
-     * Forward: converted rows of W sit k + LDW_PAD floats apart, so the micro-kernel's 8 broadcast
-     * streams do not all map to one L1 set when a row is a multiple of 4 KiB (measured: +3–7%
-     * GFLOP/s on k = 576, 2048, 8192).
-     */
-    static final int LDW_PAD = 16;
-    /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
-    static final int MC = 1024;
-    /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
-    static final int MR_DOT = 4, NR_DOT = 4;
-    /** Dot core: B rows per task (NB_DOT·kp floats of packed W stay in L2) and the k-span per pass. */
-    static final int NB_DOT = 64, KB = 512;
-    /** Up to this many rows the forward is a GEMV (packing W would cost as much as the product). */
-    static final int GEMV_MAX_ROWS = 3;
-    /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
-    static final int FORWARD_OUTER_MIN_ROWS = 16;
-
     private MatMul() {
     }
-
-    /** Copies operand rows [row0, row0 + rows), K floats each, to dst[dstOff + r·stride + p]. */
-    @FunctionalInterface
-    interface RowPacker {
-        void pack(float[] dst, int dstOff, int stride, int row0, int rows);
-    }
-
-    /**
-     * Packs a k-span [k0, k0 + kLen) of R-wide panels covering operand indices [i0, i0 + count)
-     * (rows of A, or columns of B): dst[dstOff + (q·kLen + p)·R + r] = op(i0 + q·R + r, k0 + p),
-     * zero past i0 + count.
-     */
-    @FunctionalInterface
-    interface PanelPacker {
-        void pack(float[] dst, int dstOff, int R, int i0, int count, int k0, int kLen);
-    }
-
-    // ---- public kernels -----------------------------------------------------------------------
 
     /** out[m,n] = x[m,k]·W[n,k]ᵀ (overwrites out). */
     public static void matmul(float[] out, float[] x, int m, int k, MemorySegment w, DType wType, int n) {
         checkWeights(w, wType, n, k);
-        if (m <= GEMV_MAX_ROWS) {
-            gemv(out, x, m, k, w, wType, n);
-            return;
-        }
-        if (m >= FORWARD_OUTER_MIN_ROWS) {
-            gemmForward(out, x, m, k, w, wType, n);
-            return;
-        }
-        gemmDot(out, m, n, k,
-                (dst, off, stride, row0, rows) -> copyRows(dst, off, stride, x, k, row0, rows),
-                (dst, off, stride, row0, rows) -> copyWeightRows(dst, off, stride, w, wType, k, row0, rows));
+        if (VectorApi.ENABLED) MatMulVector.matmul(out, x, m, k, w, wType, n);
+        else matmulScalar(out, x, m, k, w, wType, n);
     }
 
+    /** The scalar twin; threads split W's rows. */
     public static void matmulScalar(float[] out, float[] x, int m, int k, MemorySegment w, DType wType, int n) {
-        float[] row = new float[k];
-        for (int j = 0; j < n; j++) {
-            Weights.readScalar(row, 0, w, wType, (long) j * k, k);
-            for (int i = 0; i < m; i++) {
-                float s = 0f;
-                int xo = i * k;
-                for (int p = 0; p < k; p++) s += x[xo + p] * row[p];
-                out[i * n + j] = s;
+        Parallel.forRange(n, Math.max(1, 16384 / Math.max(1, k * m)), (j0, j1) -> {
+            float[] row = new float[k];
+            for (int j = j0; j < j1; j++) {
+                Weights.readScalar(row, 0, w, wType, (long) j * k, k);
+                for (int i = 0; i < m; i++) {
+                    float s = 0f;
+                    int xo = i * k;
+                    for (int p = 0; p < k; p++) s += x[xo + p] * row[p];
+                    out[i * n + j] = s;
+                }
             }
-        }
+        });
     }
 
-    /**
-     * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
-     * split over W's rows when there are enough of them, else over its columns.
-     */
+    /** dx[m,k] += dy[m,n]·W[n,k]. */
     public static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
         checkWeights(w, wType, n, k);
-        PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
-        if (ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
-            gemmSplitK(dx, m, k, n, a, w, wType);
-            return;
-        }
-        gemmOuter(dx, m, k, n, a,
-                (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));
+        if (VectorApi.ENABLED) MatMulVector.accumulateInputGrad(dx, dy, m, n, w, wType, k);
+        else accumulateInputGradScalar(dx, dy, m, n, w, wType, k);
     }
 
+    /** The scalar twin; threads split the k columns (each reads its stretch of every W row). */
     public static void accumulateInputGradScalar(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType,
                                                  int k) {
-        float[] row = new float[k];
-        for (int j = 0; j < n; j++) {
-            Weights.readScalar(row, 0, w, wType, (long) j * k, k);
-            for (int i = 0; i < m; i++) {
-                float g = dy[i * n + j];
-                int xo = i * k;
-                for (int p = 0; p < k; p++) dx[xo + p] += g * row[p];
-            }
-        }
-    }
-
-    /** dw[n,k] += Σ_m dy[m,n]·x[m,k]: the outer core with A = dyᵀ, B = x, or rank-1 updates for tiny m. */
-    public static void accumulateWeightGrad(float[] dw, float[] dy, float[] x, int m, int n, int k) {
-        if (m <= GEMV_MAX_ROWS) {
-            Parallel.forRange(n, Math.max(1, 16384 / Math.max(1, k * m)), (j0, j1) -> {
-                for (int j = j0; j < j1; j++) {
-                    for (int i = 0; i < m; i++) axpy(dw, j * k, dy[i * n + j], x, i * k, k);
-                }
-            });
-            return;
-        }
-        gemmOuter(dw, n, k, m,
-                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen),
-                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
-    }
-
-    public static void accumulateWeightGradScalar(float[] dw, float[] dy, float[] x, int m, int n, int k) {
-        for (int i = 0; i < m; i++) {
-            int xo = i * k;
+        Parallel.forRange(k, Math.max(64, 16384 / Math.max(1, n * m)), (p0, p1) -> {
+            float[] row = new float[p1 - p0];
             for (int j = 0; j < n; j++) {
-                float g = dy[i * n + j];
-                int wo = j * k;
-                for (int p = 0; p < k; p++) dw[wo + p] += g * x[xo + p];
-            }
-        }
-    }
-
-    /** out[m,n] = a[m,k]·b[n,k]ᵀ for plain arrays. */
-    public static void matmulF32(float[] out, float[] a, int m, int k, float[] b, int n) {
-        matmul(out, a, m, k, MemorySegment.ofArray(b), DType.F32, n);
-    }
-
-    public static void matmulF32Scalar(float[] out, float[] a, int m, int k, float[] b, int n) {
-        matmulScalar(out, a, m, k, MemorySegment.ofArray(b), DType.F32, n);
-    }
-
-    // ---- dot core -----------------------------------------------------------------------------
-
-    /** C[M,N] = A·Bᵀ (overwrites); A and B come row by row from their packers. */
-    static void gemmDot(float[] c, int M, int N, int K, RowPacker a, RowPacker b) {
-        if (M <= 0 || N <= 0) return;
-        if (K <= 0) {
-            Arrays.fill(c, 0, M * N, 0f);
-            return;
-        }
-        boolean accumulate = false;
-        int kp = roundUp(K, L);
-        float[] ap = Scratch.floats(0, Math.min(MC, roundUp(M, MR_DOT)) * kp);
-        int nBlocks = ceilDiv(N, NB_DOT);
-        for (int m0 = 0; m0 < M; m0 += MC) {
-            int mRows = Math.min(MC, M - m0);
-            packPadded(ap, kp, K, a, m0, mRows, roundUp(mRows, MR_DOT));
-            int fm0 = m0;
-            Parallel.forRange(nBlocks, 1, (b0, b1) -> {
-                float[] bp = Scratch.floats(1, NB_DOT * kp);
-                float[] sums = Scratch.floats(2, MR_DOT * NR_DOT);
-                for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * NB_DOT, nRows = Math.min(NB_DOT, N - n0);
-                    packPadded(bp, kp, K, b, n0, nRows, roundUp(nRows, NR_DOT));
-                    multiplyBlock(c, N, fm0, mRows, n0, nRows, ap, bp, kp, accumulate, sums);
-                }
-            });
-        }
-    }
-
-    /** Packs rows then zeroes the column padding [K, kp) and the padding rows [rows, paddedRows). */
-    private static void packPadded(float[] dst, int kp, int K, RowPacker packer, int row0, int rows, int paddedRows) {
-        packer.pack(dst, 0, kp, row0, rows);
-        if (K < kp) {
-            for (int r = 0; r < rows; r++) Arrays.fill(dst, r * kp + K, (r + 1) * kp, 0f);
-        }
-        Arrays.fill(dst, rows * kp, paddedRows * kp, 0f);
-    }
-
-    /** One packed A block × one packed B block; i-tiles outside so an A tile stays in L1 across B tiles. */
-    private static void multiplyBlock(float[] c, int ldc, int m0, int mRows, int n0, int nRows, float[] ap, float[] bp,
-                                      int kp, boolean accumulate, float[] sums) {
-        for (int k0 = 0; k0 < kp; k0 += KB) {
-            int len = Math.min(KB, kp - k0);
-            boolean acc = accumulate || k0 > 0;
-            for (int i = 0; i < mRows; i += MR_DOT) {
-                for (int j = 0; j < nRows; j += NR_DOT) {
-                    tile(c, ldc, m0 + i, n0 + j, Math.min(MR_DOT, mRows - i), Math.min(NR_DOT, nRows - j),
-                            ap, i * kp + k0, bp, j * kp + k0, kp, len, acc, sums);
-                }
-            }
-        }
-    }
-
-    /** C[ci..ci+vr, cj..cj+vc] (+)= the 4×4 dot products of packed rows over [0, len) (len a multiple of L). */
-    private static void tile(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0, float[] bp,
-                             int b0, int kp, int len, boolean acc, float[] sums) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int a1 = a0 + kp, a2 = a1 + kp, a3 = a2 + kp;
-        int b1 = b0 + kp, b2 = b1 + kp, b3 = b2 + kp;
-        for (int p = 0; p < len; p += L) {
-            FloatVector x0 = FloatVector.fromArray(F, ap, a0 + p);
-            FloatVector x1 = FloatVector.fromArray(F, ap, a1 + p);
-            FloatVector x2 = FloatVector.fromArray(F, ap, a2 + p);
-            FloatVector x3 = FloatVector.fromArray(F, ap, a3 + p);
-            FloatVector w = FloatVector.fromArray(F, bp, b0 + p);
-            c00 = x0.fma(w, c00);
-            c10 = x1.fma(w, c10);
-            c20 = x2.fma(w, c20);
-            c30 = x3.fma(w, c30);
-            w = FloatVector.fromArray(F, bp, b1 + p);
-            c01 = x0.fma(w, c01);
-            c11 = x1.fma(w, c11);
-            c21 = x2.fma(w, c21);
-            c31 = x3.fma(w, c31);
-            w = FloatVector.fromArray(F, bp, b2 + p);
-            c02 = x0.fma(w, c02);
-            c12 = x1.fma(w, c12);
-            c22 = x2.fma(w, c22);
-            c32 = x3.fma(w, c32);
-            w = FloatVector.fromArray(F, bp, b3 + p);
-            c03 = x0.fma(w, c03);
-            c13 = x1.fma(w, c13);
-            c23 = x2.fma(w, c23);
-            c33 = x3.fma(w, c33);
-        }
-        // Horizontal sums straight into a per-thread buffer: passing the vectors to a helper would
-        // make C2 box them.
-        sums[0] = c00.reduceLanes(VectorOperators.ADD);
-        sums[1] = c01.reduceLanes(VectorOperators.ADD);
-        sums[2] = c02.reduceLanes(VectorOperators.ADD);
-        sums[3] = c03.reduceLanes(VectorOperators.ADD);
-        sums[4] = c10.reduceLanes(VectorOperators.ADD);
-        sums[5] = c11.reduceLanes(VectorOperators.ADD);
-        sums[6] = c12.reduceLanes(VectorOperators.ADD);
-        sums[7] = c13.reduceLanes(VectorOperators.ADD);
-        sums[8] = c20.reduceLanes(VectorOperators.ADD);
-        sums[9] = c21.reduceLanes(VectorOperators.ADD);
-        sums[10] = c22.reduceLanes(VectorOperators.ADD);
-        sums[11] = c23.reduceLanes(VectorOperators.ADD);
-        sums[12] = c30.reduceLanes(VectorOperators.ADD);
-        sums[13] = c31.reduceLanes(VectorOperators.ADD);
-        sums[14] = c32.reduceLanes(VectorOperators.ADD);
-        sums[15] = c33.reduceLanes(VectorOperators.ADD);
-        for (int r = 0; r < vr; r++) {
-            int o = (ci + r) * ldc + cj;
-            for (int q = 0; q < vc; q++) c[o + q] = acc ? c[o + q] + sums[r * NR_DOT + q] : sums[r * NR_DOT + q];
-        }
-    }
-
-    // ---- forward core -------------------------------------------------------------------------
-
-    /**
-     * out[m,n] = x·Wᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
-     * the one transposed (into NR-wide k-major panels, once, shared by all threads); W is only
-     * copied (converted) row-major, a block of whole rows at a time, into a per-thread buffer, and
-     * the micro-kernel broadcasts from MR of its rows. Threads split W's rows (n).
-     */
-    static void gemmForward(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
-        if (k <= 0) {
-            Arrays.fill(out, 0, m * n, 0f);
-            return;
-        }
-        // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
-        float[] xp = Scratch.floats(0, roundUp(Math.min(MC, m), NR) * k);
-        // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
-        // hands its share to the others; at most 64 rows and W_BLOCK floats. x's panels are re-read
-        // once per block, so fewer rows per block cost more of that traffic (k = 8192: 16 rows).
-        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR),
-                roundUp(ceilDiv(n, 4 * Parallel.THREADS), MR)));
-        int ldw = k + LDW_PAD;
-        for (int m0 = 0; m0 < m; m0 += MC) {
-            int mRows = Math.min(MC, m - m0), mp = roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
-            Parallel.forRange(ceilDiv(k, KC) * panels, 1, (t0, t1) -> {
-                for (int task = t0; task < t1; task++) {
-                    int k0 = (task / panels) * KC, kLen = Math.min(KC, k - k0), q = task % panels;
-                    packRowPanels(xp, k0 * mp + q * kLen * NR, NR, x, k, fm0 + q * NR, Math.min(NR, mRows - q * NR),
-                            k0, kLen);
-                }
-            });
-            Parallel.forRange(ceilDiv(n, nb), 1, (b0, b1) -> {
-                float[] wb = Scratch.floats(1, nb * ldw);
-                float[] tile = Scratch.floats(2, MR * NR);
-                // outᵀ of the block, [rows, mp], summed over all k-spans before it is written out
-                // transposed once: flushing each span's tile into out itself touched NR rows of out
-                // 32 bytes each, n floats apart, k/KC times over (on a 128256-row LM head, a sixth
-                // of the forward went to those scattered read-modify-writes).
-                float[] acc = Scratch.floats(3, nb * mp);
-                for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
-                    for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
-                    Arrays.fill(acc, 0, rows * mp, 0f);
-                    for (int k0 = 0; k0 < k; k0 += KC) {
-                        int kLen = Math.min(KC, k - k0);
-                        for (int i = 0; i < rows; i += MR) {
-                            int vr = Math.min(MR, rows - i);
-                            for (int j = 0; j < mRows; j += NR) {
-                                rowsKernel(acc, mp, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile);
-                            }
-                        }
-                    }
-                    for (int q = 0; q < mRows; q++) {
-                        int o = (fm0 + q) * n + n0;
-                        for (int r = 0; r < rows; r++) out[o + r] = acc[r * mp + q];
-                    }
-                }
-            });
-        }
-    }
-
-    /**
-     * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then c[ci + r, cj + q] += tile[r][q] for the valid vr × vc corner. Rows
-     * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
-     */
-    private static void rowsKernel(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                   int aStride, int kLen, float[] bp, int bo, float[] tile) {
-        int last = vr - 1;
-        int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
-        int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
-        int a5 = a0 + Math.min(5, last) * aStride, a6 = a0 + Math.min(6, last) * aStride;
-        int a7 = a0 + Math.min(7, last) * aStride;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0; p < kLen; p++) {
-            int bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(F, ap[a0 + p]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(F, ap[a1 + p]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(F, ap[a2 + p]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(F, ap[a3 + p]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(F, ap[a4 + p]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(F, ap[a5 + p]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(F, ap[a6 + p]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(F, ap[a7 + p]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
-        flush(c, ldc, 0, ci, cj, vr, vc, tile);
-    }
-
-    // ---- outer core ---------------------------------------------------------------------------
-
-    /**
-     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is packed once by the calling
-     * thread; each task packs its own slice of B's columns, KC k-steps at a time.
-     */
-    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker a, PanelPacker b) {
-        if (M <= 0 || N <= 0 || K <= 0) return;
-        int nb = blockColumns(N);
-        int nBlocks = ceilDiv(N, nb);
-        int mcMax = Math.min(MC, M);
-        float[] ap = Scratch.floats(0, roundUp(mcMax, MR) * K);
-        for (int m0 = 0; m0 < M; m0 += MC) {
-            int mRows = Math.min(MC, M - m0), mp = roundUp(mRows, MR);
-            for (int k0 = 0; k0 < K; k0 += KC) a.pack(ap, k0 * mp, MR, m0, mRows, k0, Math.min(KC, K - k0));
-            int fm0 = m0;
-            Parallel.forRange(nBlocks, 1, (b0, b1) -> {
-                float[] bp = Scratch.floats(1, roundUp(nb, NR) * KC);
-                float[] tile = Scratch.floats(2, MR * NR);
-                for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, nRows = Math.min(nb, N - n0);
-                    for (int k0 = 0; k0 < K; k0 += KC) {
-                        int kLen = Math.min(KC, K - k0);
-                        b.pack(bp, 0, NR, n0, nRows, k0, kLen);
-                        for (int i = 0; i < mRows; i += MR) {
-                            int aOff = k0 * mp + i * kLen;
-                            for (int j = 0; j < nRows; j += NR) {
-                                microKernel(c, N, 0, fm0 + i, n0 + j, Math.min(MR, mRows - i), Math.min(NR, nRows - j),
-                                        ap, aOff, bp, j * kLen, kLen, tile);
-                            }
-                        }
-                    }
-                }
-            });
-        }
-    }
-
-    /**
-     * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
-     * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
-     * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
-     * partials are added at the end. Column blocks (gemmOuter) read W in runs of a few hundred bytes
-     * at a whole row's stride, each on a new page: a TLB miss and a prefetcher restart per run.
-     * Measured (JMH inputGrad, bf16, m = 128, W = 32768 × 2048): 152 → 258 GFLOP/s.
-     */
-    static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
-        if (M <= 0 || N <= 0 || K <= 0) return;
-        int slabs = ceilDiv(K, KC), tasks = Math.min(slabs, 2 * Parallel.THREADS), size = M * N;
-        // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
-        float[] partials = Scratch.floats(0, (tasks - 1) * size);
-        int np = roundUp(N, NR);
-        Parallel.forRange(tasks, 1, (t0, t1) -> {
-            float[] bp = Scratch.floats(1, np * KC);
-            float[] ap = Scratch.floats(2, roundUp(Math.min(MC, M), MR) * KC);
-            float[] tile = Scratch.floats(3, MR * NR);
-            for (int t = t0; t < t1; t++) {
-                float[] ct = t == 0 ? c : partials;
-                int cOff = t == 0 ? 0 : (t - 1) * size;
-                if (t > 0) Arrays.fill(partials, cOff, cOff + size, 0f);
-                for (int slab = t * slabs / tasks, end = (t + 1) * slabs / tasks; slab < end; slab++) {
-                    int k0 = slab * KC, kLen = Math.min(KC, K - k0);
-                    packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
-                    for (int m0 = 0; m0 < M; m0 += MC) {
-                        int mRows = Math.min(MC, M - m0);
-                        a.pack(ap, 0, MR, m0, mRows, k0, kLen);
-                        for (int j = 0; j < N; j += NR) {
-                            for (int i = 0; i < mRows; i += MR) {
-                                microKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
-                                        ap, i * kLen, bp, j * kLen, kLen, tile);
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        if (tasks > 1) {
-            Parallel.forRange(size, 16384, (i0, i1) -> {
-                for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
-            });
-        }
-    }
-
-    /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */
-    static int blockColumns(int N) {
-        int target = ceilDiv(N, 4 * Parallel.THREADS);
-        return Math.max(NR, Math.min(512, roundUp(target, NR)));
-    }
-
-    /**
-     * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span: 8 rows × 2 vectors of
-     * accumulators; only the valid vr × vc corner is added to C.
-     */
-    private static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                    int ao, float[] bp, int bo, int kLen, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0; p < kLen; p++) {
-            int bi = bo + p * NR, ai = ao + p * MR;
-            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
-            FloatVector a = FloatVector.broadcast(F, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            a = FloatVector.broadcast(F, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            a = FloatVector.broadcast(F, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            a = FloatVector.broadcast(F, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            a = FloatVector.broadcast(F, ap[ai + 4]);
-            c40 = a.fma(b0, c40);
-            c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(F, ap[ai + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
-            a = FloatVector.broadcast(F, ap[ai + 6]);
-            c60 = a.fma(b0, c60);
-            c61 = a.fma(b1, c61);
-            a = FloatVector.broadcast(F, ap[ai + 7]);
-            c70 = a.fma(b0, c70);
-            c71 = a.fma(b1, c71);
-        }
-        // Spill the tile to a per-thread buffer with plain stores: handing the vectors to a helper or
-        // choosing the destination by a branch makes C2 box them (measured: 10x slower).
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, 2 * L);
-        c11.intoArray(tile, 3 * L);
-        c20.intoArray(tile, 4 * L);
-        c21.intoArray(tile, 5 * L);
-        c30.intoArray(tile, 6 * L);
-        c31.intoArray(tile, 7 * L);
-        c40.intoArray(tile, 8 * L);
-        c41.intoArray(tile, 9 * L);
-        c50.intoArray(tile, 10 * L);
-        c51.intoArray(tile, 11 * L);
-        c60.intoArray(tile, 12 * L);
-        c61.intoArray(tile, 13 * L);
-        c70.intoArray(tile, 14 * L);
-        c71.intoArray(tile, 15 * L);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
-    }
-
-    /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
-    private static void flush(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
-        if (vc == NR) {
-            for (int r = 0; r < vr; r++) {
-                int o = cBase + (ci + r) * ldc + cj;
-                FloatVector.fromArray(F, tile, r * NR).add(FloatVector.fromArray(F, c, o)).intoArray(c, o);
-                FloatVector.fromArray(F, tile, r * NR + L).add(FloatVector.fromArray(F, c, o + L)).intoArray(c, o + L);
-            }
-            return;
-        }
-        for (int r = 0; r < vr; r++) {
-            int o = cBase + (ci + r) * ldc + cj;
-            for (int q = 0; q < vc; q++) c[o + q] += tile[r * NR + q];
-        }
-    }
-
-    // ---- packers ------------------------------------------------------------------------------
-
-    /** dst[dstOff + r·stride + p] = src[row0 + r][p]: rows of a row-major [*, cols] array. */
-    static void copyRows(float[] dst, int off, int stride, float[] src, int cols, int row0, int rows) {
-        for (int r = 0; r < rows; r++) System.arraycopy(src, (row0 + r) * cols, dst, off + r * stride, cols);
-    }
-
-    /** Rows of W [*, k], converted to float. */
-    static void copyWeightRows(float[] dst, int off, int stride, MemorySegment w, DType type, int k, int row0,
-                               int rows) {
-        for (int r = 0; r < rows; r++) Weights.read(dst, off + r * stride, w, type, (long) (row0 + r) * k, k);
-    }
-
-    /** Panels over rows of a row-major [*, cols] array whose k index is the column (an 8-way interleave). */
-    static void packRowPanels(float[] dst, int off, int R, float[] src, int cols, int i0, int count, int k0,
-                              int kLen) {
-        // L source rows at a time are read as one gather per k-step (indices one row apart), so the
-        // panel is written a vector at a time instead of one scalar per R-float stride
-        int[] rowStarts = new int[L];
-        for (int l = 0; l < L; l++) rowStarts[l] = l * cols;
-        for (int q = 0; q * R < count; q++) {
-            int base = off + q * kLen * R;
-            int valid = Math.min(R, count - q * R);
-            int r = 0;
-            for (; r + L <= valid; r += L) {
-                int so = (i0 + q * R + r) * cols + k0;
-                for (int p = 0; p < kLen; p++) {
-                    FloatVector.fromArray(F, src, so + p, rowStarts, 0).intoArray(dst, base + p * R + r);
-                }
-            }
-            for (; r < valid; r++) {
-                int so = (i0 + q * R + r) * cols + k0;
-                for (int p = 0; p < kLen; p++) dst[base + p * R + r] = src[so + p];
-            }
-            if (valid < R) {
-                for (int p = 0; p < kLen; p++) Arrays.fill(dst, base + p * R + valid, base + (p + 1) * R, 0f);
-            }
-        }
-    }
-
-    /** Panels over columns of a row-major [*, cols] array whose k index is the row: contiguous copies. */
-    static void packColumnPanels(float[] dst, int off, int R, float[] src, int cols, int i0, int count, int k0,
-                                 int kLen) {
-        for (int q = 0; q * R < count; q++) {
-            int base = off + q * kLen * R;
-            int valid = Math.min(R, count - q * R);
-            for (int p = 0; p < kLen; p++) {
-                System.arraycopy(src, (k0 + p) * cols + i0 + q * R, dst, base + p * R, valid);
-                if (valid < R) Arrays.fill(dst, base + p * R + valid, base + (p + 1) * R, 0f);
-            }
-        }
-    }
-
-    /**
-     * Panels over columns of W [*, k] whose k index is W's row: contiguous converted reads. Row by
-     * row (each row's span [i0, i0 + count) read front to back, then the next row), not panel by
-     * panel: walking one R-wide panel down KC rows would touch one cache line per row at a stride
-     * of a whole row, a latency-bound pattern the prefetchers cannot follow across pages.
-     */
-    static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
-                                 int k0, int kLen) {
-        for (int p = 0; p < kLen; p++) {
-            long row = (long) (k0 + p) * k + i0;
-            for (int q = 0; q * R < count; q++) {
-                int at = off + q * kLen * R + p * R;
-                int valid = Math.min(R, count - q * R);
-                Weights.read(dst, at, w, type, row + q * R, valid);
-                if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
-            }
-        }
-    }
-
-    // ---- GEMV ---------------------------------------------------------------------------------
-
-    /** out[i,:] = W·x_i for m ≤ 3 rows: threads take ranges of W rows, 4 at a time, each read once. */
-    static void gemv(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
-        int groups = ceilDiv(n, 4);
-        int grain = Math.max(1, 8192 / Math.max(1, k)); // ~32k weights per task at least
-        int k2 = k / (2 * L) * (2 * L);
-        float[] xq = type == DType.BF16 ? deinterleave(x, m, k, k2) : null;
-        Parallel.forRange(groups, grain, (g0, g1) -> {
-            int j1 = Math.min(n, g1 * 4);
-            for (int j = g0 * 4; j < j1; j += 4) {
-                int rows = Math.min(4, j1 - j);
+                Weights.readScalar(row, 0, w, wType, (long) j * k + p0, p1 - p0);
                 for (int i = 0; i < m; i++) {
-                    switch (type) {
-                        case F32 -> dotRowsF32(out, i * n + j, x, i * k, k, w, j, rows);
-                        case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
-                        case F16 -> dotRowsF16(out, i * n + j, x, i * k, k, w, j, rows);
-                        default -> throw Weights.unsupported(type);
-                    }
+                    float g = dy[i * n + j];
+                    int xo = i * k + p0;
+                    for (int p = 0; p < p1 - p0; p++) dx[xo + p] += g * row[p];
                 }
             }
         });
     }
 
-    // The three dotRows variants are the same loop over a different load; kept apart so each
-    // compiles to straight-line vector code with no per-iteration dtype dispatch.
-
-    private static void dotRowsF32(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
-        if (rows < 4) {
-            for (int r = 0; r < rows; r++) out[oo + r] = dotF32(x, xo, k, w, (long) (j + r) * k);
-            return;
-        }
-        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
-            s0 = Weights.f32(w, r0 + p).fma(xv, s0);
-            s1 = Weights.f32(w, r1 + p).fma(xv, s1);
-            s2 = Weights.f32(w, r2 + p).fma(xv, s2);
-            s3 = Weights.f32(w, r3 + p).fma(xv, s3);
-        }
-        out[oo] = s0.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r0);
-        out[oo + 1] = s1.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r1);
-        out[oo + 2] = s2.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r2);
-        out[oo + 3] = s3.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r3);
+    /** dw[n,k] += Σ_m dy[m,n]·x[m,k]. */
+    public static void accumulateWeightGrad(float[] dw, float[] dy, float[] x, int m, int n, int k) {
+        if (VectorApi.ENABLED) MatMulVector.accumulateWeightGrad(dw, dy, x, m, n, k);
+        else accumulateWeightGradScalar(dw, dy, x, m, n, k);
     }
 
-    private static float dotF32(float[] x, int xo, int k, MemorySegment w, long r0) {
-        FloatVector s = FloatVector.zero(F);
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) s = Weights.f32(w, r0 + p).fma(FloatVector.fromArray(F, x, xo + p), s);
-        return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r0);
-    }
-
-    /**
-     * Per row of x, each 2L-float chunk reordered as its L even then its L odd elements: read as L
-     * ints, 2L little-endian bf16 weights split into floats with one shift (even elements, the low
-     * halves) and one mask (odd elements, the high halves), with no widening conversion.
-     */
-    private static float[] deinterleave(float[] x, int m, int k, int k2) {
-        float[] xq = Scratch.floats(0, Math.max(1, m * k2));
-        for (int i = 0; i < m; i++) {
-            for (int c = 0; c < k2; c += 2 * L) {
-                int src = i * k + c, dst = i * k2 + c;
-                for (int e = 0; e < L; e++) {
-                    xq[dst + e] = x[src + 2 * e];
-                    xq[dst + L + e] = x[src + 2 * e + 1];
+    /** The scalar twin; threads split W's rows. */
+    public static void accumulateWeightGradScalar(float[] dw, float[] dy, float[] x, int m, int n, int k) {
+        Parallel.forRange(n, Math.max(1, 16384 / Math.max(1, k * m)), (j0, j1) -> {
+            for (int i = 0; i < m; i++) {
+                int xo = i * k;
+                for (int j = j0; j < j1; j++) {
+                    float g = dy[i * n + j];
+                    int wo = j * k;
+                    for (int p = 0; p < k; p++) dw[wo + p] += g * x[xo + p];
                 }
             }
-        }
-        return xq;
+        });
     }
 
-    /** Even (low-half) bf16 elements of L ints as floats. */
-    private static FloatVector evenBf16(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    /** Odd (high-half) bf16 elements of L ints as floats. */
-    private static FloatVector oddBf16(IntVector v) {
-        return v.and(0xFFFF0000).reinterpretAsFloats();
-    }
-
-    private static IntVector pairs(MemorySegment w, long element) {
-        return IntVector.fromMemorySegment(Weights.I, w, element * 2, Weights.LE);
-    }
-
-    /** Dot products of 4 (or fewer) bf16 rows with x: 2L weights per step through {@link #deinterleave}d x. */
-    private static void dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
-                                    MemorySegment w, int j, int rows) {
-        if (rows < 4) {
-            for (int r = 0; r < rows; r++) out[oo + r] = dotBf16(x, xo, xq, qo, k, k2, w, (long) (j + r) * k);
-            return;
-        }
-        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
-        for (int p = 0; p < k2; p += 2 * L) {
-            FloatVector xe = FloatVector.fromArray(F, xq, qo + p), xd = FloatVector.fromArray(F, xq, qo + p + L);
-            IntVector v = pairs(w, r0 + p);
-            s0 = evenBf16(v).fma(xe, s0);
-            t0 = oddBf16(v).fma(xd, t0);
-            v = pairs(w, r1 + p);
-            s1 = evenBf16(v).fma(xe, s1);
-            t1 = oddBf16(v).fma(xd, t1);
-            v = pairs(w, r2 + p);
-            s2 = evenBf16(v).fma(xe, s2);
-            t2 = oddBf16(v).fma(xd, t2);
-            v = pairs(w, r3 + p);
-            s3 = evenBf16(v).fma(xe, s3);
-            t3 = oddBf16(v).fma(xd, t3);
-        }
-        out[oo] = s0.add(t0).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
-        out[oo + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r1);
-        out[oo + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r2);
-        out[oo + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r3);
-    }
-
-    private static float dotBf16(float[] x, int xo, float[] xq, int qo, int k, int k2, MemorySegment w, long r0) {
-        FloatVector s = FloatVector.zero(F), t = s;
-        for (int p = 0; p < k2; p += 2 * L) {
-            IntVector v = pairs(w, r0 + p);
-            s = evenBf16(v).fma(FloatVector.fromArray(F, xq, qo + p), s);
-            t = oddBf16(v).fma(FloatVector.fromArray(F, xq, qo + p + L), t);
-        }
-        return s.add(t).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
-    }
-
-    private static void dotRowsF16(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
-        if (rows < 4) {
-            for (int r = 0; r < rows; r++) out[oo + r] = dotF16(x, xo, k, w, (long) (j + r) * k);
-            return;
-        }
-        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + p);
-            s0 = Weights.f16(w, r0 + p).fma(xv, s0);
-            s1 = Weights.f16(w, r1 + p).fma(xv, s1);
-            s2 = Weights.f16(w, r2 + p).fma(xv, s2);
-            s3 = Weights.f16(w, r3 + p).fma(xv, s3);
-        }
-        out[oo] = s0.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r0);
-        out[oo + 1] = s1.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r1);
-        out[oo + 2] = s2.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r2);
-        out[oo + 3] = s3.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r3);
-    }
-
-    private static float dotF16(float[] x, int xo, int k, MemorySegment w, long r0) {
-        FloatVector s = FloatVector.zero(F);
-        int bound = F.loopBound(k);
-        int p = 0;
-        for (; p < bound; p += L) s = Weights.f16(w, r0 + p).fma(FloatVector.fromArray(F, x, xo + p), s);
-        return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F16, r0);
-    }
-
-    /** Σ_{p ≥ from} x[xo+p]·W[r0+p]: the scalar tail of a vector dot product. */
-    private static float tailDot(float[] x, int xo, int from, int k, MemorySegment w, DType type, long r0) {
-        float s = 0f;
-        for (int p = from; p < k; p++) s += x[xo + p] * Weights.get(w, type, r0 + p);
-        return s;
-    }
-
-    /** y[yo..yo+n) += a·x[xo..xo+n). */
-    static void axpy(float[] y, int yo, float a, float[] x, int xo, int n) {
-        FloatVector av = FloatVector.broadcast(F, a);
-        int bound = F.loopBound(n);
-        int p = 0;
-        for (; p < bound; p += L) {
-            FloatVector.fromArray(F, x, xo + p).fma(av, FloatVector.fromArray(F, y, yo + p)).intoArray(y, yo + p);
-        }
-        for (; p < n; p++) y[yo + p] += a * x[xo + p];
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------
-
-    private static void checkWeights(MemorySegment w, DType type, int n, int k) {
+    static void checkWeights(MemorySegment w, DType type, int n, int k) {
         if (!type.isFloatTensorType()) throw Weights.unsupported(type);
         if (Weights.elements(w, type) < (long) n * k) {
             throw new IllegalArgumentException("weight segment of " + w.byteSize() + " bytes is smaller than ["

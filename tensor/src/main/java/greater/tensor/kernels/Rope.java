@@ -1,10 +1,8 @@
 // Rotary position embedding (Su et al. 2021), HuggingFace rotate-half layout.
 //   rows = tokens, heads = heads in a row, headDim = features per head, half = headDim/2.
-//   x [rows, heads*headDim]; positions [rows]; invFreq [half]; L = float lanes of FloatVector.SPECIES_PREFERRED.
+//   x [rows, heads*headDim]; positions [rows]; invFreq [half].
+// Vector forms: RopeVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * For each head, feature i < half pairs with i + half:
@@ -14,34 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Both forms round identically (no fused multiply-add), so vector and scalar agree exactly.
  */
 public final class Rope {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-
     private Rope() {
     }
 
     /** Rotates x in place; inverse rotates by −θ, which is the backward (the rotation is orthogonal). */
     public static void rope(float[] x, int rows, int heads, int headDim, int[] positions, float[] invFreq,
                             boolean inverse) {
-        int half = headDim / 2;
-        Parallel.forRange(rows, Math.max(1, 4096 / Math.max(1, heads * headDim)), (r0, r1) -> {
-            float[] cos = new float[half], sin = new float[half];
-            for (int r = r0; r < r1; r++) {
-                angles(cos, sin, positions[r], invFreq, half, inverse);
-                for (int h = 0; h < heads; h++) {
-                    int o = r * heads * headDim + h * headDim;
-                    int i = 0;
-                    for (int bound = F.loopBound(half); i < bound; i += L) {
-                        FloatVector x1 = FloatVector.fromArray(F, x, o + i);
-                        FloatVector x2 = FloatVector.fromArray(F, x, o + half + i);
-                        FloatVector c = FloatVector.fromArray(F, cos, i), s = FloatVector.fromArray(F, sin, i);
-                        x1.mul(c).sub(x2.mul(s)).intoArray(x, o + i);
-                        x2.mul(c).add(x1.mul(s)).intoArray(x, o + half + i);
-                    }
-                    rotate(x, o, half, cos, sin, i);
-                }
-            }
-        });
+        if (VectorApi.ENABLED) RopeVector.rope(x, rows, heads, headDim, positions, invFreq, inverse);
+        else ropeScalar(x, rows, heads, headDim, positions, invFreq, inverse);
     }
 
     public static void ropeScalar(float[] x, int rows, int heads, int headDim, int[] positions, float[] invFreq,
@@ -56,7 +34,7 @@ public final class Rope {
     }
 
     /** Rotates pairs (i, i + half) of the head at offset o for i in [from, half). */
-    private static void rotate(float[] x, int o, int half, float[] cos, float[] sin, int from) {
+    static void rotate(float[] x, int o, int half, float[] cos, float[] sin, int from) {
         for (int i = from; i < half; i++) {
             float x1 = x[o + i], x2 = x[o + i + half];
             x[o + i] = x1 * cos[i] - x2 * sin[i];

@@ -1,17 +1,9 @@
-// Reading stored weights (F32, BF16, F16; little-endian) as floats, scalar and L lanes at a time.
-//   i = flat element index into the segment (elements, not bytes); len = consecutive elements read;
-//   L = lanes of FloatVector.SPECIES_PREFERRED.
+// Reading stored weights (F32, BF16, F16; little-endian) as floats (vector loads: WeightsVector).
+//   i = flat element index into the segment (elements, not bytes); len = consecutive elements read.
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
 import greater.tensor.Float16s;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,13 +13,6 @@ import java.nio.ByteOrder;
 public final class Weights {
     static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final int L = F.length();
-    /** L shorts and L ints: the widths a 16-bit → 32-bit conversion of one float vector needs. */
-    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * Short.SIZE));
-    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * Integer.SIZE));
 
     private Weights() {
     }
@@ -44,21 +29,9 @@ public final class Weights {
 
     /** dst[dstOff + j] = w[i + j] for j in [0, len). */
     public static void read(float[] dst, int dstOff, MemorySegment w, DType type, long i, int len) {
-        int j = 0;
-        switch (type) {
-            case F32 -> {
-                MemorySegment.copy(w, F32_LE, i * 4, dst, dstOff, len);
-                return;
-            }
-            case BF16 -> {
-                for (int bound = F.loopBound(len); j < bound; j += L) bf16(w, i + j).intoArray(dst, dstOff + j);
-            }
-            case F16 -> {
-                for (int bound = F.loopBound(len); j < bound; j += L) f16(w, i + j).intoArray(dst, dstOff + j);
-            }
-            default -> throw unsupported(type);
-        }
-        readScalar(dst, dstOff + j, w, type, i + j, len - j);
+        if (type == DType.F32) MemorySegment.copy(w, F32_LE, i * 4, dst, dstOff, len);
+        else if (VectorApi.ENABLED) WeightsVector.read(dst, dstOff, w, type, i, len);
+        else readScalar(dst, dstOff, w, type, i, len);
     }
 
     public static void readScalar(float[] dst, int dstOff, MemorySegment w, DType type, long i, int len) {
@@ -74,47 +47,6 @@ public final class Weights {
             }
             default -> throw unsupported(type);
         }
-    }
-
-    /** L floats at element i of an F32 segment. */
-    static FloatVector f32(MemorySegment w, long i) {
-        return FloatVector.fromMemorySegment(F, w, i * 4, LE);
-    }
-
-    /** L bf16 values at element i: a bf16 is the top half of a float, so widen to int and shift left 16. */
-    static FloatVector bf16(MemorySegment w, long i) {
-        return ShortVector.fromMemorySegment(S, w, i * 2, LE)
-                .convertShape(VectorOperators.S2I, I, 0)
-                .reinterpretAsInts()
-                .lanewise(VectorOperators.LSHL, 16)
-                .reinterpretAsFloats();
-    }
-
-    /** L f16 values at element i (the Vector API has no f16 conversion, so it is done on the bits). */
-    static FloatVector f16(MemorySegment w, long i) {
-        IntVector h = ShortVector.fromMemorySegment(S, w, i * 2, LE)
-                .convertShape(VectorOperators.S2I, I, 0)
-                .reinterpretAsInts();
-        return f16Bits(h);
-    }
-
-    /**
-     * IEEE binary16 → binary32 on int lanes holding the 16 bits (sign-extended or not):
-     * exponent+mantissa move up 13 bits and the exponent is rebiased by 127 − 15 = 112
-     * (by 255 − 31 = 224 for Inf/NaN, exponent 31); subnormals (exponent 0) are mantissa·2⁻²⁴,
-     * computed exactly by an int → float conversion so no float op ever sees a denormal.
-     */
-    static FloatVector f16Bits(IntVector h) {
-        IntVector exp = h.and(0x7C00);
-        IntVector em = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        VectorMask<Integer> special = exp.compare(VectorOperators.EQ, 0x7C00);
-        IntVector rebias = IntVector.broadcast(I, 112 << 23).blend(224 << 23, special);
-        IntVector normal = em.add(rebias);
-        FloatVector sub = h.and(0x03FF).convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(0x1p-24f);
-        VectorMask<Integer> tiny = exp.compare(VectorOperators.EQ, 0);
-        IntVector bits = normal.blend(sub.reinterpretAsInts(), tiny);
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return bits.or(sign).reinterpretAsFloats();
     }
 
     /** Number of elements of {@code type} the segment holds. */

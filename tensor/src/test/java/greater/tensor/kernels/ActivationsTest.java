@@ -11,36 +11,21 @@ class ActivationsTest {
 
     @Test
     void handComputedAgainstDoublePrecisionReferences() {
-        // Python: 0.5*x*math.erfc(-x/sqrt(2)), 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715x^3))), x/(1+exp(-x)).
-        float[] geluExact = {-5.919525870226207e-09f, -0.004049694094890287f, -0.15865525393145707f,
-                0.34573123063700656f, 0.8413447460685429f, 2.99595030590511f};
+        // Python: 0.5*x*(1+tanh(sqrt(2/pi)*(x+0.044715x^3))), x/(1+exp(-x)); gated with up = 1.
         float[] geluTanh = {-8.43964897967453e-11f, -0.0036373920817729943f, -0.15880800939172324f,
                 0.34571400982514394f, 0.8411919906082768f, 2.996362607918227f};
         float[] silu = {-0.014835738939808647f, -0.14227761953270035f, -0.2689414213699951f,
                 0.3112296656009273f, 0.7310585786300049f, 2.8577223804672998f};
+        float[] ones = new float[XS.length];
+        java.util.Arrays.fill(ones, 1f);
         float[] out = new float[XS.length];
-        Activations.geluExact(out, XS, XS.length);
-        assertClose(geluExact, out, 3e-7, 0, "geluExact");
-        Activations.geluTanh(out, XS, XS.length);
+        Activations.gatedGeluTanh(out, XS, ones, XS.length);
         assertClose(geluTanh, out, 1e-6, 0, "geluTanh");
-        Activations.silu(out, XS, XS.length);
+        Activations.gatedSilu(out, XS, ones, XS.length);
         assertClose(silu, out, 1e-6, 0, "silu");
         Activations.softcap(out, new float[]{0, 30, -1000, 1e-3f, 60, -60}, 6, 30f);
         float t1 = (float) (30 * Math.tanh(1)), t2 = (float) (30 * Math.tanh(2));
         assertClose(new float[]{0, t1, -30, 1e-3f, t2, -t2}, out, 1e-6, 0, "softcap");
-    }
-
-    @Test
-    void erfIsAccurate() {
-        // math.erf / math.erfc in Python.
-        assertClose(0.8427007929497149, Activations.erf(1), 1e-7, 0, "erf(1)");
-        assertClose(-0.5204998778130465, Activations.erf(-0.5), 1e-7, 0, "erf(-0.5)");
-        assertClose(0.0, Activations.erf(0), 0, 1e-12, "erf(0)");
-        assertClose(1.1283791633342487e-4, Activations.erf(1e-4), 1e-9, 0, "erf(1e-4)");
-        assertClose(0.5204998778130465, Activations.erf(0.5), 1e-7, 0, "erf(0.5)");
-        assertClose(0.511668261188523, Activations.erf(0.49), 1e-8, 0, "erf(0.49)");
-        assertClose(1.5374597944280349e-12, Activations.erfc(5), 1.2e-7, 0, "erfc(5)");
-        assertClose(1.9999779095030015, Activations.erfc(-3), 1e-7, 0, "erfc(-3)");
     }
 
     @Test
@@ -49,23 +34,23 @@ class ActivationsTest {
         int n = x.length;
         float[] ones = new float[n];
         java.util.Arrays.fill(ones, 1f);
-        // d/dx → 0 far left, → 1 far right, for all three; values → 0 and → x.
+        // With up = 1: d/dgate → 0 far left, → 1 far right; values → 0 and → x.
         float[] expectedGrad = new float[n];
         for (int i = 0; i < n; i++) expectedGrad[i] = x[i] > 0 ? 1 : 0;
         float[] expectedValue = new float[n];
         for (int i = 0; i < n; i++) expectedValue[i] = x[i] > 0 ? x[i] : 0;
-        Unary[] forward = {Activations::silu, Activations::siluScalar, Activations::geluTanh,
-                Activations::geluTanhScalar, Activations::geluExact, Activations::geluExactScalar};
-        UnaryBackward[] backward = {Activations::siluBackward, Activations::siluBackwardScalar,
-                Activations::geluTanhBackward, Activations::geluTanhBackwardScalar, Activations::geluExactBackward,
-                Activations::geluExactBackwardScalar};
+        Gated[] forward = {Activations::gatedSilu, Activations::gatedSiluScalar, Activations::gatedGeluTanh,
+                Activations::gatedGeluTanhScalar};
+        GatedBackward[] backward = {Activations::gatedSiluBackward, Activations::gatedSiluBackwardScalar,
+                Activations::gatedGeluTanhBackward, Activations::gatedGeluTanhBackwardScalar};
         for (int f = 0; f < forward.length; f++) {
-            float[] y = new float[n], g = new float[n];
-            forward[f].apply(y, x, n);
-            backward[f].apply(g, ones, x, n);
+            float[] y = new float[n], g = new float[n], u = new float[n];
+            forward[f].apply(y, x, ones, n);
+            backward[f].apply(g, u, ones, x, ones, n);
             // silu(−11) ≈ −1.8e-4 and its slope ≈ −1.5e-4 are the largest deviations from the limits.
             assertClose(expectedValue, y, 1e-6, 2e-4, "value, kernel " + f);
             assertClose(expectedGrad, g, 1e-6, 2e-4, "gradient, kernel " + f);
+            assertClose(y, u, 1e-6, 1e-30, "dUp, kernel " + f);
         }
     }
 
@@ -112,24 +97,6 @@ class ActivationsTest {
         float[] g = new float[23];
         bVec.apply(g, c, x, 23);
         assertGradient(num, g, 2e-3, name + " finite differences");
-    }
-
-    @Test
-    void silu() {
-        checkUnary("silu", Activations::silu, Activations::siluScalar, Activations::siluBackward,
-                Activations::siluBackwardScalar, 1e-5);
-    }
-
-    @Test
-    void geluTanh() {
-        checkUnary("geluTanh", Activations::geluTanh, Activations::geluTanhScalar, Activations::geluTanhBackward,
-                Activations::geluTanhBackwardScalar, 1e-5);
-    }
-
-    @Test
-    void geluExact() {
-        checkUnary("geluExact", Activations::geluExact, Activations::geluExactScalar,
-                Activations::geluExactBackward, Activations::geluExactBackwardScalar, 1e-5);
     }
 
     @Test

@@ -1,0 +1,75 @@
+"""One table per compare_matmul.sh round: our matmuls against the FMA peak and torch F.linear.
+
+Usage: python3 matmul_report.py PEAK_BEFORE.json PEAK_AFTER.json MATMUL.json TORCH.jsonl
+       python3 matmul_report.py --cpu OURS.jsonl TORCH.jsonl   (MatMulCpuTime and torch --threads 1)
+The peak is the mean of MachineBenchmark.fmaPeak before and after (JMH average time; 3.84e9 flops
+per worker, see jmh_gflops.py); each shape counts 2*M*K*N flops. Forward and input gradient are
+both set against torch's fp32 F.linear on the same M, K, N (the same flops).
+"""
+import json
+import sys
+
+UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+
+
+def seconds(r):
+    m = r["primaryMetric"]
+    return m["score"] * UNIT_SECONDS[m["scoreUnit"]]
+
+
+def peak(path):
+    with open(path) as f:
+        r = json.load(f)[0]
+    return 3.84e9 * int(r["params"]["threads"]) / seconds(r) / 1e9
+
+
+def torch_fp32(path, key):
+    """{shape: torch_linear.py's `key`} for its float32 lines."""
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    return {t["shape"]: t[key] for t in lines if t["dtype"] == "float32"}
+
+
+def main(before, after, matmul, torch_lines):
+    p0, p1 = peak(before), peak(after)
+    pk = (p0 + p1) / 2
+    torch = torch_fp32(torch_lines, "gflops")
+    with open(matmul) as f:
+        results = json.load(f)
+    print(f"   FMA peak {pk:.1f} GFLOP/s (before {p0:.1f}, after {p1:.1f})")
+    print("   | M×K×N | weights | op | GFLOP/s | of peak | torch F.linear fp32 | ours/torch |")
+    print("   | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        shape, dtype = r["params"]["shape"], r["params"]["dtype"]
+        op = {"matmul": "forward", "inputGrad": "input grad"}[r["benchmark"].rsplit(".", 1)[-1]]
+        m, k, n = (int(v) for v in shape.split("x"))
+        gf = 2.0 * m * k * n / seconds(r) / 1e9
+        t = torch.get(shape)
+        tt = f"{t:.1f}" if t else "-"
+        ratio = f"{gf / t:.2f}" if t else "-"
+        print(f"   | {shape} | {dtype} | {op} | {gf:.1f} | {gf / pk:.0%} | {tt} | {ratio} |")
+
+
+def cpu_main(ours_lines, torch_lines):
+    """Per-CPU-second figures: ours and the peak from MatMulCpuTime, torch from process CPU time."""
+    torch = torch_fp32(torch_lines, "gflops_per_cpu_s")
+    print("   | M×K×N | weights | op | GFLOP per CPU-s | peak per CPU-s | of peak | torch F.linear fp32 | ours/torch |")
+    print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
+    with open(ours_lines) as f:
+        for line in f:
+            if not line.startswith("{"):
+                continue
+            r = json.loads(line)
+            t = torch.get(r["shape"])
+            tt = f"{t:.1f}" if t else "-"
+            ratio = f"{r['gflops_per_cpu_s'] / t:.2f}" if t else "-"
+            op = {"forward": "forward", "inputGrad": "input grad"}[r["op"]]
+            print(f"   | {r['shape']} | {r['dtype']} | {op} | {r['gflops_per_cpu_s']:.1f} | {r['peak_per_cpu_s']:.1f} |"
+                  f" {r['fraction']:.0%} | {tt} | {ratio} |")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--cpu":
+        cpu_main(*sys.argv[2:4])
+    else:
+        main(*sys.argv[1:5])
