@@ -23,10 +23,15 @@ final class DemoTask {
         return new Task(TaskPreset.named("arithmetic"), List.of());
     }
 
-    static Task.Split split(int train, int test, int offset) {
+    /**
+     * {@code train} and {@code test} problems after skipping {@code offset}; split seed 0 is the
+     * README's draw, any other seed draws other problems (train and test stay disjoint by question).
+     */
+    static Task.Split split(int train, int test, int offset, long splitSeed) {
         ArithmeticTask gen = new ArithmeticTask();
-        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train, SEED);
-        var te = gen.examples(ArithmeticTask.Split.TEST, offset + test, SEED + 1);
+        long seed = splitSeed == 0 ? SEED : SEED + 1_000_003L * splitSeed;
+        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train, seed);
+        var te = gen.examples(ArithmeticTask.Split.TEST, offset + test, seed + 1);
         return new Task.Split(tr.subList(offset, offset + train), te.subList(offset, offset + test));
     }
 }

@@ -1,7 +1,9 @@
 package greater.cli.commands;
 
 import greater.cli.UserInputException;
+import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.greater.SearchSchedule;
 import greater.optimizer.run.OptimizationRun;
 import greater.optimizer.run.Progress;
 import greater.optimizer.run.RunFolder;
@@ -37,12 +39,16 @@ public final class OptimizeCommand implements Callable<Integer> {
     String controlInit;
     @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
     float controlWeight;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets (default 42).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default 42); --split-seed draws the data.")
     long seed;
     @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
     int maxReasoning;
     @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
     boolean noReasoning;
+    @Option(names = "--ranking", defaultValue = "gradient", paramLabel = "R", description = "Order candidates are re-scored in: gradient (GReaTer), random or loss (exact loss by a forward pass per candidate); ablations keep the candidate set and budget.")
+    String ranking;
+    @Option(names = "--search", defaultValue = "official", paramLabel = "S", description = "Search schedule: official (default) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
+    String search;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
     @Option(names = "--out", paramLabel = "DIR", description = "Write trace, checkpoints, result.json and report.html here (default runs/<task>-<time>).")
@@ -51,6 +57,15 @@ public final class OptimizeCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
+
+    /** A parsed choice, or the parser's message as a user error. */
+    private static <T> T choice(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+    }
 
     static final String OFFICIAL_INIT = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
 
@@ -70,7 +85,9 @@ public final class OptimizeCommand implements Callable<Integer> {
                 .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
                 .withReasoning(!noReasoning)
                 .withPrefixReuse(!noPrefixReuse)
-                .withSeed(seed);
+                .withSeed(seed)
+                .withRanking(choice(() -> CandidateRanking.parse(ranking)))
+                .withSearch(choice(() -> SearchSchedule.parse(search)));
         String init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
         Task t = task.load();
         Task.Split split = task.split(t);
@@ -81,7 +98,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(init).length == 0) throw new UserInputException("--control-init: '" + init + "' tokenizes to nothing");
-            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.test(), init, s);
+            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.test(), init, s, task.splitSeed());
             var run = new OptimizationRun(lm.transformer(), format, spec, progress);
             RunFolder folder;
             RunResult r;
@@ -94,8 +111,8 @@ public final class OptimizeCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d held-out examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
             System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d held-out examples%n", r.final_prompt(), 100 * r.final_accuracy(), r.test_size());
-            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s%n", r.steps(), r.seconds_per_step() * r.steps(),
-                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning");
+            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s, %s ranking, %s search%n", r.steps(), r.seconds_per_step() * r.steps(),
+                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning", s.ranking().label(), s.search().label());
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;

@@ -36,8 +36,12 @@ public final class TaskOptions {
     @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip this many examples first.")
     int offset;
 
-    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S", description = "Shuffle before splitting (0 = file order, as the official code).")
+    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S", description = "Shuffle before splitting (0 = file order, as the official code; demo: draw other train and test problems).")
     long splitSeed;
+
+    long splitSeed() {
+        return splitSeed;
+    }
 
     boolean isDemo() {
         return task == null || task.equals("arithmetic");
@@ -53,7 +57,7 @@ public final class TaskOptions {
         int te = test >= 0 ? test : (isDemo() ? 100 : 50);
         if (tr < 1) throw new UserInputException("--train must be >= 1, got " + tr);
         if (te < 0) throw new UserInputException("--test must be >= 0, got " + te);
-        return isDemo() ? DemoTask.split(tr, te, offset) : t.split(tr, te, offset, splitSeed);
+        return isDemo() ? DemoTask.split(tr, te, offset, splitSeed) : t.split(tr, te, offset, splitSeed);
     }
 
     Task load() {

@@ -26,7 +26,9 @@ import java.util.Random;
  *   └ 5. move on     p_i ← chosen; i ← i+1; past the end: wrap if p ends a sentence, else grow p by "_"
  * </pre>
  * The best-scoring prompt is tracked; the run stops early when its score falls below the
- * threshold or has not improved for {@code patience} steps.
+ * threshold or has not improved for {@code patience} steps. Two switches replace parts of the
+ * step for ablations and search: {@link CandidateRanking} (step 3's order: gradient, random or
+ * exact loss) and {@link SearchSchedule} (steps 4-5: the official schedule above, or hill climbing).
  */
 public final class GreaterOptimizer {
     private final Transformer model;
@@ -35,7 +37,9 @@ public final class GreaterOptimizer {
     private final GreaterSettings settings;
     private final List<Sample> samples = new ArrayList<>();
     private final GenerationOptions reasoningOptions;
-    private final Map<String, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
+    // Scores by prompt ids (not text: two id sequences can decode to one string, e.g. with and
+    // without a leading space, and the model reads them differently).
+    private final Map<List<Integer>, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
 
     public GreaterOptimizer(Transformer model, PromptFormat format, TaskPreset preset, List<Example> train, GreaterSettings settings) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training examples");
@@ -61,7 +65,9 @@ public final class GreaterOptimizer {
         int[] prompt = format.encodePrompt(initialPrompt);
         if (prompt.length == 0) throw new IllegalArgumentException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
         if (prompt.length > 256) throw new IllegalArgumentException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
-        return RunState.start(prompt, CandidateSelection.score(model, samples, prompt, settings, reasoningOptions).score());
+        CandidateSelection.PromptScore score = CandidateSelection.score(model, samples, prompt, settings, reasoningOptions);
+        sweepScores.put(key(prompt), score);
+        return RunState.start(prompt, score.score());
     }
 
     /** Runs steps from {@code state} until the step budget or an early stop; returns the final state. */
@@ -78,7 +84,7 @@ public final class GreaterOptimizer {
         int step = state.step();
         int i = state.position();
         int[] prompt = state.prompt().clone();
-        Random random = new Random(settings.seed() * 1_000_003L + step);
+        Random random = RunRandomness.candidateSubsets(settings.seed(), step);
 
         // 1. Refresh the reasoning under the current prompt.
         listener.phase(step, "reasoning");
@@ -92,12 +98,11 @@ public final class GreaterOptimizer {
         for (Sample s : samples) logits.add(s.logitsAtPromptPosition(prompt, i));
         int[] candidates = CandidateProposal.propose(logits, id -> id != previous && format.isAllowedCandidate(id), prompt[i], settings, random);
 
-        // 3. Gradient over reasoning w.r.t. the one-hot over the candidates.
+        // 3. Gradient over reasoning w.r.t. the one-hot over the candidates, and the re-scoring order
+        //    (by the gradient; random or exact loss in the ablations).
         listener.phase(step, "gradient");
-        GradientOverReasoning.Result grad = GradientOverReasoning.compute(model, samples, prompt, i, candidates, settings);
-        List<StepRecord.Candidate> ranked = new ArrayList<>();
-        for (int c = 0; c < candidates.length; c++) ranked.add(new StepRecord.Candidate(candidates[c], token(candidates[c]), grad.gradient()[c]));
-        ranked.sort((a, b) -> a.gradient() != b.gradient() ? Float.compare(a.gradient(), b.gradient()) : Integer.compare(a.id(), b.id()));
+        CandidateRanking.Ranked order = settings.ranking().rank(model, samples, prompt, i, candidates, settings, step, this::token);
+        List<StepRecord.Candidate> ranked = order.order();
         long t2 = System.nanoTime();
 
         // 4. Re-score the steepest few by regenerating reasoning under each edited prompt.
@@ -109,7 +114,7 @@ public final class GreaterOptimizer {
             int[] edited = prompt.clone();
             edited[i] = c.id();
             String text = format.decodePrompt(edited);
-            CandidateSelection.PromptScore ps = sweepScores.computeIfAbsent(text,
+            CandidateSelection.PromptScore ps = sweepScores.computeIfAbsent(key(edited),
                     k -> CandidateSelection.score(model, samples, edited, settings, reasoningOptions));
             var sc = new StepRecord.Scored(c.id(), c.token(), text, ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
             scored.add(sc);
@@ -117,25 +122,27 @@ public final class GreaterOptimizer {
                 best = sc;
                 bestPrompt = edited;
             }
-            if (c.token().contains(".") && i >= state.initialPromptLength() / 2) {
+            if (settings.search().takesSentenceEndAtOnce(c.token(), i, state.initialPromptLength())) {
                 best = sc;
                 bestPrompt = edited;
                 break;
             }
         }
-        long t3 = System.nanoTime();
-
-        // 5. Move on: next position; past the end, wrap after a sentence end, else grow the prompt.
-        int next = i + 1;
-        int[] newPrompt = bestPrompt;
-        if (next >= newPrompt.length) {
-            if (best.token().contains(".")) {
-                next = 0;
-                sweepScores.clear();
-            } else {
-                newPrompt = Sample.concat(newPrompt, new int[]{format.fillerToken()});
+        if (settings.search().keepsOnlyNonWorse()) {
+            String text = format.decodePrompt(prompt);
+            CandidateSelection.PromptScore now = sweepScores.computeIfAbsent(key(prompt), k -> CandidateSelection.score(model, samples, prompt, settings, reasoningOptions));
+            if (best.score() > now.score()) {
+                best = new StepRecord.Scored(prompt[i], token(prompt[i]), text, now.score(), now.answerLoss(), now.mistakeRate(), now.promptNll());
+                bestPrompt = prompt;
             }
         }
+        long t3 = System.nanoTime();
+
+        // 5. Move on: next position; past the end, wrap (official: after a sentence end, else grow the prompt).
+        SearchSchedule.Move move = settings.search().next(bestPrompt, i, best.token(), format.fillerToken());
+        if (move.wrapped() && settings.search().forgetsScoresOnWrap()) sweepScores.clear();
+        int next = move.position();
+        int[] newPrompt = move.prompt();
         boolean improved = best.score() < state.bestScore();
         int[] bestSoFar = improved ? bestPrompt : state.bestPrompt();
         float bestScore = improved ? best.score() : state.bestScore();
@@ -143,8 +150,9 @@ public final class GreaterOptimizer {
         boolean stop = bestScore < settings.earlyStopScore() || since >= settings.patience();
 
         StepRecord record = new StepRecord(step, i, ranked, scored, best.token(), best.id(), best.prompt(),
-                format.decodePrompt(bestSoFar), grad.meanLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
-                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3));
+                format.decodePrompt(bestSoFar), order.gradientLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
+                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3),
+                settings.ranking().label(), settings.search().label(), order.rankCorrelation());
         List<StepRecord> history = new ArrayList<>(state.history());
         history.add(record);
         RunState after = new RunState(step + 1, next, newPrompt, state.initialPromptLength(), state.initialScore(),
@@ -159,6 +167,10 @@ public final class GreaterOptimizer {
 
     private String token(int id) {
         return format.decode(new int[]{id});
+    }
+
+    private static List<Integer> key(int[] prompt) {
+        return java.util.Arrays.stream(prompt).boxed().toList();
     }
 
     private static double seconds(long from, long to) {

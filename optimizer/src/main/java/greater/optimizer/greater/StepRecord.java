@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What one optimization step did, as written to the JSONL trace: the position, every candidate
  * with its one-hot gradient, the re-scored candidates with their selection scores, the chosen
- * token and the resulting prompt.
+ * token and the resulting prompt; the candidate ranking and search schedule in use, and (LOSS
+ * ranking) the Spearman correlation between the gradient and exact-loss orders of the candidates.
  */
 public record StepRecord(
         int step,
@@ -23,10 +24,16 @@ public record StepRecord(
         double seconds,
         double generationSeconds,
         double gradientSeconds,
-        double selectionSeconds) {
+        double selectionSeconds,
+        String ranking,
+        String search,
+        double rankCorrelation) {
 
-    /** A proposed token and its normalized one-hot gradient (more negative = steeper descent). */
-    public record Candidate(int id, String token, float gradient) {
+    /**
+     * A proposed token, its normalized one-hot gradient (more negative = steeper descent; NaN under
+     * the RANDOM ranking) and its exact loss (NaN unless the LOSS ranking computed it).
+     */
+    public record Candidate(int id, String token, float gradient, float exactLoss) {
     }
 
     /** A re-scored candidate: the prompt it makes and its selection score. */

@@ -6,6 +6,7 @@ import greater.optimizer.greater.GreaterListener;
 import greater.optimizer.greater.GreaterOptimizer;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.PromptFormat;
+import greater.optimizer.greater.RunRandomness;
 import greater.optimizer.greater.RunState;
 import greater.optimizer.greater.StepRecord;
 import greater.optimizer.task.Example;
@@ -27,9 +28,17 @@ import java.util.Objects;
  */
 public final class OptimizationRun {
 
-    /** What to run. {@code modelName} and {@code taskName} identify the run for resume checks. */
+    /**
+     * What to run. {@code modelName} and {@code taskName} identify the run for resume checks;
+     * {@code splitSeed} is the seed the train/test split was drawn with (recorded, not applied here).
+     */
     public record Spec(String modelName, String taskName, TaskPreset preset, List<Example> train, List<Example> test,
-                       String initialPrompt, GreaterSettings settings) {
+                       String initialPrompt, GreaterSettings settings, long splitSeed) {
+        /** A spec whose split was not drawn by a seed. */
+        public Spec(String modelName, String taskName, TaskPreset preset, List<Example> train, List<Example> test,
+                    String initialPrompt, GreaterSettings settings) {
+            this(modelName, taskName, preset, train, test, initialPrompt, settings, 0);
+        }
     }
 
     private final Transformer model;
@@ -112,7 +121,8 @@ public final class OptimizationRun {
                 steps.isEmpty() ? 0 : stepSeconds / steps.size(),
                 steps.stream().mapToDouble(StepRecord::generationSeconds).sum(),
                 steps.stream().mapToDouble(StepRecord::gradientSeconds).sum(),
-                steps.stream().mapToDouble(StepRecord::selectionSeconds).sum());
+                steps.stream().mapToDouble(StepRecord::selectionSeconds).sum(),
+                s.ranking().label(), s.search().label(), spec.splitSeed());
         if (folder != null) folder.finish(result, steps);
         return result;
     }
@@ -131,6 +141,7 @@ public final class OptimizationRun {
         id.put("initial_prompt", spec.initialPrompt());
         id.put("extractor", spec.preset().extractor());
         id.put("settings", spec.settings());
+        id.put("randomness", RunRandomness.describe(spec.splitSeed(), spec.settings()));
         return id;
     }
 }

@@ -19,5 +19,8 @@ public record RunResult(
         double seconds_per_step,
         double generation_seconds,
         double gradient_seconds,
-        double selection_seconds) {
+        double selection_seconds,
+        String ranking,
+        String search,
+        long split_seed) {
 }

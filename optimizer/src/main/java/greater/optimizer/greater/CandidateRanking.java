@@ -1,0 +1,106 @@
+package greater.optimizer.greater;
+
+import greater.tensor.Tensor;
+import greater.transformer.model.Transformer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * The order in which a step's candidate tokens are re-scored (GREATER.md step 3 → step 4). The
+ * candidate set and the re-scoring budget (the first {@code selectionCandidates} of the order) are
+ * the same for every rule; only the order differs, which makes these the paper's ablation of its
+ * central claim:
+ * <ul>
+ *   <li>{@link #GRADIENT}: GReaTer. Ascending one-hot gradient ∂loss/∂onehot_c (the paper's Eq. 3-4):
+ *       the first-order estimate of the loss change when position i becomes c.</li>
+ *   <li>{@link #RANDOM}: a uniformly random order, drawn from {@link RunRandomness#rankingOrder}. No gradient
+ *       is computed, so its wall time also shows what the gradient costs.</li>
+ *   <li>{@link #LOSS}: ascending exact loss, the same objective the gradient differentiates (answer
+ *       cross-entropy at τ plus λ·prompt NLL, reasoning held fixed), computed for every candidate
+ *       by a forward pass per sample: |C| · N forwards instead of N forward/backward passes. It
+ *       is the upper bound the gradient approximates. The gradient is computed as well, and the
+ *       step records the Spearman correlation between the two orders.</li>
+ * </ul>
+ * Ties are broken by the lower token id in every rule, so an order is a function of the model,
+ * the prompt, the samples' reasoning and (for RANDOM) the seed and step.
+ */
+public enum CandidateRanking {
+    GRADIENT, RANDOM, LOSS;
+
+    /**
+     * The candidates in re-scoring order, each with its one-hot gradient and exact loss (NaN where
+     * the rule does not compute it); the mean loss of the gradient pass (NaN when none ran); and the
+     * Spearman correlation between gradient and exact-loss orders (NaN unless both were computed).
+     */
+    record Ranked(List<StepRecord.Candidate> order, float gradientLoss, double rankCorrelation) {
+    }
+
+    /** The name users type ({@code --ranking gradient}). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The rule called {@code label} (case-insensitive); throws IllegalArgumentException naming the choices. */
+    public static CandidateRanking parse(String label) {
+        for (CandidateRanking r : values()) if (r.label().equalsIgnoreCase(label)) return r;
+        throw new IllegalArgumentException("--ranking must be gradient, random or loss, got '" + label + "'");
+    }
+
+    /**
+     * Ranks {@code candidates} for prompt position {@code position}; each sample's reasoning must
+     * be the one generated under {@code prompt}.
+     */
+    Ranked rank(Transformer model, List<Sample> samples, int[] prompt, int position, int[] candidates,
+                GreaterSettings s, int step, IntFunction<String> token) {
+        int n = candidates.length;
+        float[] gradient = nan(n), exact = nan(n);
+        float gradientLoss = Float.NaN;
+        if (this != RANDOM) {
+            GradientOverReasoning.Result g = GradientOverReasoning.compute(model, samples, prompt, position, candidates, s);
+            gradient = g.gradient();
+            gradientLoss = g.meanLoss();
+        }
+        if (this == LOSS) exact = exactLosses(model, samples, prompt, position, candidates, s);
+
+        List<StepRecord.Candidate> order = new ArrayList<>();
+        for (int c = 0; c < n; c++) order.add(new StepRecord.Candidate(candidates[c], token.apply(candidates[c]), gradient[c], exact[c]));
+        Comparator<StepRecord.Candidate> byId = Comparator.comparingInt(StepRecord.Candidate::id);
+        switch (this) {
+            case GRADIENT -> order.sort(Comparator.comparingDouble(StepRecord.Candidate::gradient).thenComparing(byId));
+            case LOSS -> order.sort(Comparator.comparingDouble(StepRecord.Candidate::exactLoss).thenComparing(byId));
+            case RANDOM -> java.util.Collections.shuffle(order, RunRandomness.rankingOrder(s.seed(), step));
+        }
+        double rho = this == LOSS ? RankCorrelation.spearman(gradient, exact) : Double.NaN;
+        return new Ranked(order, gradientLoss, rho);
+    }
+
+    /**
+     * Mean over samples of the loss GReaTer differentiates, for each candidate at {@code position},
+     * by a plain forward pass (no tape) with the sample's current reasoning in the context.
+     */
+    static float[] exactLosses(Transformer model, List<Sample> samples, int[] prompt, int position, int[] candidates, GreaterSettings s) {
+        double[] sum = new double[candidates.length];
+        int[] edited = prompt.clone();
+        for (Sample sample : samples) {
+            for (int c = 0; c < candidates.length; c++) {
+                edited[position] = candidates[c];
+                int[] u = sample.continuation(edited, sample.reasoning);
+                Tensor h = model.hiddenStates(model.embed(u), sample.afterPrefix());
+                sum[c] += SequenceLoss.compute(model, sample, edited, sample.reasoning, h, s.answerTemperature(), s.controlWeight()).total().getFloat(0);
+            }
+        }
+        float[] out = new float[candidates.length];
+        for (int c = 0; c < out.length; c++) out[c] = (float) (sum[c] / samples.size());
+        return out;
+    }
+
+    private static float[] nan(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, Float.NaN);
+        return a;
+    }
+}
