@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Ablation and search grid on the built-in demo: every variant x every split seed, one run at a time.
 
-Usage: benchmarks/search_grid.py [--seeds 1,2,3,4,5] [--variants NAME,...] [--runs DIR] [--out FILE]
+Usage: benchmarks/search_grid.py [--seeds 1,2,3,4,5] [--variants NAME,...] [--runs DIR] [--out FILE] [--own-answer]
 
 Each run is `greater optimize --split-seed S --out DIR/<variant>/seed-S <variant flags>` with the
 demo's defaults otherwise (model cli/src/main/resources/demo-model, task arithmetic, 24 train and
 100 held-out problems drawn by the split seed, 12 steps, top-k 12). A run whose result.json exists
 is not redone, so an interrupted grid continues where it stopped. The reference row evaluates the
 hand-written "think step by step." on the same held-out problems. The table (mean +- sd over split
-seeds of held-out accuracy, steps and wall time; the load average around each run) goes to --out,
+seeds of held-out accuracy, steps and wall time; the first step whose kept prompt gets fewer than
+half of the train answers wrong; with --own-answer, how often the answer the model writes inside its
+reasoning is right; the load average around each run) goes to --out,
 the raw numbers to the same name with .csv; the LOSS ranking's traces give the Spearman rank
 correlation between the gradient order and the exact-loss order of the candidates at every step.
 
@@ -69,6 +71,16 @@ def run(cmd, log):
     return code, time.monotonic() - t0, (l0 + load_avg()) / 2
 
 
+OWN_ANSWER = re.compile(r"final answer is \$(-?\d+)\$")
+
+
+def own_answer_accuracy(records):
+    """Percent of records whose reasoning itself ends with the gold answer ("... is $X$")."""
+    recs = [json.loads(l) for l in Path(records).read_text().splitlines()]
+    hits = [OWN_ANSWER.search(r["reasoning"]) for r in recs]
+    return 100 * sum(1 for m, r in zip(hits, recs) if m and m.group(1) == r["gold"]) / len(recs)
+
+
 def mean_sd(xs):
     xs = [x for x in xs if x is not None and not (isinstance(x, float) and math.isnan(x))]
     if not xs:
@@ -86,6 +98,9 @@ def main():
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--runs", default=str(ROOT / "runs" / "search-grid"))
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "search-grid.md"))
+    ap.add_argument("--own-answer", action="store_true",
+                    help="also evaluate each run's final prompt with --records and report how often the answer the"
+                         " model writes inside its reasoning is right")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     variants = args.variants.split(",")
@@ -124,17 +139,29 @@ def main():
             print(f"  {100 * r['initial_accuracy']:.0f}% -> {100 * r['final_accuracy']:.0f}% in {secs:.0f} s "
                   f"(load {load:.1f}): {r['final_prompt']}", file=sys.stderr)
 
+    if args.own_answer:
+        for s in seeds:
+            for v in variants:
+                d = runs / v / f"seed-{s}"
+                if (d / "own_answer.json").exists():
+                    continue
+                prompt = json.loads((d / "result.json").read_text())["final_prompt"]
+                code, _, _ = run(greater + ["evaluate", "--quiet", "--split-seed", str(s), "--prompt", prompt,
+                                            "--records", str(d / "records.jsonl")], d / "own_answer.log")
+                if code != 0:
+                    sys.exit(f"search_grid.py: evaluating {v} seed {s} failed (see {d / 'own_answer.log'})")
+                (d / "own_answer.json").write_text(json.dumps({"accuracy": own_answer_accuracy(d / "records.jsonl")}))
+
     rows = []
     in_reasoning = []
     for s in seeds:
         e = json.loads((runs / "reference" / f"seed-{s}" / "evaluation.json").read_text())
-        rows.append({"variant": "reference", "seed": s, "initial": float("nan"), "final": e["accuracy"], "steps": 0,
-                     "wall": e["wall_seconds"], "load": e["load"], "prompt": REFERENCE_PROMPT, "first_working_step": float("nan")})
         # The answer the model itself wrote at the end of its reasoning ("... is $X$"), before the
         # evaluation appends the extractor and reads the answer again.
-        recs = [json.loads(l) for l in (runs / "reference" / f"seed-{s}" / "records.jsonl").read_text().splitlines()]
-        own = [re.search(r"final answer is \$(-?\d+)\$", r["reasoning"]) for r in recs]
-        in_reasoning.append(100 * sum(1 for m, r in zip(own, recs) if m and m.group(1) == r["gold"]) / len(recs))
+        in_reasoning.append(own_answer_accuracy(runs / "reference" / f"seed-{s}" / "records.jsonl"))
+        rows.append({"variant": "reference", "seed": s, "initial": float("nan"), "final": e["accuracy"], "steps": 0,
+                     "wall": e["wall_seconds"], "load": e["load"], "prompt": REFERENCE_PROMPT, "first_working_step": float("nan"),
+                     "own_answer": in_reasoning[-1]})
     for v in variants:
         for s in seeds:
             d = runs / v / f"seed-{s}"
@@ -146,7 +173,8 @@ def main():
             first = next((t["step"] + 1 for t in trace if t["mistakeRate"] < 0.5), float("nan"))
             rows.append({"variant": v, "seed": s, "initial": r["initial_accuracy"], "final": r["final_accuracy"],
                          "steps": r["steps"], "wall": w["wall_seconds"], "load": w["load"], "prompt": r["final_prompt"],
-                         "first_working_step": first})
+                         "first_working_step": first,
+                         "own_answer": json.loads((d / "own_answer.json").read_text())["accuracy"] if (d / "own_answer.json").exists() else float("nan")})
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -158,8 +186,8 @@ def main():
     lines = [f"# Search grid on the demo ({len(seeds)} split seeds: {', '.join(map(str, seeds))})", "",
              f"CPU: {cpu_model()}, {os.cpu_count()} logical cores, shared with other jobs; one run at a time;"
              f" written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `benchmarks/search_grid.py`.", "",
-             "| variant | what | held-out accuracy, mean ± sd | min–max | initial | steps | first step < 50% train mistakes | wall time (s), mean ± sd | load avg |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| variant | what | held-out accuracy, mean ± sd | min–max | initial | steps | first step < 50% train mistakes | model's own answer, mean ± sd | wall time (s), mean ± sd | load avg |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for v in ["reference"] + variants:
         rs = [r for r in rows if r["variant"] == v]
         what = f'hand-written "{REFERENCE_PROMPT}" (evaluation only)' if v == "reference" else VARIANTS[v][1]
@@ -172,13 +200,14 @@ def main():
         firsts = [r["first_working_step"] for r in rs]
         found = [x for x in firsts if not math.isnan(x)]
         first = "" if v == "reference" else f"{statistics.fmean(found):.1f} ({len(found)}/{len(rs)} runs)" if found else f"never (0/{len(rs)})"
+        om, osd = mean_sd([r["own_answer"] for r in rs])
+        own = "" if math.isnan(om) else f"{om:.1f} ± {osd:.1f}"
         lines.append(f"| {v} | {what} | **{m:.1f} ± {sd:.1f}** | {lo:.0f}–{hi:.0f} | {'' if math.isnan(im) else f'{im:.1f}'} "
-                     f"| {sm:.0f} | {first} | {wm:.0f} ± {wsd:.0f} | {lm:.1f} |")
+                     f"| {sm:.0f} | {first} | {own} | {wm:.0f} ± {wsd:.0f} | {lm:.1f} |")
 
-    m, sd = mean_sd(in_reasoning)
-    lines += ["", f'Reference, read differently: the answer the model writes itself at the end of its reasoning under'
-              f' "{REFERENCE_PROMPT}" ("... is $X$", before the evaluation appends the extractor and reads the answer a'
-              f' second time) is right on {m:.1f} ± {sd:.1f}% of the held-out problems.']
+    lines += ["", "\"Model's own answer\": how often the answer the model writes itself at the end of its reasoning"
+              " (\"... is $X$\", before the evaluation appends the extractor and reads the answer a second time) is right"
+              " on the same held-out problems (`--own-answer`)."]
     lines += ["", "Final prompts:", ""]
     for v in variants:
         lines.append(f"- {v}: " + "; ".join(f'{r["seed"]}: "{r["prompt"]}" ({100 * r["final"]:.0f}%)' for r in rows if r["variant"] == v))
