@@ -113,10 +113,7 @@ public final class GreaterOptimizer {
         for (StepRecord.Candidate c : ranked.subList(0, Math.min(settings.selectionCandidates(), ranked.size()))) {
             int[] edited = prompt.clone();
             edited[i] = c.id();
-            String text = format.decodePrompt(edited);
-            CandidateSelection.PromptScore ps = sweepScores.computeIfAbsent(key(edited),
-                    k -> CandidateSelection.score(model, samples, edited, settings, reasoningOptions));
-            var sc = new StepRecord.Scored(c.id(), c.token(), text, ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
+            StepRecord.Scored sc = score(edited, i);
             scored.add(sc);
             if (best == null || sc.score() <= best.score()) {
                 best = sc;
@@ -128,11 +125,10 @@ public final class GreaterOptimizer {
                 break;
             }
         }
-        if (settings.search().keepsOnlyNonWorse()) {
-            String text = format.decodePrompt(prompt);
-            CandidateSelection.PromptScore now = sweepScores.computeIfAbsent(key(prompt), k -> CandidateSelection.score(model, samples, prompt, settings, reasoningOptions));
+        if (settings.search().keepsOnlyNonWorse()) {   // hill climbing: stay when every move is worse
+            StepRecord.Scored now = score(prompt, i);
             if (best.score() > now.score()) {
-                best = new StepRecord.Scored(prompt[i], token(prompt[i]), text, now.score(), now.answerLoss(), now.mistakeRate(), now.promptNll());
+                best = now;
                 bestPrompt = prompt;
             }
         }
@@ -167,6 +163,12 @@ public final class GreaterOptimizer {
 
     private String token(int id) {
         return format.decode(new int[]{id});
+    }
+
+    /** {@code p} re-scored (GREATER.md step 4), from the cache when it was scored before; the token at {@code i} named. */
+    private StepRecord.Scored score(int[] p, int i) {
+        CandidateSelection.PromptScore ps = sweepScores.computeIfAbsent(key(p), k -> CandidateSelection.score(model, samples, p, settings, reasoningOptions));
+        return new StepRecord.Scored(p[i], token(p[i]), format.decodePrompt(p), ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
     }
 
     private static List<Integer> key(int[] prompt) {
