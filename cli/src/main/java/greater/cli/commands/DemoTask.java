@@ -23,11 +23,16 @@ final class DemoTask {
         return new Task(TaskPreset.named("arithmetic"), List.of());
     }
 
-    /** Train, then dev right after it, from the train side of the hash split; test from the test side. */
-    static Task.Split split(int train, int dev, int test, int offset) {
+    /**
+     * Train, then dev right after it, from the train side of the hash split; test from the test
+     * side; all after skipping {@code offset}. Split seed 0 is the README's draw, any other seed
+     * draws other problems (train and test stay disjoint by question).
+     */
+    static Task.Split split(int train, int dev, int test, int offset, long splitSeed) {
         ArithmeticTask gen = new ArithmeticTask();
-        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train + dev, SEED);
-        var te = gen.examples(ArithmeticTask.Split.TEST, offset + test, SEED + 1);
+        long seed = splitSeed == 0 ? SEED : SEED + 1_000_003L * splitSeed;
+        var tr = gen.examples(ArithmeticTask.Split.TRAIN, offset + train + dev, seed);
+        var te = gen.examples(ArithmeticTask.Split.TEST, offset + test, seed + 1);
         return new Task.Split(tr.subList(offset, offset + train), tr.subList(offset + train, offset + train + dev),
                 te.subList(offset, offset + test));
     }

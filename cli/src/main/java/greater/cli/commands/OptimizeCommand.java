@@ -1,8 +1,10 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.greater.SearchSchedule;
 import greater.optimizer.run.Budget;
 import greater.optimizer.run.CostEstimate;
 import greater.optimizer.run.OptimizationRun;
@@ -51,12 +53,16 @@ public final class OptimizeCommand implements Callable<Integer> {
     String controlInit;
     @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
     float controlWeight;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets (default 42).")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default 42); --split-seed draws the data.")
     long seed;
     @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
     int maxReasoning;
     @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
     boolean noReasoning;
+    @Option(names = "--ranking", defaultValue = "gradient", paramLabel = "R", description = "Order candidates are re-scored in: gradient (GReaTer), random or loss (exact loss by a forward pass per candidate); ablations keep the candidate set and budget.")
+    String ranking;
+    @Option(names = "--search", defaultValue = "official", paramLabel = "S", description = "Search schedule: official (default) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
+    String search;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
     @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 2048).")
@@ -126,7 +132,9 @@ public final class OptimizeCommand implements Callable<Integer> {
                     .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
                     .withReasoning(!noReasoning)
                     .withPrefixReuse(!noPrefixReuse)
-                    .withSeed(seed);
+                    .withSeed(seed)
+                    .withRanking(CandidateRanking.parse(ranking))
+                    .withSearch(SearchSchedule.parse(search));
             init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
             topKDev = devTopK;
             model.makeAbsolute();
@@ -140,7 +148,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.dev(), split.test(), init, s,
-                    topKDev, JSON.convertValue(invocation(), Map.class));
+                    topKDev, JSON.convertValue(invocation(), Map.class), task.splitSeed());
             var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution);
             if (dryRun) {
                 CostEstimate estimate = run.estimate(3);
@@ -160,6 +168,7 @@ public final class OptimizeCommand implements Callable<Integer> {
                     100 * r.final_accuracy(), r.test_size(), r.selection().rule());
             System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", r.steps(), r.seconds_per_step() * r.steps(),
                     (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
+            System.out.printf(Locale.ROOT, "%s ranking, %s search%n", s.ranking().label(), s.search().label());
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;

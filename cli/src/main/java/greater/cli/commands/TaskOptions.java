@@ -39,8 +39,12 @@ public final class TaskOptions {
     @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "Skip this many examples first.")
     int offset;
 
-    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S", description = "Shuffle before splitting (0 = file order, as the official code).")
+    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S", description = "Shuffle before splitting (0 = file order, as the official code; demo: draw other train and test problems).")
     long splitSeed;
+
+    long splitSeed() {
+        return splitSeed;
+    }
 
     boolean isDemo() {
         return task == null || task.equals("arithmetic");
@@ -65,7 +69,7 @@ public final class TaskOptions {
         if (te < 0) throw new UserInputException("--test must be >= 0, got " + te);
         if (dev < 0) throw new UserInputException("--dev must be >= 0, got " + dev);
         if (offset < 0) throw new UserInputException("--offset must be >= 0, got " + offset);
-        return isDemo() ? DemoTask.split(tr, dev, te, offset) : t.split(tr, dev, te, offset, splitSeed);
+        return isDemo() ? DemoTask.split(tr, dev, te, offset, splitSeed) : t.split(tr, dev, te, offset, splitSeed);
     }
 
     /**

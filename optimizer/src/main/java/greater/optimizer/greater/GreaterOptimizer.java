@@ -7,6 +7,7 @@ import greater.transformer.infer.GenerationOptions;
 import greater.transformer.model.Transformer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,9 @@ import java.util.Random;
  * The best-scoring prompt is tracked; the run stops early when its score falls below the
  * threshold or has not improved for {@code patience} steps. Each phase runs its sequences as
  * packed multi-sequence batches; {@link ExecutionSettings} switch batching, reuse and draft
- * verification (cost only, never decisions).
+ * verification (cost only, never decisions). Two switches replace parts of the step for
+ * ablations and search: {@link CandidateRanking} (step 3's order: gradient, random or exact loss)
+ * and {@link SearchSchedule} (steps 4-5: the official schedule above, or hill climbing).
  */
 public final class GreaterOptimizer {
     private final Transformer model;
@@ -39,7 +42,9 @@ public final class GreaterOptimizer {
     private final ExecutionSettings execution;
     private final List<Sample> samples;
     private final GenerationOptions reasoningOptions;
-    private final Map<String, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
+    // Scores by prompt ids (not text: two id sequences can decode to one string, e.g. with and
+    // without a leading space, and the model reads them differently).
+    private final Map<List<Integer>, CandidateSelection.PromptScore> sweepScores = new HashMap<>();
 
     public GreaterOptimizer(Transformer model, PromptFormat format, TaskPreset preset, List<Example> train, GreaterSettings settings) {
         this(model, format, preset, train, settings, ExecutionSettings.defaults());
@@ -66,6 +71,7 @@ public final class GreaterOptimizer {
         if (prompt.length > 256) throw new UserInputException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
         List<PromptPosition> positions = PromptPosition.compute(model, samples, prompt, 0, settings, execution);
         CandidateSelection.PromptScore ps = CandidateSelection.score(model, positions, List.of(prompt), null, reasoningOptions, settings, execution).getFirst();
+        sweepScores.put(key(prompt), ps);
         return RunState.start(prompt, ps.score(), execution.reuse() ? ps.reasoning() : null);
     }
 
@@ -83,7 +89,7 @@ public final class GreaterOptimizer {
         int step = state.step();
         int i = state.position();
         int[] prompt = state.prompt().clone();
-        Random random = new Random(settings.seed() * 1_000_003L + step);
+        Random random = RunRandomness.candidateSubsets(settings.seed(), step);
 
         // 1. The reasoning under the current prompt: carried over when the state holds it, else
         //    generated (verifying the previous prompt's reasoning as a draft).
@@ -111,12 +117,12 @@ public final class GreaterOptimizer {
         for (PromptPosition p : positions) logits.add(p.logitsAtPosition());
         int[] candidates = CandidateProposal.propose(logits, id -> id != previous && format.isAllowedCandidate(id), prompt[i], settings, random);
 
-        // 3. Gradient over reasoning w.r.t. the one-hot over the candidates.
+        // 3. Gradient over reasoning w.r.t. the one-hot over the candidates, and the re-scoring order
+        //    (by the gradient; random or exact loss in the ablations).
         listener.phase(step, "gradient");
-        GradientOverReasoning.Result grad = GradientOverReasoning.compute(model, positions, reasoning, prompt, candidates, settings, execution);
-        List<StepRecord.Candidate> ranked = new ArrayList<>();
-        for (int c = 0; c < candidates.length; c++) ranked.add(new StepRecord.Candidate(candidates[c], token(candidates[c]), grad.gradient()[c]));
-        ranked.sort((a, b) -> a.gradient() != b.gradient() ? Float.compare(a.gradient(), b.gradient()) : Integer.compare(a.id(), b.id()));
+        CandidateRanking.Ranked order = settings.ranking().rank(model, positions, reasoning, prompt, i, candidates, settings, execution,
+                step, this::token);
+        List<StepRecord.Candidate> ranked = order.order();
         long t2 = System.nanoTime();
 
         // 4. Re-score the steepest few by regenerating reasoning under each edited prompt, all in
@@ -125,18 +131,23 @@ public final class GreaterOptimizer {
         List<StepRecord.Candidate> toScore = new ArrayList<>();
         for (StepRecord.Candidate c : ranked.subList(0, Math.min(settings.selectionCandidates(), ranked.size()))) {
             toScore.add(c);
-            if (c.token().contains(".") && i >= state.initialPromptLength() / 2) break;
+            if (settings.search().takesSentenceEndAtOnce(c.token(), i, state.initialPromptLength())) break;
         }
         List<int[]> fresh = new ArrayList<>();
         for (StepRecord.Candidate c : toScore) {
             int[] edited = edit(prompt, i, c.id());
-            if (!sweepScores.containsKey(format.decodePrompt(edited)) && fresh.stream().noneMatch(f -> java.util.Arrays.equals(f, edited))) fresh.add(edited);
+            if (!sweepScores.containsKey(key(edited)) && fresh.stream().noneMatch(f -> Arrays.equals(f, edited))) fresh.add(edited);
+        }
+        // Hill climbing compares with the current prompt; it was scored when it was chosen, unless that cache was cleared.
+        if (settings.search().keepsOnlyNonWorse() && !sweepScores.containsKey(key(prompt))
+                && fresh.stream().noneMatch(f -> Arrays.equals(f, prompt))) {
+            fresh.add(prompt);
         }
         if (!fresh.isEmpty()) {
             List<int[]> drafts = execution.draftVerification() ? reasoning.samples() : null;
             List<CandidateSelection.PromptScore> got = CandidateSelection.score(model, positions, fresh, drafts, reasoningOptions, settings, execution);
             for (int f = 0; f < fresh.size(); f++) {
-                sweepScores.put(format.decodePrompt(fresh.get(f)), got.get(f));
+                sweepScores.put(key(fresh.get(f)), got.get(f));
                 drafted += got.get(f).drafted();
                 accepted += got.get(f).accepted();
             }
@@ -147,30 +158,32 @@ public final class GreaterOptimizer {
         Reasoning bestReasoning = null;
         for (StepRecord.Candidate c : toScore) {
             int[] edited = edit(prompt, i, c.id());
-            String text = format.decodePrompt(edited);
-            CandidateSelection.PromptScore ps = sweepScores.get(text);
-            var sc = new StepRecord.Scored(c.id(), c.token(), text, ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
+            CandidateSelection.PromptScore ps = sweepScores.get(key(edited));
+            StepRecord.Scored sc = scored(edited, i, ps);
             scored.add(sc);
-            boolean forced = c.token().contains(".") && i >= state.initialPromptLength() / 2;
+            boolean forced = settings.search().takesSentenceEndAtOnce(c.token(), i, state.initialPromptLength());
             if (best == null || sc.score() <= best.score() || forced) {
                 best = sc;
                 bestPrompt = edited;
                 bestReasoning = ps.reasoning().isFor(edited) ? ps.reasoning() : null;
             }
         }
-        long t3 = System.nanoTime();
-
-        // 5. Move on: next position; past the end, wrap after a sentence end, else grow the prompt.
-        int next = i + 1;
-        int[] newPrompt = bestPrompt;
-        if (next >= newPrompt.length) {
-            if (best.token().contains(".")) {
-                next = 0;
-                sweepScores.clear();
-            } else {
-                newPrompt = Sample.concat(newPrompt, new int[]{format.fillerToken()});
+        if (settings.search().keepsOnlyNonWorse()) {   // hill climbing: stay when every move is worse
+            CandidateSelection.PromptScore ps = sweepScores.get(key(prompt));
+            StepRecord.Scored now = scored(prompt, i, ps);
+            if (best.score() > now.score()) {
+                best = now;
+                bestPrompt = prompt;
+                bestReasoning = reasoning;
             }
         }
+        long t3 = System.nanoTime();
+
+        // 5. Move on: next position; past the end, wrap (official: after a sentence end, else grow the prompt).
+        SearchSchedule.Move move = settings.search().next(bestPrompt, i, best.token(), format.fillerToken());
+        if (move.wrapped() && settings.search().forgetsScoresOnWrap()) sweepScores.clear();
+        int next = move.position();
+        int[] newPrompt = move.prompt();
         boolean improved = best.score() < state.bestScore();
         int[] bestSoFar = improved ? bestPrompt : state.bestPrompt();
         float bestScore = improved ? best.score() : state.bestScore();
@@ -178,8 +191,9 @@ public final class GreaterOptimizer {
         boolean stop = bestScore < settings.earlyStopScore() || since >= settings.patience();
 
         StepRecord record = new StepRecord(step, i, ranked, scored, best.token(), best.id(), best.prompt(),
-                format.decodePrompt(bestSoFar), grad.meanLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
-                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), reused, drafted, accepted);
+                format.decodePrompt(bestSoFar), order.gradientLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
+                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), reused, drafted, accepted,
+                settings.ranking().label(), settings.search().label(), order.rankCorrelation());
         List<StepRecord> history = new ArrayList<>(state.history());
         history.add(record);
         RunState after = new RunState(step + 1, next, newPrompt, state.initialPromptLength(), state.initialScore(),
@@ -200,6 +214,15 @@ public final class GreaterOptimizer {
 
     private String token(int id) {
         return format.decode(new int[]{id});
+    }
+
+    /** The trace's view of {@code p} re-scored (GREATER.md step 4), the token at {@code i} named. */
+    private StepRecord.Scored scored(int[] p, int i, CandidateSelection.PromptScore ps) {
+        return new StepRecord.Scored(p[i], token(p[i]), format.decodePrompt(p), ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
+    }
+
+    private static List<Integer> key(int[] prompt) {
+        return Arrays.stream(prompt).boxed().toList();
     }
 
     private static double seconds(long from, long to) {

@@ -5,7 +5,8 @@ import greater.tensor.UserInputException;
 /**
  * The knobs of one GReaTer run, with the official defaults (GREATER.md, "Settings shipped by the
  * authors"): top-k 40 per sample, top-q 6 intersections of 5 random samples, at least 6
- * candidates, 3 candidates re-scored, answer temperature 0.2, fluency weight 0.2.
+ * candidates, 3 candidates re-scored, answer temperature 0.2, fluency weight 0.2; candidates
+ * ranked by the gradient and the official search schedule.
  */
 public record GreaterSettings(
         int steps,
@@ -21,10 +22,12 @@ public record GreaterSettings(
         boolean prefixReuse,
         float earlyStopScore,
         int patience,
-        long seed) {
+        long seed,
+        CandidateRanking ranking,
+        SearchSchedule search) {
 
     public static GreaterSettings defaults() {
-        return new GreaterSettings(100, 40, 6, 5, 6, 3, 0.2f, 0.2f, 1024, true, true, 0.12f, 150, 42);
+        return new GreaterSettings(100, 40, 6, 5, 6, 3, 0.2f, 0.2f, 1024, true, true, 0.12f, 150, 42, CandidateRanking.GRADIENT, SearchSchedule.OFFICIAL);
     }
 
     public GreaterSettings {
@@ -34,42 +37,53 @@ public record GreaterSettings(
         if (subsetSize < 1 || minCandidates < 1 || selectionCandidates < 1) throw new UserInputException("candidate counts must be >= 1");
         if (!(answerTemperature > 0)) throw new UserInputException("answer temperature must be > 0");
         if (controlWeight < 0) throw new UserInputException("--control-weight must be >= 0, got " + controlWeight);
+        if (ranking == null || search == null) throw new UserInputException("ranking and search must be given");
         if (maxReasoningTokens < 1) throw new UserInputException("--max-reasoning-tokens must be >= 1, got " + maxReasoningTokens);
     }
 
     public GreaterSettings withSteps(int v) {
-        return new GreaterSettings(v, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(v, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withTopK(int v) {
-        return new GreaterSettings(steps, v, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, v, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withTopQ(int v) {
-        return new GreaterSettings(steps, topK, v, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, v, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withControlWeight(float v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, v, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, v, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withMaxReasoningTokens(int v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, v, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, v, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withReasoning(boolean v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, v, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, v, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withPrefixReuse(boolean v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, v, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, v, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withSelectionCandidates(int v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, v, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, v, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
     }
 
     public GreaterSettings withSeed(long v) {
-        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, v);
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, v, ranking, search);
+    }
+
+    /** The order candidates are re-scored in (the ablation switch; default GRADIENT). */
+    public GreaterSettings withRanking(CandidateRanking v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, v, search);
+    }
+
+    /** Which moves are kept and which position comes next (default OFFICIAL). */
+    public GreaterSettings withSearch(SearchSchedule v) {
+        return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature, controlWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, v);
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
  * What one optimization step did, as written to the JSONL trace: the position, every candidate
  * with its one-hot gradient, the re-scored candidates with their selection scores, the chosen
  * token and the resulting prompt; whether the step's reasoning was carried over from the previous
- * step's selection, and how many reasoning tokens were checked as drafts and accepted.
+ * step's selection, and how many reasoning tokens were checked as drafts and accepted; the
+ * candidate ranking and search schedule in use, and (LOSS ranking) the Spearman correlation
+ * between the gradient and exact-loss orders of the candidates.
  */
 public record StepRecord(
         int step,
@@ -27,10 +29,16 @@ public record StepRecord(
         double selectionSeconds,
         boolean reasoningReused,
         int draftTokens,
-        int draftAccepted) {
+        int draftAccepted,
+        String ranking,
+        String search,
+        double rankCorrelation) {
 
-    /** A proposed token and its normalized one-hot gradient (more negative = steeper descent). */
-    public record Candidate(int id, String token, float gradient) {
+    /**
+     * A proposed token, its normalized one-hot gradient (more negative = steeper descent; NaN under
+     * the RANDOM ranking) and its exact loss (NaN unless the LOSS ranking computed it).
+     */
+    public record Candidate(int id, String token, float gradient, float exactLoss) {
     }
 
     /** A re-scored candidate: the prompt it makes and its selection score. */

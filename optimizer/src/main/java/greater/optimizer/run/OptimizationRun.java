@@ -7,6 +7,7 @@ import greater.optimizer.greater.GreaterListener;
 import greater.optimizer.greater.GreaterOptimizer;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.PromptFormat;
+import greater.optimizer.greater.RunRandomness;
 import greater.optimizer.greater.RunState;
 import greater.optimizer.greater.StepRecord;
 import greater.optimizer.task.Example;
@@ -45,11 +46,12 @@ public final class OptimizationRun {
 
     /**
      * What to run. {@code modelName} and {@code taskName} identify the run; {@code invocation} is
-     * the front end's record of its options, written to {@code run.json} for a folder-only resume.
+     * the front end's record of its options, written to {@code run.json} for a folder-only resume;
+     * {@code splitSeed} is the seed the train/dev/test split was drawn with (recorded, not applied here).
      */
     public record Spec(String modelName, String taskName, TaskPreset preset, List<Example> train, List<Example> dev,
                        List<Example> test, String initialPrompt, GreaterSettings settings, int devTopK,
-                       Map<String, Object> invocation) {
+                       Map<String, Object> invocation, long splitSeed) {
         public Spec {
             if (train.isEmpty()) throw new UserInputException("the train split is empty");
             if (test.isEmpty()) throw new UserInputException("the test split is empty");
@@ -233,7 +235,7 @@ public final class OptimizationRun {
                 steps.stream().mapToDouble(StepRecord::gradientSeconds).sum(),
                 steps.stream().mapToDouble(StepRecord::selectionSeconds).sum(),
                 status, format.encodePrompt(best), format.renderedText(spec.train().getFirst(), spec.preset().extractor(), best),
-                spec.dev().size(), selection, cost);
+                spec.dev().size(), selection, cost, s.ranking().label(), s.search().label(), spec.splitSeed());
         if (folder != null) folder.finish(result, steps);
         return result;
     }
@@ -276,6 +278,7 @@ public final class OptimizationRun {
         id.put("extractor", spec.preset().extractor());
         id.put("data_sha256", dataHash());
         id.put("settings", spec.settings());
+        id.put("randomness", RunRandomness.describe(spec.splitSeed(), spec.settings()));
         return id;
     }
 

@@ -30,5 +30,9 @@ public record RunResult(
         String rendered_example,
         int dev_size,
         DevSelection selection,
-        CostEstimate estimate) {
+        CostEstimate estimate,
+
+        String ranking,
+        String search,
+        long split_seed) {
 }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DevSelectionTest {
     private static StepRecord step(int step, StepRecord.Scored... scored) {
         return new StepRecord(step, 0, List.of(), List.of(scored), scored[0].token(), scored[0].id(), scored[0].prompt(), scored[0].prompt(),
-                1f, scored[0].score(), 0f, 0f, 0, 0, 0, 0, false, 0, 0);
+                1f, scored[0].score(), 0f, 0f, 0, 0, 0, 0, false, 0, 0, "gradient", "official", Double.NaN);
     }
 
     private static StepRecord.Scored scored(String prompt, float score) {
