@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.UserInputException;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
 import greater.transformer.infer.GenerationOptions;
@@ -162,9 +163,9 @@ class SearchVariantsTest {
         for (CandidateRanking r : CandidateRanking.values()) assertEquals(r, CandidateRanking.parse(r.label().toUpperCase()));
         for (SearchSchedule s : SearchSchedule.values()) assertEquals(s, SearchSchedule.parse(s.label()));
         assertEquals("hill-climb", SearchSchedule.HILL_CLIMB.label());
-        var e = assertThrows(IllegalArgumentException.class, () -> CandidateRanking.parse("best"));
+        var e = assertThrows(UserInputException.class, () -> CandidateRanking.parse("best"));
         assertTrue(e.getMessage().contains("gradient, random or loss"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SearchSchedule.parse("beam"));
+        assertThrows(UserInputException.class, () -> SearchSchedule.parse("beam"));
     }
 
     private static void assertAscending(double[] v, String what) {
