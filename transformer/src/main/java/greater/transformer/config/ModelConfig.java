@@ -34,7 +34,8 @@ import java.util.List;
  *       {@code layerRope}: RoPE of each layer, null for none (SmolLM3's NoPE layers); Gemma-3's
  *       sliding layers have their own; {@code rotaryDim}: rotated features per head (Phi-3's
  *       {@code partial_rotary_factor}, else head_dim);</li>
- *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (Gemma-2/3);</li>
+ *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (attention: Gemma-2
+ *       only, Gemma-3's key is read by no transformers code; final: Gemma-2/3);</li>
  *   <li>{@code attentionScale}: {@code query_pre_attn_scalar^-1/2} (Gemma-2/3), {@code attention_multiplier}
  *       (Granite), else {@code headDim^-1/2};</li>
  *   <li>{@code residualMultiplier}, {@code logitsScaling}: Granite's {@code x + m·f(x)} and logits / s (1 elsewhere);</li>
@@ -232,8 +233,9 @@ public record ModelConfig(
             case OLMO2 -> QkNorm.WHOLE;
             default -> QkNorm.NONE;
         };
-        // null (or absent in Gemma-3) turns a cap off
-        float attnCap = softcaps ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
+        // null (or absent in Gemma-3) turns a cap off. Gemma-3 keeps attn_logit_softcapping in its
+        // config but modeling_gemma3.py never passes it to the attention: only Gemma-2 caps scores.
+        float attnCap = arch == Architecture.GEMMA2 ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
         float finalCap = softcaps ? (float) k.number("final_logit_softcapping", 0.0) : 0f;
 
         return new ModelConfig(arch,

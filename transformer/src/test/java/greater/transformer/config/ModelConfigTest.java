@@ -58,6 +58,16 @@ class ModelConfigTest {
     }
 
     @Test
+    void gemma3IgnoresAttnLogitSoftcappingAsTransformersDoesButAppliesTheFinalCap() throws Exception {
+        // Gemma3Attention stores config.attn_logit_softcapping and never passes it to the attention
+        // (transformers 5.17): a config that sets it computes uncapped scores (HF vs capped: 0.12 logit).
+        ModelConfig c = parse("{\"model_type\": \"gemma3_text\", " + SHAPE + ", \"head_dim\": 16,"
+                + " \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0}");
+        assertEquals(0f, c.attentionSoftcap());
+        assertEquals(30f, c.finalSoftcap());
+    }
+
+    @Test
     void gemmaEmbeddingScaleIsTheUnroundedFloat32SquareRoot() throws Exception {
         ModelConfig c = parse("{\"model_type\": \"gemma\", \"vocab_size\": 10, \"hidden_size\": 3072, \"intermediate_size\": 8,"
                 + " \"num_hidden_layers\": 1, \"num_attention_heads\": 16, \"torch_dtype\": \"bfloat16\"}");
