@@ -185,13 +185,7 @@ public record ModelConfig(
         float embeddingScale = gemma ? (float) Math.sqrt(hidden)
                 : granite ? (float) k.number("embedding_multiplier", 1.0) : 1f;
 
-        String act = k.string("hidden_activation", k.string("hidden_act", "silu"));
-        boolean gatedGelu = switch (act) {
-            case "silu", "swish" -> false;
-            // Gemma checkpoints that say "gelu" are run with the tanh approximation by transformers.
-            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast", "gelu" -> true;
-            default -> throw new ModelConfigException(file + ": unsupported hidden_act '" + act + "'");
-        };
+        boolean gatedGelu = gatedGelu(k, arch, file);
 
         boolean[] slidingType = slidingLayers(c, k, arch, layers, file);
         Integer w = k.optionalInteger("sliding_window");
@@ -281,6 +275,32 @@ public record ModelConfig(
         if (arch == Architecture.GEMMA3 && k.bool("use_bidirectional_attention", false)) {
             throw new ModelConfigException(file + ": use_bidirectional_attention=true (an embedding model) is not supported; greater runs causal decoders");
         }
+    }
+
+    /**
+     * Whether the MLP's activation is the tanh-approximated GELU (else SiLU), from the key each
+     * family's MLP reads in transformers 5.17: {@code hidden_activation} for Gemma-2/3,
+     * {@code hidden_act} for the others. Exact (erf) GELU ({@code "gelu"}) is refused: ACT2FN maps
+     * it to {@code GELUActivation}, which differs from the tanh form by up to ~1e-3 per logit.
+     * Gemma-1 is the exception: transformers 4.x's GemmaMLP ran its checkpoints (whose config.json
+     * says {@code "gelu"}) with the tanh approximation, {@code hidden_activation} when given, and
+     * so does this (transformers 5.17 computes erf GELU there; logits differ by ~2e-3).
+     */
+    private static boolean gatedGelu(Keys k, Architecture arch, String file) {
+        boolean gemma2or3 = arch == Architecture.GEMMA2 || arch == Architecture.GEMMA3;
+        String key = gemma2or3 ? "hidden_activation" : "hidden_act";
+        String act = arch == Architecture.GEMMA ? k.string("hidden_activation", k.string("hidden_act", "gelu_pytorch_tanh"))
+                : k.string(key, gemma2or3 ? "gelu_pytorch_tanh" : "silu");
+        return switch (act) {
+            case "silu", "swish" -> false;
+            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast" -> true;
+            case "gelu" -> {
+                if (arch == Architecture.GEMMA) yield true;
+                throw new ModelConfigException(file + ": " + key + " 'gelu' (exact erf GELU) is not implemented;"
+                        + " supported: silu, gelu_pytorch_tanh / gelu_new / gelu_fast (tanh approximation)");
+            }
+            default -> throw new ModelConfigException(file + ": unsupported " + key + " '" + act + "'");
+        };
     }
 
     /** Which layers are sliding-attention layers, per family (window size aside). */
