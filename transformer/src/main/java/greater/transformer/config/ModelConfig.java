@@ -35,7 +35,7 @@ import java.util.List;
  *       sliding layers have their own; {@code rotaryDim}: rotated features per head (Phi-3's
  *       {@code partial_rotary_factor}, else head_dim);</li>
  *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (attention: Gemma-2
- *       only, Gemma-3's key is read by no transformers code; final: Gemma-2/3);</li>
+ *       only: Gemma3Attention stores the key but never passes it on; final: Gemma-2/3);</li>
  *   <li>{@code attentionScale}: {@code query_pre_attn_scalar^-1/2} (Gemma-2/3), {@code attention_multiplier}
  *       (Granite), else {@code headDim^-1/2};</li>
  *   <li>{@code residualMultiplier}, {@code logitsScaling}: Granite's {@code x + m·f(x)} and logits / s (1 elsewhere);</li>
