@@ -73,7 +73,8 @@ public final class InspectCommand implements Callable<Integer> {
             out.add("multipliers:    residual " + c.residualMultiplier() + ", logits / " + c.logitsScaling());
         }
         if (c.attentionSoftcap() > 0 || c.finalSoftcap() > 0) {
-            out.add("soft-capping:   attention " + c.attentionSoftcap() + ", final " + c.finalSoftcap());
+            out.add("soft-capping:   attention " + (c.attentionSoftcap() > 0 ? c.attentionSoftcap() : "off")
+                    + ", final " + (c.finalSoftcap() > 0 ? c.finalSoftcap() : "off"));
         }
         return out;
     }

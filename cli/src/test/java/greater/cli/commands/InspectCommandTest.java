@@ -2,9 +2,12 @@ package greater.cli.commands;
 
 import greater.cli.GreaterCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,11 +18,15 @@ class InspectCommandTest {
     static final Path FIXTURES = Path.of("../transformer/src/test/resources/fixtures");
 
     private static String inspect(String fixture) {
+        return inspect(FIXTURES.resolve(fixture));
+    }
+
+    private static String inspect(Path folder) {
         var buf = new ByteArrayOutputStream();
         PrintStream old = System.out;
         System.setOut(new PrintStream(buf, true));
         try {
-            assertEquals(0, GreaterCommand.commandLine().execute("inspect", "--model", FIXTURES.resolve(fixture).toString()));
+            assertEquals(0, GreaterCommand.commandLine().execute("inspect", "--model", folder.toString()));
         } finally {
             System.setOut(old);
         }
@@ -52,5 +59,21 @@ class InspectCommandTest {
         String mm = inspect("gemma3_multimodal");
         assertTrue(mm.contains("language model of a Gemma3ForConditionalGeneration checkpoint"), mm);
         assertTrue(mm.contains("in the language model (the checkpoint holds"), mm);
+    }
+
+    @Test
+    void softCapsShowWhichAreOnAndGemma3NeverCapsAttentionScores(@TempDir Path tmp) throws IOException {
+        assertTrue(inspect("gemma2").contains("soft-capping:   attention 50.0, final 30.0"));
+        // a Gemma-3 config that sets both: transformers applies only the final cap
+        Path dir = Files.createDirectories(tmp.resolve("gemma3-capped"));
+        try (var files = Files.list(FIXTURES.resolve("gemma3"))) {
+            for (Path f : files.toList()) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config)
+                .replace("\"attn_logit_softcapping\": null", "\"attn_logit_softcapping\": 50.0")
+                .replace("\"final_logit_softcapping\": null", "\"final_logit_softcapping\": 30.0"));
+        String out = inspect(dir);
+        assertTrue(out.contains("soft-capping:   attention off, final 30.0"), out);
     }
 }

@@ -34,7 +34,8 @@ import java.util.List;
  *       {@code layerRope}: RoPE of each layer, null for none (SmolLM3's NoPE layers); Gemma-3's
  *       sliding layers have their own; {@code rotaryDim}: rotated features per head (Phi-3's
  *       {@code partial_rotary_factor}, else head_dim);</li>
- *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (Gemma-2/3);</li>
+ *   <li>{@code attentionSoftcap}, {@code finalSoftcap}: logit soft-capping, 0 = off (attention: Gemma-2
+ *       only: Gemma3Attention stores the key but never passes it on; final: Gemma-2/3);</li>
  *   <li>{@code attentionScale}: {@code query_pre_attn_scalar^-1/2} (Gemma-2/3), {@code attention_multiplier}
  *       (Granite), else {@code headDim^-1/2};</li>
  *   <li>{@code residualMultiplier}, {@code logitsScaling}: Granite's {@code x + m·f(x)} and logits / s (1 elsewhere);</li>
@@ -184,13 +185,7 @@ public record ModelConfig(
         float embeddingScale = gemma ? (float) Math.sqrt(hidden)
                 : granite ? (float) k.number("embedding_multiplier", 1.0) : 1f;
 
-        String act = k.string("hidden_activation", k.string("hidden_act", "silu"));
-        boolean gatedGelu = switch (act) {
-            case "silu", "swish" -> false;
-            // Gemma checkpoints that say "gelu" are run with the tanh approximation by transformers.
-            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast", "gelu" -> true;
-            default -> throw new ModelConfigException(file + ": unsupported hidden_act '" + act + "'");
-        };
+        boolean gatedGelu = gatedGelu(k, arch, file);
 
         // Sizes must be positive before anything is allocated from them (a hostile -1 would otherwise surface as an array error).
         for (String key : List.of("num_hidden_layers", "vocab_size", "intermediate_size", "max_position_embeddings")) {
@@ -237,8 +232,9 @@ public record ModelConfig(
             case OLMO2 -> QkNorm.WHOLE;
             default -> QkNorm.NONE;
         };
-        // null (or absent in Gemma-3) turns a cap off
-        float attnCap = softcaps ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
+        // null (or absent in Gemma-3) turns a cap off. Gemma-3 keeps attn_logit_softcapping in its
+        // config but modeling_gemma3.py never passes it to the attention: only Gemma-2 caps scores.
+        float attnCap = arch == Architecture.GEMMA2 ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
         float finalCap = softcaps ? (float) k.number("final_logit_softcapping", 0.0) : 0f;
 
         return new ModelConfig(arch,
@@ -284,6 +280,32 @@ public record ModelConfig(
         if (arch == Architecture.GEMMA3 && k.bool("use_bidirectional_attention", false)) {
             throw new ModelConfigException(file + ": use_bidirectional_attention=true (an embedding model) is not supported; greater runs causal decoders");
         }
+    }
+
+    /**
+     * Whether the MLP's activation is the tanh-approximated GELU (else SiLU), from the key each
+     * family's MLP reads in transformers 5.17: {@code hidden_activation} for Gemma-2/3,
+     * {@code hidden_act} for the others. Exact (erf) GELU ({@code "gelu"}) is refused: ACT2FN maps
+     * it to {@code GELUActivation}, which differs from the tanh form by up to ~1e-3 per logit.
+     * Gemma-1 is the exception: transformers 4.x's GemmaMLP ran its checkpoints (whose config.json
+     * says {@code "gelu"}) with the tanh approximation, {@code hidden_activation} when given, and
+     * so does this (transformers 5.17 computes erf GELU there; logits differ by ~2e-3).
+     */
+    private static boolean gatedGelu(Keys k, Architecture arch, String file) {
+        boolean gemma2or3 = arch == Architecture.GEMMA2 || arch == Architecture.GEMMA3;
+        String key = gemma2or3 ? "hidden_activation" : "hidden_act";
+        String act = arch == Architecture.GEMMA ? k.string("hidden_activation", k.string("hidden_act", "gelu_pytorch_tanh"))
+                : k.string(key, gemma2or3 ? "gelu_pytorch_tanh" : "silu");
+        return switch (act) {
+            case "silu", "swish" -> false;
+            case "gelu_pytorch_tanh", "gelu_new", "gelu_fast" -> true;
+            case "gelu" -> {
+                if (arch == Architecture.GEMMA) yield true;
+                throw new ModelConfigException(file + ": " + key + " 'gelu' (exact erf GELU) is not implemented;"
+                        + " supported: silu, gelu_pytorch_tanh / gelu_new / gelu_fast (tanh approximation)");
+            }
+            default -> throw new ModelConfigException(file + ": unsupported " + key + " '" + act + "'");
+        };
     }
 
     /** Which layers are sliding-attention layers, per family (window size aside). */

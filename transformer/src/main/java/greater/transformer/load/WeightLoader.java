@@ -2,6 +2,8 @@ package greater.transformer.load;
 
 import greater.tensor.Shape;
 import greater.tensor.Tensor;
+import greater.tensor.safetensors.SafetensorsFile;
+import greater.tensor.safetensors.ShardedSafetensors;
 import greater.tensor.safetensors.TensorInfo;
 import greater.tensor.safetensors.TensorSource;
 import greater.transformer.config.ModelConfig;
@@ -9,10 +11,13 @@ import greater.transformer.config.ModelConfig.QkNorm;
 import greater.transformer.model.LayerWeights;
 import greater.transformer.model.ModelWeights;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -26,7 +31,8 @@ import java.util.function.Consumer;
  * <p>Nothing is dropped silently: every tensor of the checkpoint is consumed, or known to be
  * ignorable (stale {@code rotary_emb.inv_freq} buffers; the vision tower and projector of a Gemma-3
  * image-text checkpoint, reported in one line), or the load fails with a {@link ModelLoadException}
- * naming the first unexpected tensor and the architecture.
+ * naming the first unexpected tensor and the architecture. For a sharded checkpoint "every tensor"
+ * means every tensor of every shard file, as transformers reads them, not just the weight_map's.
  */
 public final class WeightLoader {
     /** Where the decoder's weights live: text checkpoints ("model." or bare), Gemma-3 image-text (4.x and 5.x names). */
@@ -138,10 +144,36 @@ public final class WeightLoader {
                     + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
                     + "; refusing to drop checkpoint weights silently");
         }
+        Map<String, Path> outside = outsideTheIndex();
+        if (!outside.isEmpty()) {
+            var first = outside.entrySet().iterator().next();
+            throw new ModelLoadException(first.getValue() + ": tensor '" + first.getKey() + "' is not in "
+                    + source.path().getFileName() + "'s weight_map for this shard"
+                    + (outside.size() > 1 ? " (and " + (outside.size() - 1) + " more)" : "")
+                    + "; refusing to drop checkpoint weights silently");
+        }
         if (visionTensors > 0) {
             notes.accept(String.format("%s: Gemma3ForConditionalGeneration checkpoint: loaded its language model for text; "
                     + "skipped the vision tower and projector (%d tensors, %,d parameters)", source.path(), visionTensors, visionParameters));
         }
+    }
+
+    /**
+     * Tensors a shard holds that the index does not map to that shard (absent from the weight_map,
+     * or a second copy of a tensor the weight_map puts elsewhere): transformers loads every tensor
+     * of every shard file and reports these as unexpected, so they are never ignored here either.
+     * Name → the shard holding it, in shard order.
+     */
+    private Map<String, Path> outsideTheIndex() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        if (!(source instanceof ShardedSafetensors sharded)) return out;
+        for (SafetensorsFile shard : sharded.shards()) {
+            for (String name : shard.names()) {
+                if (name.endsWith(".rotary_emb.inv_freq")) continue;
+                if (!source.contains(name) || !source.fileOf(name).equals(shard.path())) out.putIfAbsent(name, shard.path());
+            }
+        }
+        return out;
     }
 
     /** Rows [from, to) of a 2-D weight [R, C] as a zero-copy view [to - from, C]. */

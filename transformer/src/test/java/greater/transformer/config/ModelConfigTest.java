@@ -58,6 +58,31 @@ class ModelConfigTest {
     }
 
     @Test
+    void gemma3IgnoresAttnLogitSoftcappingAsTransformersDoesButAppliesTheFinalCap() throws Exception {
+        // Gemma3Attention stores config.attn_logit_softcapping and never passes it to the attention
+        // (transformers 5.17): a config that sets it computes uncapped scores (HF vs capped: 0.12 logit).
+        ModelConfig c = parse("{\"model_type\": \"gemma3_text\", " + SHAPE + ", \"head_dim\": 16,"
+                + " \"attn_logit_softcapping\": 50.0, \"final_logit_softcapping\": 30.0}");
+        assertEquals(0f, c.attentionSoftcap());
+        assertEquals(30f, c.finalSoftcap());
+    }
+
+    @Test
+    void theActivationComesFromTheKeyEachFamilysMlpReadsAndExactGeluIsRefused() throws Exception {
+        // transformers 5.17: ACT2FN["gelu"] is the erf GELU; the tanh form moved a Llama's logits by 8e-4
+        var llama = assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": \"llama\", " + SHAPE + ", \"hidden_act\": \"gelu\"}"));
+        assertTrue(llama.getMessage().contains("hidden_act 'gelu'"), llama.getMessage());
+        var gemma3 = assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": \"gemma3_text\", " + SHAPE + ", \"hidden_activation\": \"gelu\"}"));
+        assertTrue(gemma3.getMessage().contains("hidden_activation 'gelu'"), gemma3.getMessage());
+        // Llama's MLP reads hidden_act only; Gemma-2/3's hidden_activation only
+        assertEquals(false, parse("{\"model_type\": \"llama\", " + SHAPE + ", \"hidden_act\": \"silu\", \"hidden_activation\": \"gelu_pytorch_tanh\"}").gatedGelu());
+        assertEquals(true, parse("{\"model_type\": \"gemma3_text\", " + SHAPE + ", \"hidden_act\": \"silu\"}").gatedGelu());
+        assertEquals(true, parse("{\"model_type\": \"qwen3\", " + SHAPE + ", \"hidden_act\": \"gelu_new\"}").gatedGelu());
+        // Gemma-1 checkpoints say "gelu" and were run with the tanh form by transformers 4.x
+        assertEquals(true, parse("{\"model_type\": \"gemma\", " + SHAPE + ", \"hidden_act\": \"gelu\"}").gatedGelu());
+    }
+
+    @Test
     void gemmaEmbeddingScaleIsTheUnroundedFloat32SquareRoot() throws Exception {
         ModelConfig c = parse("{\"model_type\": \"gemma\", \"vocab_size\": 10, \"hidden_size\": 3072, \"intermediate_size\": 8,"
                 + " \"num_hidden_layers\": 1, \"num_attention_heads\": 16, \"torch_dtype\": \"bfloat16\"}");

@@ -62,6 +62,31 @@ class WeightLoaderTest {
     }
 
     @Test
+    void aTensorInAShardThatTheIndexDoesNotMapThereFailsTheLoad() throws IOException {
+        // transformers reads every tensor of every shard (and reports this one as UNEXPECTED);
+        // the weight_map alone would let it be dropped without a word
+        Path dir = copyWithConfig("mistral", c -> { });
+        Path shard = dir.resolve("model-00001-of-00002.safetensors");
+        rewriteWith(shard, w -> w.addF32("model.layers.0.mlp.up_proj.bias", new float[4], 4));
+        var e = assertThrows(ModelLoadException.class, () -> LanguageModel.load(dir).close());
+        assertTrue(e.getMessage().contains("model-00001-of-00002.safetensors: tensor 'model.layers.0.mlp.up_proj.bias' is not in"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void aSecondCopyOfATensorInAnotherShardThanTheIndexSaysFailsTheLoad() throws IOException {
+        Path dup = copyWithConfig("mistral", c -> { });
+        String other;
+        try (var index = TensorSource.open(dup)) {
+            other = index.names().stream().filter(n -> !index.fileOf(n).getFileName().toString().equals("model-00001-of-00002.safetensors"))
+                    .findFirst().orElseThrow();
+        }
+        rewriteWith(dup.resolve("model-00001-of-00002.safetensors"), w -> w.addF32(other, new float[1], 1));
+        var d = assertThrows(ModelLoadException.class, () -> LanguageModel.load(dup).close());
+        assertTrue(d.getMessage().contains("tensor '" + other + "' is not in"), d.getMessage());
+    }
+
+    @Test
     void staleRotaryBuffersAreIgnorable() throws IOException {
         Path dir = copyWithConfig("qwen3", c -> { });
         rewriteWith(dir.resolve("model.safetensors"), w -> w.addF32("model.layers.0.self_attn.rotary_emb.inv_freq", new float[16], 16));
