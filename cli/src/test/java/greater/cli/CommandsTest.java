@@ -55,11 +55,17 @@ class CommandsTest {
                 new String[]{"inspect", "--model", tmp.toString()},
                 new String[]{"generate", "--model", FIXTURES.resolve("llama").toString(), "--ids", "1,100000", "--max-new-tokens", "2"},
                 new String[]{"generate", "--bogus-flag"},
-                new String[]{"evaluate", "--task", "no_such_task", "--prompt", "x"});
+                new String[]{"evaluate", "--task", "no_such_task", "--prompt", "x"},
+                new String[]{"logits", "--model", FIXTURES.resolve("llama").toString(), "--ids", "1,2", "--output", tmp.toString()},
+                new String[]{"logits", "--model", FIXTURES.resolve("llama").toString(), "--ids", "1,2", "--output", tmp.resolve("no/such/x.safetensors").toString()});
         Files.writeString(tmp.resolve("config.json"), "{not json");
         for (String[] args : cases) {
             Run r = run(args);
             assertTrue(r.code() != 0, String.join(" ", args) + " should fail");
+            if (args[0].equals("logits")) {
+                assertEquals(2, r.code(), r.err());
+                assertTrue(r.err().contains("--output"), r.err());
+            }
             String[] lines = r.err().strip().split("\n");
             assertTrue(lines[0].startsWith("error: "), String.join(" ", args) + " -> " + r.err());
             assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());

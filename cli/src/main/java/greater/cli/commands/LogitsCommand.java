@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -37,6 +38,10 @@ public final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Checked before the model loads: the writer's temporary file sits beside the output.
+        Path parent = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) throw new UserInputException("--output: " + output + " is a folder; give a file name such as out.safetensors");
+        if (parent == null || !Files.isDirectory(parent)) throw new UserInputException("--output: the folder " + parent + " does not exist");
         try (LanguageModel lm = model.load()) {
             int[] ids = input.ids(lm, chat);
             int vocab = lm.config().vocabSize();
