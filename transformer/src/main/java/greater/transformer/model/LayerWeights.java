@@ -26,11 +26,133 @@ public record LayerWeights(
         Tensor kNorm,            // self_attn.k_norm.weight           [D] or [K]
         Tensor bGate, Tensor bUp, Tensor bDown) { // mlp.*_proj.bias  [I], [I], [H]  (mlp_bias)
 
-    /** A layer without o_proj bias, q/k norms or MLP biases (the Llama/Gemma-2 set). */
+    /**
+     * A layer without o_proj bias, q/k norms or MLP biases (the Llama/Gemma-2 set).
+     * Prefer {@link #builder()}, which names each tensor.
+     */
     public LayerWeights(Tensor inputNorm, Tensor wq, Tensor bq, Tensor wk, Tensor bk, Tensor wv, Tensor bv, Tensor wo,
                         Tensor postAttentionNorm, Tensor preFeedforwardNorm, Tensor postFeedforwardNorm,
                         Tensor wGate, Tensor wUp, Tensor wDown) {
         this(inputNorm, wq, bq, wk, bk, wv, bv, wo, postAttentionNorm, preFeedforwardNorm, postFeedforwardNorm,
                 wGate, wUp, wDown, null, null, null, null, null, null);
+    }
+
+    /** A builder naming each tensor; those never set stay null (the family lacks them). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sets tensors by their field names (see the record's components for HF names and shapes). */
+    public static final class Builder {
+        private Tensor inputNorm, wq, bq, wk, bk, wv, bv, wo, postAttentionNorm, preFeedforwardNorm, postFeedforwardNorm, wGate, wUp, wDown, bo, qNorm, kNorm, bGate, bUp, bDown;
+
+        private Builder() {
+        }
+
+        public Builder inputNorm(Tensor t) {
+            inputNorm = t;
+            return this;
+        }
+
+        public Builder wq(Tensor t) {
+            wq = t;
+            return this;
+        }
+
+        public Builder bq(Tensor t) {
+            bq = t;
+            return this;
+        }
+
+        public Builder wk(Tensor t) {
+            wk = t;
+            return this;
+        }
+
+        public Builder bk(Tensor t) {
+            bk = t;
+            return this;
+        }
+
+        public Builder wv(Tensor t) {
+            wv = t;
+            return this;
+        }
+
+        public Builder bv(Tensor t) {
+            bv = t;
+            return this;
+        }
+
+        public Builder wo(Tensor t) {
+            wo = t;
+            return this;
+        }
+
+        public Builder postAttentionNorm(Tensor t) {
+            postAttentionNorm = t;
+            return this;
+        }
+
+        public Builder preFeedforwardNorm(Tensor t) {
+            preFeedforwardNorm = t;
+            return this;
+        }
+
+        public Builder postFeedforwardNorm(Tensor t) {
+            postFeedforwardNorm = t;
+            return this;
+        }
+
+        public Builder wGate(Tensor t) {
+            wGate = t;
+            return this;
+        }
+
+        public Builder wUp(Tensor t) {
+            wUp = t;
+            return this;
+        }
+
+        public Builder wDown(Tensor t) {
+            wDown = t;
+            return this;
+        }
+
+        public Builder bo(Tensor t) {
+            bo = t;
+            return this;
+        }
+
+        public Builder qNorm(Tensor t) {
+            qNorm = t;
+            return this;
+        }
+
+        public Builder kNorm(Tensor t) {
+            kNorm = t;
+            return this;
+        }
+
+        public Builder bGate(Tensor t) {
+            bGate = t;
+            return this;
+        }
+
+        public Builder bUp(Tensor t) {
+            bUp = t;
+            return this;
+        }
+
+        public Builder bDown(Tensor t) {
+            bDown = t;
+            return this;
+        }
+
+        public LayerWeights build() {
+            return new LayerWeights(inputNorm, wq, bq, wk, bk, wv, bv,
+                    wo, postAttentionNorm, preFeedforwardNorm, postFeedforwardNorm, wGate, wUp, wDown,
+                    bo, qNorm, kNorm, bGate, bUp, bDown);
+        }
     }
 }
