@@ -239,10 +239,6 @@ final class AttentionVector {
         int w3 = w0 + Math.min(3, n - 1) * wRow;
         int d = 0;
         for (; d + 2 * L <= headDim; d += 2 * L) {
-            FloatVector a00 = FloatVector.fromArray(F, y, o0 + d), a01 = FloatVector.fromArray(F, y, o0 + d + L);
-            FloatVector a10 = FloatVector.fromArray(F, y, o1 + d), a11 = FloatVector.fromArray(F, y, o1 + d + L);
-            FloatVector a20 = FloatVector.fromArray(F, y, o2 + d), a21 = FloatVector.fromArray(F, y, o2 + d + L);
-            FloatVector a30 = FloatVector.fromArray(F, y, o3 + d), a31 = FloatVector.fromArray(F, y, o3 + d + L);
             FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
             FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
             for (int c = 0; c < count; c++) {
@@ -261,18 +257,25 @@ final class AttentionVector {
                 s30 = p.fma(x0v, s30);
                 s31 = p.fma(x1v, s31);
             }
-            s30.add(a30).intoArray(y, o3 + d);
-            s31.add(a31).intoArray(y, o3 + d + L);
-            s20.add(a20).intoArray(y, o2 + d);
-            s21.add(a21).intoArray(y, o2 + d + L);
-            s10.add(a10).intoArray(y, o1 + d);
-            s11.add(a11).intoArray(y, o1 + d + L);
-            s00.add(a00).intoArray(y, o0 + d);
-            s01.add(a01).intoArray(y, o0 + d + L);
+            // all reads of y before any write: repeated rows (r ≥ n) alias row n − 1
+            s00 = s00.add(FloatVector.fromArray(F, y, o0 + d));
+            s01 = s01.add(FloatVector.fromArray(F, y, o0 + d + L));
+            s10 = s10.add(FloatVector.fromArray(F, y, o1 + d));
+            s11 = s11.add(FloatVector.fromArray(F, y, o1 + d + L));
+            s20 = s20.add(FloatVector.fromArray(F, y, o2 + d));
+            s21 = s21.add(FloatVector.fromArray(F, y, o2 + d + L));
+            s30 = s30.add(FloatVector.fromArray(F, y, o3 + d));
+            s31 = s31.add(FloatVector.fromArray(F, y, o3 + d + L));
+            s30.intoArray(y, o3 + d);
+            s31.intoArray(y, o3 + d + L);
+            s20.intoArray(y, o2 + d);
+            s21.intoArray(y, o2 + d + L);
+            s10.intoArray(y, o1 + d);
+            s11.intoArray(y, o1 + d + L);
+            s00.intoArray(y, o0 + d);
+            s01.intoArray(y, o0 + d + L);
         }
         for (; d + L <= headDim; d += L) {
-            FloatVector a0 = FloatVector.fromArray(F, y, o0 + d), a1 = FloatVector.fromArray(F, y, o1 + d);
-            FloatVector a2 = FloatVector.fromArray(F, y, o2 + d), a3 = FloatVector.fromArray(F, y, o3 + d);
             FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             for (int c = 0; c < count; c++) {
                 FloatVector xvec = FloatVector.fromArray(F, x, x0 + c * xStride + d);
@@ -282,10 +285,14 @@ final class AttentionVector {
                 s2 = FloatVector.broadcast(F, w[w2 + wc]).fma(xvec, s2);
                 s3 = FloatVector.broadcast(F, w[w3 + wc]).fma(xvec, s3);
             }
-            s3.add(a3).intoArray(y, o3 + d);
-            s2.add(a2).intoArray(y, o2 + d);
-            s1.add(a1).intoArray(y, o1 + d);
-            s0.add(a0).intoArray(y, o0 + d);
+            s0 = s0.add(FloatVector.fromArray(F, y, o0 + d));
+            s1 = s1.add(FloatVector.fromArray(F, y, o1 + d));
+            s2 = s2.add(FloatVector.fromArray(F, y, o2 + d));
+            s3 = s3.add(FloatVector.fromArray(F, y, o3 + d));
+            s3.intoArray(y, o3 + d);
+            s2.intoArray(y, o2 + d);
+            s1.intoArray(y, o1 + d);
+            s0.intoArray(y, o0 + d);
         }
         for (; d < headDim; d++) {
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;

@@ -12,8 +12,10 @@ import greater.transformer.model.ModelWeights;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -80,43 +82,51 @@ public final class WeightLoader {
 
     /** Decoder layer i; shapes as in {@link LayerWeights} (h = H, q = Q, kv = K, inter = I, d = D). */
     private LayerWeights layer(int i, int h, int q, int kv, int inter, int d) {
-        var b = LayerWeights.builder();
+        Map<HfName, Tensor> t = new EnumMap<>(HfName.class);
         if (c.fusedProjections()) {
-            Tensor qkv = get(name(HfName.QKV_PROJ, i), q + 2 * kv, h);
-            b.wq(rows(qkv, 0, q)).wk(rows(qkv, q, q + kv)).wv(rows(qkv, q + kv, q + 2 * kv));
-            Tensor gateUp = get(name(HfName.GATE_UP_PROJ, i), 2 * inter, h);
-            b.wGate(rows(gateUp, 0, inter)).wUp(rows(gateUp, inter, 2 * inter));
+            Tensor qkv = get(HfName.QKV_PROJ.of(prefix, i), q + 2 * kv, h);
+            t.put(HfName.Q_PROJ, rows(qkv, 0, q));
+            t.put(HfName.K_PROJ, rows(qkv, q, q + kv));
+            t.put(HfName.V_PROJ, rows(qkv, q + kv, q + 2 * kv));
+            Tensor gateUp = get(HfName.GATE_UP_PROJ.of(prefix, i), 2 * inter, h);
+            t.put(HfName.GATE_PROJ, rows(gateUp, 0, inter));
+            t.put(HfName.UP_PROJ, rows(gateUp, inter, 2 * inter));
         } else {
-            b.wq(get(name(HfName.Q_PROJ, i), q, h)).wk(get(name(HfName.K_PROJ, i), kv, h))
-                    .wv(get(name(HfName.V_PROJ, i), kv, h));
-            b.wGate(get(name(HfName.GATE_PROJ, i), inter, h)).wUp(get(name(HfName.UP_PROJ, i), inter, h));
+            put(t, HfName.Q_PROJ, i, q, h);
+            put(t, HfName.K_PROJ, i, kv, h);
+            put(t, HfName.V_PROJ, i, kv, h);
+            put(t, HfName.GATE_PROJ, i, inter, h);
+            put(t, HfName.UP_PROJ, i, inter, h);
         }
         // The order of the get calls decides which missing tensor is reported first.
-        if (c.normPlacement().normsInput()) b.inputNorm(get(name(HfName.INPUT_NORM, i), h));
+        if (c.normPlacement().normsInput()) put(t, HfName.INPUT_NORM, i, h);
         if (c.qkvBias()) {
-            b.bq(get(name(HfName.Q_BIAS, i), q)).bk(get(name(HfName.K_BIAS, i), kv)).bv(get(name(HfName.V_BIAS, i), kv));
+            put(t, HfName.Q_BIAS, i, q);
+            put(t, HfName.K_BIAS, i, kv);
+            put(t, HfName.V_BIAS, i, kv);
         }
-        b.wo(get(name(HfName.O_PROJ, i), h, q));
-        b.postAttentionNorm(get(name(HfName.POST_ATTENTION_NORM, i), h));
-        if (c.normPlacement() == ModelConfig.NormPlacement.SANDWICH) {
-            b.preFeedforwardNorm(get(name(HfName.PRE_FEEDFORWARD_NORM, i), h));
-        }
-        if (c.normPlacement().normsOutput()) b.postFeedforwardNorm(get(name(HfName.POST_FEEDFORWARD_NORM, i), h));
-        b.wDown(get(name(HfName.DOWN_PROJ, i), h, inter));
-        if (c.outputBias()) b.bo(get(name(HfName.O_BIAS, i), h));
+        put(t, HfName.O_PROJ, i, h, q);
+        put(t, HfName.POST_ATTENTION_NORM, i, h);
+        if (c.normPlacement() == ModelConfig.NormPlacement.SANDWICH) put(t, HfName.PRE_FEEDFORWARD_NORM, i, h);
+        if (c.normPlacement().normsOutput()) put(t, HfName.POST_FEEDFORWARD_NORM, i, h);
+        put(t, HfName.DOWN_PROJ, i, h, inter);
+        if (c.outputBias()) put(t, HfName.O_BIAS, i, h);
         if (c.qkNorm() != QkNorm.NONE) {
             boolean perHead = c.qkNorm() == QkNorm.PER_HEAD;
-            b.qNorm(get(name(HfName.Q_NORM, i), perHead ? d : q)).kNorm(get(name(HfName.K_NORM, i), perHead ? d : kv));
+            put(t, HfName.Q_NORM, i, perHead ? d : q);
+            put(t, HfName.K_NORM, i, perHead ? d : kv);
         }
         if (c.mlpBias()) {
-            b.bGate(get(name(HfName.GATE_BIAS, i), inter)).bUp(get(name(HfName.UP_BIAS, i), inter))
-                    .bDown(get(name(HfName.DOWN_BIAS, i), h));
+            put(t, HfName.GATE_BIAS, i, inter);
+            put(t, HfName.UP_BIAS, i, inter);
+            put(t, HfName.DOWN_BIAS, i, h);
         }
-        return b.build();
+        return LayerWeights.of(t);
     }
 
-    private String name(HfName tensor, int layer) {
-        return tensor.of(prefix, layer);
+    /** Reads tensor {@code name} of layer {@code layer}, of shape {@code dims}, into {@code t}. */
+    private void put(Map<HfName, Tensor> t, HfName name, int layer, int... dims) {
+        t.put(name, get(name.of(prefix, layer), dims));
     }
 
     /**

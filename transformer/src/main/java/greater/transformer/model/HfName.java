@@ -55,6 +55,11 @@ public enum HfName {
         this.suffix = suffix;
     }
 
+    /** Whether the tensor belongs to a decoder layer ({@code layers.N.}), rather than to the whole model. */
+    public boolean perLayer() {
+        return scope == Scope.LAYER;
+    }
+
     /** The full name of a model-level tensor under {@code prefix}; throws IllegalStateException for a layer tensor. */
     public String of(String prefix) {
         if (scope == Scope.LAYER) throw new IllegalStateException(this + " is a layer tensor: name its layer");

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class TrainableModel {
 
     // The Llama tensors this model has (names from HfName, under the text prefix "model.").
     private static final String EMBED = HfName.EMBED_TOKENS.of(HfName.TEXT), FINAL_NORM = HfName.FINAL_NORM.of(HfName.TEXT);
+    private static final List<HfName> LAYER_TENSORS = List.of(HfName.INPUT_NORM, HfName.Q_PROJ, HfName.K_PROJ,
+            HfName.V_PROJ, HfName.O_PROJ, HfName.POST_ATTENTION_NORM, HfName.GATE_PROJ, HfName.UP_PROJ, HfName.DOWN_PROJ);
 
     private final ModelShape shape;
     private final ModelConfig config;
@@ -131,17 +134,9 @@ public final class TrainableModel {
     private ModelWeights weights() {
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < shape.layers(); l++) {
-            layers.add(LayerWeights.builder()                // Llama: no biases, q/k norms or sandwich norms
-                    .inputNorm(tensor(layer(l, HfName.INPUT_NORM)))
-                    .wq(tensor(layer(l, HfName.Q_PROJ)))
-                    .wk(tensor(layer(l, HfName.K_PROJ)))
-                    .wv(tensor(layer(l, HfName.V_PROJ)))
-                    .wo(tensor(layer(l, HfName.O_PROJ)))
-                    .postAttentionNorm(tensor(layer(l, HfName.POST_ATTENTION_NORM)))
-                    .wGate(tensor(layer(l, HfName.GATE_PROJ)))
-                    .wUp(tensor(layer(l, HfName.UP_PROJ)))
-                    .wDown(tensor(layer(l, HfName.DOWN_PROJ)))
-                    .build());
+            Map<HfName, Tensor> t = new EnumMap<>(HfName.class);  // Llama: no biases, q/k norms or sandwich norms
+            for (HfName n : LAYER_TENSORS) t.put(n, tensor(layer(l, n)));
+            layers.add(LayerWeights.of(t));
         }
         Tensor embed = tensor(EMBED);
         return new ModelWeights(embed, List.copyOf(layers), tensor(FINAL_NORM), embed);
