@@ -40,6 +40,8 @@ public class KernelsBenchmark {
     private float[] x, out, rstd, w, q, k, v, attn, probs, dq, dk, dv, logits, rowLoss;
     private int[] targets;
     private MemorySegment wSeg;
+    private Attention.Extent extent;
+    private static final Attention.Spec spec = new Attention.Spec(H, KV, HD, 0.125f, 0f, 0);
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -61,7 +63,8 @@ public class KernelsBenchmark {
         rowLoss = new float[tokens];
         targets = new int[tokens];
         for (int i = 0; i < tokens; i++) targets[i] = rnd.nextInt(V);
-        Attention.causalAttention(attn, probs, q, k, v, tokens, tokens, H, KV, HD, 0, 0.125f, 0f, 0);
+        extent = new Attention.Extent(tokens, tokens, 0);
+        Attention.causalAttention(attn, probs, q, k, v, extent, spec);
     }
 
     private static float[] fill(Random rnd, int n) {
@@ -89,20 +92,19 @@ public class KernelsBenchmark {
 
     @Benchmark
     public float[] attention() {
-        Attention.causalAttention(attn, probs, q, k, v, tokens, tokens, H, KV, HD, 0, 0.125f, 0f, 0);
+        Attention.causalAttention(attn, probs, q, k, v, extent, spec);
         return attn;
     }
 
     @Benchmark
     public float[] attentionScalar() {
-        Attention.causalAttentionScalar(attn, probs, q, k, v, tokens, tokens, H, KV, HD, 0, 0.125f, 0f, 0);
+        Attention.causalAttentionScalar(attn, probs, q, k, v, extent, spec);
         return attn;
     }
 
     @Benchmark
     public float[] attentionBackward() {
-        Attention.causalAttentionBackward(dq, dk, dv, attn, probs, q, k, v, tokens, tokens, H, KV, HD, 0, 0.125f,
-                0f, 0);
+        Attention.causalAttentionBackward(dq, dk, dv, attn, probs, q, k, v, extent, spec);
         return dq;
     }
 }

@@ -32,6 +32,26 @@ public final class Attention {
     private Attention() {
     }
 
+    /**
+     * What attention computes, fixed per layer: heads query heads reading kvHeads key/value heads of
+     * headDim features, scores times scale, capped by softcap (0 = none), keys within window
+     * (0 = all) of the query. Throws IllegalArgumentException unless kvHeads &gt; 0 divides heads.
+     */
+    public record Spec(int heads, int kvHeads, int headDim, float scale, float softcap, int window) {
+        public Spec {
+            if (kvHeads <= 0 || heads % kvHeads != 0) {
+                throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " kv heads");
+            }
+        }
+    }
+
+    /**
+     * Which rows one call covers: t queries at absolute positions posOffset … posOffset + t − 1,
+     * attending to the first s rows of the key/value arrays.
+     */
+    public record Extent(int t, int s, int posOffset) {
+    }
+
     /** First visible key of the query at absolute position p. */
     static int firstKey(int p, int window) {
         return window > 0 ? Math.max(0, p - window + 1) : 0;
@@ -43,13 +63,10 @@ public final class Attention {
     }
 
     /** probs [heads,t,s] receives P (zeros where masked) when non-null; out may be null when only P is wanted. */
-    public static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, int t, int s,
-                                       int heads, int kvHeads, int headDim, int posOffset, float scale,
-                                       float softcap, int window) {
-        if (VectorApi.ENABLED) AttentionVector.causalAttention(out, probs, q, k, v, t, s, heads, kvHeads, headDim,
-                posOffset, scale, softcap, window);
-        else causalAttentionScalar(out, probs, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale, softcap,
-                window);
+    public static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, Extent extent,
+                                       Spec spec) {
+        if (VectorApi.ENABLED) AttentionVector.causalAttention(out, probs, q, k, v, extent, spec);
+        else causalAttentionScalar(out, probs, q, k, v, extent, spec);
     }
 
     /** Fills the visible key range [lo[r], hi[r]) of queries i0..i0+nq-1 (lo = hi when none); returns min lo. */
@@ -95,10 +112,11 @@ public final class Attention {
         return xT;
     }
 
-    public static void causalAttentionScalar(float[] out, float[] probs, float[] q, float[] k, float[] v, int t,
-                                             int s, int heads, int kvHeads, int headDim, int posOffset, float scale,
-                                             float softcap, int window) {
-        checkHeads(heads, kvHeads);
+    public static void causalAttentionScalar(float[] out, float[] probs, float[] q, float[] k, float[] v,
+                                             Extent extent, Spec spec) {
+        int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
+        int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
+        float scale = spec.scale(), softcap = spec.softcap();
         int group = heads / kvHeads;
         int qStride = heads * headDim, kvStride = kvHeads * headDim;
         float[] p = new float[Math.max(1, s)];
@@ -147,12 +165,9 @@ public final class Attention {
      * (recomputed when null).
      */
     public static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                               float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                               int headDim, int posOffset, float scale, float softcap, int window) {
-        if (VectorApi.ENABLED) AttentionVector.causalAttentionBackward(dq, dk, dv, dOut, probs, q, k, v, t, s, heads,
-                kvHeads, headDim, posOffset, scale, softcap, window);
-        else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, t, s, heads, kvHeads, headDim,
-                posOffset, scale, softcap, window);
+                                               float[] q, float[] k, float[] v, Extent extent, Spec spec) {
+        if (VectorApi.ENABLED) AttentionVector.causalAttentionBackward(dq, dk, dv, dOut, probs, q, k, v, extent, spec);
+        else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, extent, spec);
     }
 
     /** One past the last key visible to any of the first n queries (jlo when none sees any). */
@@ -163,14 +178,13 @@ public final class Attention {
     }
 
     public static void causalAttentionBackwardScalar(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                                     float[] q, float[] k, float[] v, int t, int s, int heads,
-                                                     int kvHeads, int headDim, int posOffset, float scale,
-                                                     float softcap, int window) {
-        checkHeads(heads, kvHeads);
+                                                     float[] q, float[] k, float[] v, Extent extent, Spec spec) {
+        int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
+        int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
+        float scale = spec.scale(), softcap = spec.softcap();
         if (probs == null) {
             probs = new float[heads * t * s];
-            causalAttentionScalar(null, probs, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale, softcap,
-                    window);
+            causalAttentionScalar(null, probs, q, k, v, extent, spec);
         }
         int group = heads / kvHeads;
         int qStride = heads * headDim, kvStride = kvHeads * headDim;
@@ -208,12 +222,6 @@ public final class Attention {
                     }
                 }
             }
-        }
-    }
-
-    static void checkHeads(int heads, int kvHeads) {
-        if (kvHeads <= 0 || heads % kvHeads != 0) {
-            throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " kv heads");
         }
     }
 }

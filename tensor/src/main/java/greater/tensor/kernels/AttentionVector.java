@@ -15,10 +15,11 @@ final class AttentionVector {
     private AttentionVector() {
     }
 
-    static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, int t, int s,
-                                int heads, int kvHeads, int headDim, int posOffset, float scale,
-                                float softcap, int window) {
-        Attention.checkHeads(heads, kvHeads);
+    static void causalAttention(float[] out, float[] probs, float[] q, float[] k, float[] v, Attention.Extent extent,
+                                Attention.Spec spec) {
+        int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
+        int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
+        float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0) return;
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = MatMul.roundUp(Math.max(1, s), L);
@@ -27,7 +28,6 @@ final class AttentionVector {
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 2)), (from, to) -> {
             float[] sc = new float[Math.min(Attention.QB, t) * sp]; // one row when decoding
-            float[] dummy = new float[headDim];
             int[] lo = new int[Attention.QB], hi = new int[Attention.QB];
             for (int item = from; item < to; item++) {
                 int h = item / blocks, i0 = (item % blocks) * Attention.QB, nq = Math.min(Attention.QB, t - i0);
@@ -44,8 +44,9 @@ final class AttentionVector {
                     }
                 }
                 if (out != null) {
-                    weightedRows(out, qo, qStride, nq, false, dummy, sc, jlo, sp, 1, jhi - jlo, v,
-                            jlo * kvStride + kvo, kvStride, headDim);
+                    for (int r = 0; r < nq; r++) Arrays.fill(out, qo + r * qStride, qo + r * qStride + headDim, 0f);
+                    weightedRows(Strided.rows(out, qo, qStride), new Strided(sc, jlo, sp, 1),
+                            Strided.rows(v, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
                 }
                 if (probs != null) {
                     for (int r = 0; r < nq; r++) {
@@ -59,12 +60,13 @@ final class AttentionVector {
     }
 
     static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                        float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                        int headDim, int posOffset, float scale, float softcap, int window) {
-        Attention.checkHeads(heads, kvHeads);
+                                        float[] q, float[] k, float[] v, Attention.Extent extent,
+                                        Attention.Spec spec) {
+        int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
+        int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
+        float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0 || s <= 0) return;
-        float[] P = probs != null ? probs : recomputeProbs(q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
-                softcap, window);
+        float[] P = probs != null ? probs : recomputeProbs(q, k, v, extent, spec);
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = MatMul.roundUp(s, L);
         boolean transpose = Attention.transposed(t, group);
@@ -76,7 +78,6 @@ final class AttentionVector {
         int blocks = (t + Attention.QB - 1) / Attention.QB;
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 4)), (from, to) -> {
             float[] dp = new float[Attention.QB * sp], raw = softcap > 0f ? new float[Attention.QB * sp] : null;
-            float[] dummy = new float[headDim];
             int[] lo = new int[Attention.QB], hi = new int[Attention.QB];
             for (int item = from; item < to; item++) {
                 int h = item / blocks, i0 = (item % blocks) * Attention.QB, nq = Math.min(Attention.QB, t - i0);
@@ -98,15 +99,14 @@ final class AttentionVector {
                     Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
                     System.arraycopy(dp, r * sp + jlo, ds, po + jlo, jhi - jlo);
                 }
-                weightedRows(dq, qo, qStride, nq, true, dummy, dp, jlo, sp, 1, jhi - jlo, k, jlo * kvStride + kvo,
-                        kvStride, headDim);
+                weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
+                        Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
             }
         });
         // Pass 2, per (kv head, block of Attention.QB keys): dk_j += Σ_i dS_ij q_i and dv_j += Σ_i P_ij dOut_i over the
         // group's heads (dS and P are 0 where masked, so whole query ranges can be summed).
         int keyBlocks = (s + Attention.QB - 1) / Attention.QB;
         Parallel.forRange(kvHeads * keyBlocks, Math.max(1, Attention.GRAIN / (Attention.QB * group * t * headDim * 4)), (from, to) -> {
-            float[] dummy = new float[headDim];
             for (int item = from; item < to; item++) {
                 int g = item / keyBlocks, j0 = (item % keyBlocks) * Attention.QB, nk = Math.min(Attention.QB, s - j0);
                 // queries that see some key of [j0, j0 + nk): posOffset + i ≥ j0, posOffset + i − (j0 + nk − 1) < window
@@ -116,10 +116,10 @@ final class AttentionVector {
                 int ko = j0 * kvStride + g * headDim;
                 for (int h = g * group; h < (g + 1) * group; h++) {
                     int w0 = (h * t + iStart) * s + j0, x0 = iStart * qStride + h * headDim;
-                    weightedRows(dk, ko, kvStride, nk, true, dummy, ds, w0, 1, s, iEnd - iStart, q, x0, qStride,
-                            headDim);
-                    weightedRows(dv, ko, kvStride, nk, true, dummy, P, w0, 1, s, iEnd - iStart, dOut, x0, qStride,
-                            headDim);
+                    weightedRows(Strided.rows(dk, ko, kvStride), new Strided(ds, w0, 1, s),
+                            Strided.rows(q, x0, qStride), nk, iEnd - iStart, headDim);
+                    weightedRows(Strided.rows(dv, ko, kvStride), new Strided(P, w0, 1, s),
+                            Strided.rows(dOut, x0, qStride), nk, iEnd - iStart, headDim);
                 }
             }
         });
@@ -214,89 +214,101 @@ final class AttentionVector {
     }
 
     /**
-     * For r < n (≤ Attention.QB): y[y0 + r·yStride + d] (+)= Σ_{c < count} w[w0 + r·wRow + c·wStep]·x[x0 + c·xStride + d]
-     * over d < headDim; rows r ≥ n go to {@code dummy}. 4 rows × 2L features of accumulators.
+     * A strided matrix view of a flat array: element (r, c) at a[offset + r·rowStride + c·colStride].
+     * Records only group the kernels' index arithmetic; the loops still run over plain arrays.
      */
-    static void weightedRows(float[] y, int y0, int yStride, int n, boolean accumulate, float[] dummy, float[] w,
-                             int w0, int wRow, int wStep, int count, float[] x, int x0, int xStride, int headDim) {
-        float[] y1 = n > 1 ? y : dummy, y2 = n > 2 ? y : dummy, y3 = n > 3 ? y : dummy;
-        int o0 = y0, o1 = n > 1 ? y0 + yStride : 0, o2 = n > 2 ? y0 + 2 * yStride : 0, o3 = n > 3 ? y0 + 3 * yStride : 0;
-        int w1 = w0 + Math.min(1, n - 1) * wRow, w2 = w0 + Math.min(2, n - 1) * wRow;
+    record Strided(float[] a, int offset, int rowStride, int colStride) {
+        /** Rows of contiguous features: element (r, d) at a[offset + r·rowStride + d]. */
+        static Strided rows(float[] a, int offset, int rowStride) {
+            return new Strided(a, offset, rowStride, 1);
+        }
+    }
+
+    /**
+     * y_rd += Σ_{c &lt; count} w_rc·x_cd for rows r &lt; n (≤ Attention.QB) and features d &lt; headDim, with y
+     * and x {@link Strided#rows} and w any strided view. 4 rows × 2L features of accumulators; rows r ≥ n
+     * repeat row n − 1 (every tile reads y before writing it, so the repeats store the same value).
+     */
+    static void weightedRows(Strided yv, Strided wv, Strided xv, int n, int count, int headDim) {
+        float[] y = yv.a(), w = wv.a(), x = xv.a();
+        int yStride = yv.rowStride(), wRow = wv.rowStride(), wStep = wv.colStride();
+        int x0 = xv.offset(), xStride = xv.rowStride();
+        int o0 = yv.offset(), o1 = o0 + Math.min(1, n - 1) * yStride, o2 = o0 + Math.min(2, n - 1) * yStride;
+        int o3 = o0 + Math.min(3, n - 1) * yStride;
+        int w0 = wv.offset(), w1 = w0 + Math.min(1, n - 1) * wRow, w2 = w0 + Math.min(2, n - 1) * wRow;
         int w3 = w0 + Math.min(3, n - 1) * wRow;
         int d = 0;
         for (; d + 2 * L <= headDim; d += 2 * L) {
-            FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00;
-            FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
+            FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
             for (int c = 0; c < count; c++) {
                 int xo = x0 + c * xStride + d, wc = c * wStep;
                 FloatVector x0v = FloatVector.fromArray(F, x, xo), x1v = FloatVector.fromArray(F, x, xo + L);
                 FloatVector p = FloatVector.broadcast(F, w[w0 + wc]);
-                a00 = p.fma(x0v, a00);
-                a01 = p.fma(x1v, a01);
+                s00 = p.fma(x0v, s00);
+                s01 = p.fma(x1v, s01);
                 p = FloatVector.broadcast(F, w[w1 + wc]);
-                a10 = p.fma(x0v, a10);
-                a11 = p.fma(x1v, a11);
+                s10 = p.fma(x0v, s10);
+                s11 = p.fma(x1v, s11);
                 p = FloatVector.broadcast(F, w[w2 + wc]);
-                a20 = p.fma(x0v, a20);
-                a21 = p.fma(x1v, a21);
+                s20 = p.fma(x0v, s20);
+                s21 = p.fma(x1v, s21);
                 p = FloatVector.broadcast(F, w[w3 + wc]);
-                a30 = p.fma(x0v, a30);
-                a31 = p.fma(x1v, a31);
+                s30 = p.fma(x0v, s30);
+                s31 = p.fma(x1v, s31);
             }
-            if (accumulate) {
-                a00 = a00.add(FloatVector.fromArray(F, y, o0 + d));
-                a01 = a01.add(FloatVector.fromArray(F, y, o0 + d + L));
-                a10 = a10.add(FloatVector.fromArray(F, y1, o1 + d));
-                a11 = a11.add(FloatVector.fromArray(F, y1, o1 + d + L));
-                a20 = a20.add(FloatVector.fromArray(F, y2, o2 + d));
-                a21 = a21.add(FloatVector.fromArray(F, y2, o2 + d + L));
-                a30 = a30.add(FloatVector.fromArray(F, y3, o3 + d));
-                a31 = a31.add(FloatVector.fromArray(F, y3, o3 + d + L));
-            }
-            a00.intoArray(y, o0 + d);
-            a01.intoArray(y, o0 + d + L);
-            a10.intoArray(y1, o1 + d);
-            a11.intoArray(y1, o1 + d + L);
-            a20.intoArray(y2, o2 + d);
-            a21.intoArray(y2, o2 + d + L);
-            a30.intoArray(y3, o3 + d);
-            a31.intoArray(y3, o3 + d + L);
+            // all reads of y before any write: repeated rows (r ≥ n) alias row n − 1
+            s00 = s00.add(FloatVector.fromArray(F, y, o0 + d));
+            s01 = s01.add(FloatVector.fromArray(F, y, o0 + d + L));
+            s10 = s10.add(FloatVector.fromArray(F, y, o1 + d));
+            s11 = s11.add(FloatVector.fromArray(F, y, o1 + d + L));
+            s20 = s20.add(FloatVector.fromArray(F, y, o2 + d));
+            s21 = s21.add(FloatVector.fromArray(F, y, o2 + d + L));
+            s30 = s30.add(FloatVector.fromArray(F, y, o3 + d));
+            s31 = s31.add(FloatVector.fromArray(F, y, o3 + d + L));
+            s30.intoArray(y, o3 + d);
+            s31.intoArray(y, o3 + d + L);
+            s20.intoArray(y, o2 + d);
+            s21.intoArray(y, o2 + d + L);
+            s10.intoArray(y, o1 + d);
+            s11.intoArray(y, o1 + d + L);
+            s00.intoArray(y, o0 + d);
+            s01.intoArray(y, o0 + d + L);
         }
         for (; d + L <= headDim; d += L) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
             for (int c = 0; c < count; c++) {
-                FloatVector xv = FloatVector.fromArray(F, x, x0 + c * xStride + d);
+                FloatVector xvec = FloatVector.fromArray(F, x, x0 + c * xStride + d);
                 int wc = c * wStep;
-                a0 = FloatVector.broadcast(F, w[w0 + wc]).fma(xv, a0);
-                a1 = FloatVector.broadcast(F, w[w1 + wc]).fma(xv, a1);
-                a2 = FloatVector.broadcast(F, w[w2 + wc]).fma(xv, a2);
-                a3 = FloatVector.broadcast(F, w[w3 + wc]).fma(xv, a3);
+                s0 = FloatVector.broadcast(F, w[w0 + wc]).fma(xvec, s0);
+                s1 = FloatVector.broadcast(F, w[w1 + wc]).fma(xvec, s1);
+                s2 = FloatVector.broadcast(F, w[w2 + wc]).fma(xvec, s2);
+                s3 = FloatVector.broadcast(F, w[w3 + wc]).fma(xvec, s3);
             }
-            if (accumulate) {
-                a0 = a0.add(FloatVector.fromArray(F, y, o0 + d));
-                a1 = a1.add(FloatVector.fromArray(F, y1, o1 + d));
-                a2 = a2.add(FloatVector.fromArray(F, y2, o2 + d));
-                a3 = a3.add(FloatVector.fromArray(F, y3, o3 + d));
-            }
-            a0.intoArray(y, o0 + d);
-            a1.intoArray(y1, o1 + d);
-            a2.intoArray(y2, o2 + d);
-            a3.intoArray(y3, o3 + d);
+            s0 = s0.add(FloatVector.fromArray(F, y, o0 + d));
+            s1 = s1.add(FloatVector.fromArray(F, y, o1 + d));
+            s2 = s2.add(FloatVector.fromArray(F, y, o2 + d));
+            s3 = s3.add(FloatVector.fromArray(F, y, o3 + d));
+            s3.intoArray(y, o3 + d);
+            s2.intoArray(y, o2 + d);
+            s1.intoArray(y, o1 + d);
+            s0.intoArray(y, o0 + d);
         }
         for (; d < headDim; d++) {
             float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
             for (int c = 0; c < count; c++) {
-                float xv = x[x0 + c * xStride + d];
+                float xs = x[x0 + c * xStride + d];
                 int wc = c * wStep;
-                s0 += w[w0 + wc] * xv;
-                s1 += w[w1 + wc] * xv;
-                s2 += w[w2 + wc] * xv;
-                s3 += w[w3 + wc] * xv;
+                s0 += w[w0 + wc] * xs;
+                s1 += w[w1 + wc] * xs;
+                s2 += w[w2 + wc] * xs;
+                s3 += w[w3 + wc] * xs;
             }
-            y[o0 + d] = accumulate ? y[o0 + d] + s0 : s0;
-            y1[o1 + d] = accumulate ? y1[o1 + d] + s1 : s1;
-            y2[o2 + d] = accumulate ? y2[o2 + d] + s2 : s2;
-            y3[o3 + d] = accumulate ? y3[o3 + d] + s3 : s3;
+            float y0v = y[o0 + d] + s0, y1v = y[o1 + d] + s1, y2v = y[o2 + d] + s2, y3v = y[o3 + d] + s3;
+            y[o3 + d] = y3v;
+            y[o2 + d] = y2v;
+            y[o1 + d] = y1v;
+            y[o0 + d] = y0v;
         }
     }
 
@@ -329,11 +341,9 @@ final class AttentionVector {
         }
     }
 
-    static float[] recomputeProbs(float[] q, float[] k, float[] v, int t, int s, int heads, int kvHeads,
-                                  int headDim, int posOffset, float scale, float softcap, int window) {
-        float[] p = new float[heads * t * s];
-        causalAttention(null, p, q, k, v, t, s, heads, kvHeads, headDim, posOffset, scale,
-                softcap, window);
+    static float[] recomputeProbs(float[] q, float[] k, float[] v, Attention.Extent extent, Attention.Spec spec) {
+        float[] p = new float[spec.heads() * extent.t() * extent.s()];
+        causalAttention(null, p, q, k, v, extent, spec);
         return p;
     }
 }

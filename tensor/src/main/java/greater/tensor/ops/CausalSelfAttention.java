@@ -18,13 +18,8 @@ public final class CausalSelfAttention {
     private CausalSelfAttention() {
     }
 
-    public record Spec(int heads, int kvHeads, int headDim, float scale, float softcap, int window) {
-        public Spec {
-            if (heads % kvHeads != 0) throw new IllegalArgumentException(heads + " heads not divisible by " + kvHeads + " kv heads");
-        }
-    }
-
-    public static Tensor apply(Tensor q, Tensor k, Tensor v, Spec spec) {
+    /** Throws IllegalArgumentException when the shapes do not match {@code spec} or S &lt; T. */
+    public static Tensor apply(Tensor q, Tensor k, Tensor v, Attention.Spec spec) {
         int t = q.shape().rows();
         int s = k.shape().rows();
         if (q.dim(-1) != spec.heads() * spec.headDim() || k.dim(-1) != spec.kvHeads() * spec.headDim()
@@ -33,16 +28,15 @@ public final class CausalSelfAttention {
         }
         float[] qs = q.data(), ks = k.data(), vs = v.data();
         float[] out = new float[qs.length];
-        Attention.causalAttention(out, null, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
-                spec.scale(), spec.softcap(), spec.window());
+        var extent = new Attention.Extent(t, s, s - t);
+        Attention.causalAttention(out, null, qs, ks, vs, extent, spec);
         Tensor y = Tensor.of(out, q.shape().dims());
         GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
         Tape.record(y, dy -> Attention.causalAttentionBackward(
                 dq != null ? dq.buffer() : new float[qs.length],
                 dk != null ? dk.buffer() : new float[ks.length],
                 dv != null ? dv.buffer() : new float[vs.length],
-                dy, null, qs, ks, vs, t, s, spec.heads(), spec.kvHeads(), spec.headDim(), s - t,
-                spec.scale(), spec.softcap(), spec.window()), q, k, v);
+                dy, null, qs, ks, vs, extent, spec), q, k, v);
         return y;
     }
 
@@ -51,11 +45,10 @@ public final class CausalSelfAttention {
      * {@code s} rows of {@code keys}/{@code values} (row capacity may exceed s), the queries
      * being the last T of those s positions.
      */
-    public static Tensor overCache(Tensor q, float[] keys, float[] values, int s, Spec spec) {
+    public static Tensor overCache(Tensor q, float[] keys, float[] values, int s, Attention.Spec spec) {
         int t = q.shape().rows();
         float[] out = new float[(int) q.size()];
-        Attention.causalAttention(out, null, q.data(), keys, values, t, s, spec.heads(), spec.kvHeads(), spec.headDim(),
-                s - t, spec.scale(), spec.softcap(), spec.window());
+        Attention.causalAttention(out, null, q.data(), keys, values, new Attention.Extent(t, s, s - t), spec);
         return Tensor.of(out, q.shape().dims());
     }
 }

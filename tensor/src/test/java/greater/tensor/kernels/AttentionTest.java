@@ -15,8 +15,12 @@ class AttentionTest {
      * t·heads/kvHeads < 8 take the kernels' direct-dot path, the others the transposed-key path.
      */
     record Cfg(int t, int s, int heads, int kvHeads, int headDim, int posOffset, float softcap, int window) {
-        float scale() {
-            return (float) (1 / Math.sqrt(headDim));
+        Attention.Extent extent() {
+            return new Attention.Extent(t, s, posOffset);
+        }
+
+        Attention.Spec spec() {
+            return new Attention.Spec(heads, kvHeads, headDim, (float) (1 / Math.sqrt(headDim)), softcap, window);
         }
     }
 
@@ -54,7 +58,7 @@ class AttentionTest {
                     }
                     double d = 0;
                     for (int x = 0; x < hd; x++) d += (double) q[(i * c.heads + h) * hd + x] * k[(j * c.kvHeads + g) * hd + x];
-                    d *= c.scale();
+                    d *= c.spec().scale();
                     if (c.softcap > 0) d = c.softcap * Math.tanh(d / c.softcap);
                     sc[j] = d;
                     max = Math.max(max, d);
@@ -78,11 +82,12 @@ class AttentionTest {
         float l3 = (float) Math.log(3);
         float[] q = {5, 1}, k = {0, l3}, v = {10, 20};
         float[] out = new float[2], probs = new float[4];
-        Attention.causalAttention(out, probs, q, k, v, 2, 2, 1, 1, 1, 0, 1f, 0f, 0);
+        var extent = new Attention.Extent(2, 2, 0);
+        Attention.causalAttention(out, probs, q, k, v, extent, new Attention.Spec(1, 1, 1, 1f, 0f, 0));
         assertArrayEquals(new float[]{1, 0, 0.25f, 0.75f}, probs, 1e-6f);
         assertArrayEquals(new float[]{10, 17.5f}, out, 1e-5f);
         // Window 1: each query sees only its own key.
-        Attention.causalAttention(out, probs, q, k, v, 2, 2, 1, 1, 1, 0, 1f, 0f, 1);
+        Attention.causalAttention(out, probs, q, k, v, extent, new Attention.Spec(1, 1, 1, 1f, 0f, 1));
         assertArrayEquals(new float[]{1, 0, 0, 1}, probs, 0f);
         assertArrayEquals(new float[]{10, 20}, out, 0f);
     }
@@ -98,21 +103,18 @@ class AttentionTest {
             float[][] ref = reference(c, q, k, v);
             float[] out = new float[ref[0].length], probs = new float[ref[1].length];
             java.util.Arrays.fill(probs, Float.NaN);
-            Attention.causalAttention(out, probs, q, k, v, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                    c.scale(), c.softcap, c.window);
+            Attention.causalAttention(out, probs, q, k, v, c.extent(), c.spec());
             assertClose(ref[0], out, 1e-5, 2e-6, "out " + c);
             assertClose(ref[1], probs, 1e-5, 1e-7, "probs " + c);
             for (int i = 0; i < probs.length; i++) {
                 if (ref[1][i] == 0f) assertEquals(0f, probs[i], "masked prob " + i + " " + c);
             }
             float[] out2 = new float[out.length], probs2 = new float[probs.length];
-            Attention.causalAttentionScalar(out2, probs2, q, k, v, c.t, c.s, c.heads, c.kvHeads, c.headDim,
-                    c.posOffset, c.scale(), c.softcap, c.window);
+            Attention.causalAttentionScalar(out2, probs2, q, k, v, c.extent(), c.spec());
             assertClose(out2, out, 1e-5, 2e-6, "scalar out " + c);
             assertClose(probs2, probs, 1e-5, 1e-7, "scalar probs " + c);
             float[] out3 = new float[out.length]; // inference: no probs
-            Attention.causalAttention(out3, null, q, k, v, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                    c.scale(), c.softcap, c.window);
+            Attention.causalAttention(out3, null, q, k, v, c.extent(), c.spec());
             assertClose(out, out3, 1e-5, 2e-6, "no probs " + c);
         }
     }
@@ -125,21 +127,17 @@ class AttentionTest {
             float[] q = random(rnd, nq, 2f), k = random(rnd, nkv, 2f), v = random(rnd, nkv);
             float[] w = random(rnd, nq); // loss = Σ w·out, so dOut = w
             float[] out = new float[nq], probs = new float[c.heads * c.t * c.s];
-            Attention.causalAttention(out, probs, q, k, v, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                    c.scale(), c.softcap, c.window);
+            Attention.causalAttention(out, probs, q, k, v, c.extent(), c.spec());
             float[] dq0 = random(rnd, nq), dk0 = random(rnd, nkv), dv0 = random(rnd, nkv);
             float[] dq = dq0.clone(), dk = dk0.clone(), dv = dv0.clone();
-            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.t, c.s, c.heads, c.kvHeads,
-                    c.headDim, c.posOffset, c.scale(), c.softcap, c.window);
+            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.extent(), c.spec());
             float[] sq = dq0.clone(), sk = dk0.clone(), sv = dv0.clone();
-            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.t, c.s, c.heads, c.kvHeads,
-                    c.headDim, c.posOffset, c.scale(), c.softcap, c.window);
+            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.extent(), c.spec());
             assertClose(sq, dq, 1e-5, 2e-6, "dq vs scalar " + c);
             assertClose(sk, dk, 1e-5, 2e-6, "dk vs scalar " + c);
             assertClose(sv, dv, 1e-5, 2e-6, "dv vs scalar " + c);
             float[] nq0 = dq0.clone(), nk0 = dk0.clone(), nv0 = dv0.clone(); // without saved probs
-            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.t, c.s, c.heads, c.kvHeads,
-                    c.headDim, c.posOffset, c.scale(), c.softcap, c.window);
+            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.extent(), c.spec());
             assertClose(dq, nq0, 1e-5, 2e-6, "dq recomputing probs " + c);
             assertClose(dk, nk0, 1e-5, 2e-6, "dk recomputing probs " + c);
             assertClose(dv, nv0, 1e-5, 2e-6, "dv recomputing probs " + c);
@@ -151,18 +149,15 @@ class AttentionTest {
             }
             float[] o = new float[nq];
             float[] numQ = numericGradient(q, 1e-2f, x -> {
-                Attention.causalAttention(o, null, x, k, v, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                        c.scale(), c.softcap, c.window);
+                Attention.causalAttention(o, null, x, k, v, c.extent(), c.spec());
                 return project(o, w);
             });
             float[] numK = numericGradient(k, 1e-2f, x -> {
-                Attention.causalAttention(o, null, q, x, v, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                        c.scale(), c.softcap, c.window);
+                Attention.causalAttention(o, null, q, x, v, c.extent(), c.spec());
                 return project(o, w);
             });
             float[] numV = numericGradient(v, 1e-2f, x -> {
-                Attention.causalAttention(o, null, q, k, x, c.t, c.s, c.heads, c.kvHeads, c.headDim, c.posOffset,
-                        c.scale(), c.softcap, c.window);
+                Attention.causalAttention(o, null, q, k, x, c.extent(), c.spec());
                 return project(o, w);
             });
             assertGradient(numQ, dq, 3e-3, "dq " + c);

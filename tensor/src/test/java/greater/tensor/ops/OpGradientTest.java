@@ -4,6 +4,7 @@ import greater.tensor.DType;
 import greater.tensor.Float16s;
 import greater.tensor.Shape;
 import greater.tensor.Tensor;
+import greater.tensor.kernels.Attention;
 import greater.tensor.autograd.Tape;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +123,7 @@ class OpGradientTest {
         for (float softcap : new float[]{0f, 1.5f}) {
             for (int window : new int[]{0, 3}) {
                 Tensor q = param(1, t, heads * d), k = param(1, t, kv * d), v = param(1, t, kv * d);
-                var spec = new CausalSelfAttention.Spec(heads, kv, d, 0.6f, softcap, window);
+                var spec = new Attention.Spec(heads, kv, d, 0.6f, softcap, window);
                 check("attention softcap=" + softcap + " window=" + window, List.of(q, k, v),
                         in -> CausalSelfAttention.apply(in.get(0), in.get(1), in.get(2), spec), H, TOL);
             }

@@ -237,20 +237,41 @@ public record ModelConfig(
         float attnCap = arch == Architecture.GEMMA2 ? (float) k.number("attn_logit_softcapping", 0.0) : 0f;
         float finalCap = softcaps ? (float) k.number("final_logit_softcapping", 0.0) : 0f;
 
-        return new ModelConfig(arch,
-                k.integer("vocab_size", null), hidden, k.integer("intermediate_size", null), layers,
-                heads, kvHeads, headDim,
-                (float) k.number("rms_norm_eps", 1e-6),
-                rope, maxPositions,
-                k.bool("tie_word_embeddings", gemma || arch == Architecture.SMOLLM3),
-                qkvBias, mlpBias,
-                gemma, embeddingScale, gatedGelu, placement,
-                attnCap, finalCap, attentionScale,
-                window, dtype, k.ids("eos_token_id"), k.optionalInteger("bos_token_id"),
-                outputBias, qkNorm, arch == Architecture.PHI3, layerRope, rotaryDim,
-                granite ? (float) k.number("residual_multiplier", 1.0) : 1f,
-                granite ? (float) k.number("logits_scaling", 1.0) : 1f,
-                multimodal);
+        return builder()
+                .architecture(arch)
+                .vocabSize(k.integer("vocab_size", null))
+                .hiddenSize(hidden)
+                .intermediateSize(k.integer("intermediate_size", null))
+                .layers(layers)
+                .heads(heads)
+                .kvHeads(kvHeads)
+                .headDim(headDim)
+                .rmsNormEps((float) k.number("rms_norm_eps", 1e-6))
+                .rope(rope)
+                .maxPositions(maxPositions)
+                .tieWordEmbeddings(k.bool("tie_word_embeddings", gemma || arch == Architecture.SMOLLM3))
+                .qkvBias(qkvBias)
+                .mlpBias(mlpBias)
+                .normAddsOne(gemma)
+                .embeddingScale(embeddingScale)
+                .gatedGelu(gatedGelu)
+                .normPlacement(placement)
+                .attentionSoftcap(attnCap)
+                .finalSoftcap(finalCap)
+                .attentionScale(attentionScale)
+                .slidingWindow(window)
+                .dtype(dtype)
+                .eosTokenIds(k.ids("eos_token_id"))
+                .bosTokenId(k.optionalInteger("bos_token_id"))
+                .outputBias(outputBias)
+                .qkNorm(qkNorm)
+                .fusedProjections(arch == Architecture.PHI3)
+                .layerRope(layerRope)
+                .rotaryDim(rotaryDim)
+                .residualMultiplier(granite ? (float) k.number("residual_multiplier", 1.0) : 1f)
+                .logitsScaling(granite ? (float) k.number("logits_scaling", 1.0) : 1f)
+                .multimodal(multimodal)
+                .build();
     }
 
     /**
@@ -457,6 +478,228 @@ public record ModelConfig(
         JsonNode v = s.get(key);
         if (v == null || !v.isNumber()) throw new ModelConfigException(file + ": rope scaling lacks numeric '" + key + "'");
         return v.asDouble();
+    }
+
+    /**
+     * A builder naming each component (see the class comment for their meaning). Neutral values are
+     * preset where one exists: embeddingScale, residualMultiplier and logitsScaling 1, PRE norms, no
+     * q/k norm, dtype float32, no EOS ids; everything else starts at 0, false or null.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sets components by name; {@link #build()} makes the record. */
+    public static final class Builder {
+        private Architecture architecture;
+        private int vocabSize;
+        private int hiddenSize;
+        private int intermediateSize;
+        private int layers;
+        private int heads;
+        private int kvHeads;
+        private int headDim;
+        private float rmsNormEps;
+        private RopeScaling rope;
+        private int maxPositions;
+        private boolean tieWordEmbeddings;
+        private boolean qkvBias;
+        private boolean mlpBias;
+        private boolean normAddsOne;
+        private float embeddingScale = 1f;
+        private boolean gatedGelu;
+        private NormPlacement normPlacement = NormPlacement.PRE;
+        private float attentionSoftcap;
+        private float finalSoftcap;
+        private float attentionScale;
+        private int[] slidingWindow;
+        private String dtype = "float32";
+        private List<Integer> eosTokenIds = List.of();
+        private Integer bosTokenId;
+        private boolean outputBias;
+        private QkNorm qkNorm = QkNorm.NONE;
+        private boolean fusedProjections;
+        private RopeScaling[] layerRope;
+        private int rotaryDim;
+        private float residualMultiplier = 1f;
+        private float logitsScaling = 1f;
+        private boolean multimodal;
+
+        private Builder() {
+        }
+
+        public Builder architecture(Architecture v) {
+            architecture = v;
+            return this;
+        }
+
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
+
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        public Builder intermediateSize(int v) {
+            intermediateSize = v;
+            return this;
+        }
+
+        public Builder layers(int v) {
+            layers = v;
+            return this;
+        }
+
+        public Builder heads(int v) {
+            heads = v;
+            return this;
+        }
+
+        public Builder kvHeads(int v) {
+            kvHeads = v;
+            return this;
+        }
+
+        public Builder headDim(int v) {
+            headDim = v;
+            return this;
+        }
+
+        public Builder rmsNormEps(float v) {
+            rmsNormEps = v;
+            return this;
+        }
+
+        public Builder rope(RopeScaling v) {
+            rope = v;
+            return this;
+        }
+
+        public Builder maxPositions(int v) {
+            maxPositions = v;
+            return this;
+        }
+
+        public Builder tieWordEmbeddings(boolean v) {
+            tieWordEmbeddings = v;
+            return this;
+        }
+
+        public Builder qkvBias(boolean v) {
+            qkvBias = v;
+            return this;
+        }
+
+        public Builder mlpBias(boolean v) {
+            mlpBias = v;
+            return this;
+        }
+
+        public Builder normAddsOne(boolean v) {
+            normAddsOne = v;
+            return this;
+        }
+
+        public Builder embeddingScale(float v) {
+            embeddingScale = v;
+            return this;
+        }
+
+        public Builder gatedGelu(boolean v) {
+            gatedGelu = v;
+            return this;
+        }
+
+        public Builder normPlacement(NormPlacement v) {
+            normPlacement = v;
+            return this;
+        }
+
+        public Builder attentionSoftcap(float v) {
+            attentionSoftcap = v;
+            return this;
+        }
+
+        public Builder finalSoftcap(float v) {
+            finalSoftcap = v;
+            return this;
+        }
+
+        public Builder attentionScale(float v) {
+            attentionScale = v;
+            return this;
+        }
+
+        public Builder slidingWindow(int[] v) {
+            slidingWindow = v;
+            return this;
+        }
+
+        public Builder dtype(String v) {
+            dtype = v;
+            return this;
+        }
+
+        public Builder eosTokenIds(List<Integer> v) {
+            eosTokenIds = v;
+            return this;
+        }
+
+        public Builder bosTokenId(Integer v) {
+            bosTokenId = v;
+            return this;
+        }
+
+        public Builder outputBias(boolean v) {
+            outputBias = v;
+            return this;
+        }
+
+        public Builder qkNorm(QkNorm v) {
+            qkNorm = v;
+            return this;
+        }
+
+        public Builder fusedProjections(boolean v) {
+            fusedProjections = v;
+            return this;
+        }
+
+        public Builder layerRope(RopeScaling[] v) {
+            layerRope = v;
+            return this;
+        }
+
+        public Builder rotaryDim(int v) {
+            rotaryDim = v;
+            return this;
+        }
+
+        public Builder residualMultiplier(float v) {
+            residualMultiplier = v;
+            return this;
+        }
+
+        public Builder logitsScaling(float v) {
+            logitsScaling = v;
+            return this;
+        }
+
+        public Builder multimodal(boolean v) {
+            multimodal = v;
+            return this;
+        }
+
+        public ModelConfig build() {
+            return new ModelConfig(architecture, vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim,
+                    rmsNormEps, rope, maxPositions, tieWordEmbeddings, qkvBias, mlpBias, normAddsOne, embeddingScale,
+                    gatedGelu, normPlacement, attentionSoftcap, finalSoftcap, attentionScale, slidingWindow, dtype,
+                    eosTokenIds, bosTokenId, outputBias, qkNorm, fusedProjections, layerRope, rotaryDim,
+                    residualMultiplier, logitsScaling, multimodal);
+        }
     }
 
     /** {@code normPlacement == SANDWICH} (Gemma-2/3). */

@@ -8,12 +8,14 @@ import greater.tensor.safetensors.TensorInfo;
 import greater.tensor.safetensors.TensorSource;
 import greater.transformer.config.ModelConfig;
 import greater.transformer.config.ModelConfig.QkNorm;
+import greater.transformer.model.HfName;
 import greater.transformer.model.LayerWeights;
 import greater.transformer.model.ModelWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +38,7 @@ import java.util.function.Consumer;
  */
 public final class WeightLoader {
     /** Where the decoder's weights live: text checkpoints ("model." or bare), Gemma-3 image-text (4.x and 5.x names). */
-    private static final List<String> TEXT_PREFIXES = List.of("model.", "");
+    private static final List<String> TEXT_PREFIXES = List.of(HfName.TEXT, "");
     private static final List<String> MULTIMODAL_PREFIXES = List.of("language_model.model.", "model.language_model.");
     private static final List<String> VISION_PREFIXES = List.of("vision_tower.", "multi_modal_projector.",
             "model.vision_tower.", "model.multi_modal_projector.");
@@ -50,7 +52,7 @@ public final class WeightLoader {
         this.source = source;
         this.c = config;
         List<String> prefixes = config.multimodal() ? MULTIMODAL_PREFIXES : TEXT_PREFIXES;
-        this.prefix = prefixes.stream().filter(p -> source.contains(p + "embed_tokens.weight")).findFirst().orElse(prefixes.get(0));
+        this.prefix = prefixes.stream().filter(p -> source.contains(HfName.EMBED_TOKENS.of(p))).findFirst().orElse(prefixes.get(0));
     }
 
     /** Loads the weights; notes about skipped parts (a vision tower) go to standard error. */
@@ -73,52 +75,63 @@ public final class WeightLoader {
 
     private ModelWeights load() {
         int h = c.hiddenSize(), q = c.qDim(), kv = c.kvDim(), inter = c.intermediateSize(), d = c.headDim();
-        Tensor embed = get(prefix + "embed_tokens.weight", c.vocabSize(), h);
+        Tensor embed = get(HfName.EMBED_TOKENS.of(prefix), c.vocabSize(), h);
         List<LayerWeights> layers = new ArrayList<>();
-        boolean sandwich = c.normPlacement() == ModelConfig.NormPlacement.SANDWICH;
-        for (int i = 0; i < c.layers(); i++) {
-            String p = prefix + "layers." + i + ".";
-            String a = p + "self_attn.", m = p + "mlp.";
-            Tensor wq, wk, wv, wGate, wUp;
-            if (c.fusedProjections()) {
-                Tensor qkv = get(a + "qkv_proj.weight", q + 2 * kv, h);
-                wq = rows(qkv, 0, q);
-                wk = rows(qkv, q, q + kv);
-                wv = rows(qkv, q + kv, q + 2 * kv);
-                Tensor gateUp = get(m + "gate_up_proj.weight", 2 * inter, h);
-                wGate = rows(gateUp, 0, inter);
-                wUp = rows(gateUp, inter, 2 * inter);
-            } else {
-                wq = get(a + "q_proj.weight", q, h);
-                wk = get(a + "k_proj.weight", kv, h);
-                wv = get(a + "v_proj.weight", kv, h);
-                wGate = get(m + "gate_proj.weight", inter, h);
-                wUp = get(m + "up_proj.weight", inter, h);
-            }
-            boolean bias = c.qkvBias(), mlpBias = c.mlpBias();
-            boolean perHead = c.qkNorm() == QkNorm.PER_HEAD;
-            layers.add(new LayerWeights(
-                    c.normPlacement().normsInput() ? get(p + "input_layernorm.weight", h) : null,
-                    wq, bias ? get(a + "q_proj.bias", q) : null,
-                    wk, bias ? get(a + "k_proj.bias", kv) : null,
-                    wv, bias ? get(a + "v_proj.bias", kv) : null,
-                    get(a + "o_proj.weight", h, q),
-                    get(p + "post_attention_layernorm.weight", h),
-                    sandwich ? get(p + "pre_feedforward_layernorm.weight", h) : null,
-                    c.normPlacement().normsOutput() ? get(p + "post_feedforward_layernorm.weight", h) : null,
-                    wGate, wUp,
-                    get(m + "down_proj.weight", h, inter),
-                    c.outputBias() ? get(a + "o_proj.bias", h) : null,
-                    c.qkNorm() == QkNorm.NONE ? null : get(a + "q_norm.weight", perHead ? d : q),
-                    c.qkNorm() == QkNorm.NONE ? null : get(a + "k_norm.weight", perHead ? d : kv),
-                    mlpBias ? get(m + "gate_proj.bias", inter) : null,
-                    mlpBias ? get(m + "up_proj.bias", inter) : null,
-                    mlpBias ? get(m + "down_proj.bias", h) : null));
-        }
-        Tensor norm = get(prefix + "norm.weight", h);
-        String headName = c.multimodal() && source.contains("language_model.lm_head.weight") ? "language_model.lm_head.weight" : "lm_head.weight";
+        for (int i = 0; i < c.layers(); i++) layers.add(layer(i, h, q, kv, inter, d));
+        Tensor norm = get(HfName.FINAL_NORM.of(prefix), h);
+        String multimodalHead = HfName.LM_HEAD.of("language_model.");
+        String headName = c.multimodal() && source.contains(multimodalHead) ? multimodalHead : HfName.LM_HEAD.of("");
         Tensor head = c.tieWordEmbeddings() && !source.contains(headName) ? embed : get(headName, c.vocabSize(), h);
         return new ModelWeights(embed, List.copyOf(layers), norm, head);
+    }
+
+    /** Decoder layer i; shapes as in {@link LayerWeights} (h = H, q = Q, kv = K, inter = I, d = D). */
+    private LayerWeights layer(int i, int h, int q, int kv, int inter, int d) {
+        Map<HfName, Tensor> t = new EnumMap<>(HfName.class);
+        if (c.fusedProjections()) {
+            Tensor qkv = get(HfName.QKV_PROJ.of(prefix, i), q + 2 * kv, h);
+            t.put(HfName.Q_PROJ, rows(qkv, 0, q));
+            t.put(HfName.K_PROJ, rows(qkv, q, q + kv));
+            t.put(HfName.V_PROJ, rows(qkv, q + kv, q + 2 * kv));
+            Tensor gateUp = get(HfName.GATE_UP_PROJ.of(prefix, i), 2 * inter, h);
+            t.put(HfName.GATE_PROJ, rows(gateUp, 0, inter));
+            t.put(HfName.UP_PROJ, rows(gateUp, inter, 2 * inter));
+        } else {
+            put(t, HfName.Q_PROJ, i, q, h);
+            put(t, HfName.K_PROJ, i, kv, h);
+            put(t, HfName.V_PROJ, i, kv, h);
+            put(t, HfName.GATE_PROJ, i, inter, h);
+            put(t, HfName.UP_PROJ, i, inter, h);
+        }
+        // The order of the get calls decides which missing tensor is reported first.
+        if (c.normPlacement().normsInput()) put(t, HfName.INPUT_NORM, i, h);
+        if (c.qkvBias()) {
+            put(t, HfName.Q_BIAS, i, q);
+            put(t, HfName.K_BIAS, i, kv);
+            put(t, HfName.V_BIAS, i, kv);
+        }
+        put(t, HfName.O_PROJ, i, h, q);
+        put(t, HfName.POST_ATTENTION_NORM, i, h);
+        if (c.normPlacement() == ModelConfig.NormPlacement.SANDWICH) put(t, HfName.PRE_FEEDFORWARD_NORM, i, h);
+        if (c.normPlacement().normsOutput()) put(t, HfName.POST_FEEDFORWARD_NORM, i, h);
+        put(t, HfName.DOWN_PROJ, i, h, inter);
+        if (c.outputBias()) put(t, HfName.O_BIAS, i, h);
+        if (c.qkNorm() != QkNorm.NONE) {
+            boolean perHead = c.qkNorm() == QkNorm.PER_HEAD;
+            put(t, HfName.Q_NORM, i, perHead ? d : q);
+            put(t, HfName.K_NORM, i, perHead ? d : kv);
+        }
+        if (c.mlpBias()) {
+            put(t, HfName.GATE_BIAS, i, inter);
+            put(t, HfName.UP_BIAS, i, inter);
+            put(t, HfName.DOWN_BIAS, i, h);
+        }
+        return LayerWeights.of(t);
+    }
+
+    /** Reads tensor {@code name} of layer {@code layer}, of shape {@code dims}, into {@code t}. */
+    private void put(Map<HfName, Tensor> t, HfName name, int layer, int... dims) {
+        t.put(name, get(name.of(prefix, layer), dims));
     }
 
     /**
@@ -129,7 +142,7 @@ public final class WeightLoader {
         long visionTensors = 0, visionParameters = 0;
         List<String> unexpected = new ArrayList<>();
         for (String name : source.names()) {
-            if (consumed.contains(name) || name.endsWith(".rotary_emb.inv_freq")) continue;
+            if (consumed.contains(name) || name.endsWith(HfName.ROTARY_BUFFER_SUFFIX)) continue;
             if (c.multimodal() && VISION_PREFIXES.stream().anyMatch(name::startsWith)) {
                 visionTensors++;
                 visionParameters += source.info(name).elementCount();
@@ -141,6 +154,7 @@ public final class WeightLoader {
             String first = unexpected.get(0);
             throw new ModelLoadException(source.fileOf(first) + ": unexpected tensor '" + first + "' " + Arrays.toString(source.info(first).shape())
                     + " for " + c.architecture().hfClass + " as config.json describes it"
+                    + HfName.parse(first).map(n -> " (a known " + n.suffix + " tensor, which config.json's settings leave out)").orElse("")
                     + (unexpected.size() > 1 ? " (and " + (unexpected.size() - 1) + " more)" : "")
                     + "; refusing to drop checkpoint weights silently");
         }

@@ -2,6 +2,11 @@ package greater.transformer.model;
 
 import greater.tensor.Tensor;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * The weights of one decoder layer, under their HuggingFace names
  * ({@code model.layers.N.<field>}); shapes use H = hidden, Q = heads·headDim,
@@ -26,11 +31,35 @@ public record LayerWeights(
         Tensor kNorm,            // self_attn.k_norm.weight           [D] or [K]
         Tensor bGate, Tensor bUp, Tensor bDown) { // mlp.*_proj.bias  [I], [I], [H]  (mlp_bias)
 
-    /** A layer without o_proj bias, q/k norms or MLP biases (the Llama/Gemma-2 set). */
+    /** A layer without o_proj bias, q/k norms or MLP biases (the Llama/Gemma-2 set); {@link #of} names each tensor. */
     public LayerWeights(Tensor inputNorm, Tensor wq, Tensor bq, Tensor wk, Tensor bk, Tensor wv, Tensor bv, Tensor wo,
                         Tensor postAttentionNorm, Tensor preFeedforwardNorm, Tensor postFeedforwardNorm,
                         Tensor wGate, Tensor wUp, Tensor wDown) {
         this(inputNorm, wq, bq, wk, bk, wv, bv, wo, postAttentionNorm, preFeedforwardNorm, postFeedforwardNorm,
                 wGate, wUp, wDown, null, null, null, null, null, null);
     }
+
+    /**
+     * The layer from its tensors by HF name (see {@link HfName}); names left out are null (the family
+     * lacks them). Fused checkpoints put their row views under Q_PROJ, K_PROJ, V_PROJ, GATE_PROJ and UP_PROJ.
+     *
+     * @throws IllegalArgumentException for a name that is no component of a layer (QKV_PROJ,
+     *                                  GATE_UP_PROJ, model-level names)
+     */
+    public static LayerWeights of(Map<HfName, Tensor> t) {
+        for (HfName n : t.keySet()) {
+            if (!COMPONENTS.contains(n)) throw new IllegalArgumentException(n + " is not a component of a decoder layer");
+        }
+        return new LayerWeights(t.get(HfName.INPUT_NORM),
+                t.get(HfName.Q_PROJ), t.get(HfName.Q_BIAS), t.get(HfName.K_PROJ), t.get(HfName.K_BIAS),
+                t.get(HfName.V_PROJ), t.get(HfName.V_BIAS), t.get(HfName.O_PROJ),
+                t.get(HfName.POST_ATTENTION_NORM), t.get(HfName.PRE_FEEDFORWARD_NORM), t.get(HfName.POST_FEEDFORWARD_NORM),
+                t.get(HfName.GATE_PROJ), t.get(HfName.UP_PROJ), t.get(HfName.DOWN_PROJ), t.get(HfName.O_BIAS),
+                t.get(HfName.Q_NORM), t.get(HfName.K_NORM), t.get(HfName.GATE_BIAS), t.get(HfName.UP_BIAS),
+                t.get(HfName.DOWN_BIAS));
+    }
+
+    /** The HF names {@link #of} maps onto components: every layer tensor but the fused ones. */
+    private static final Set<HfName> COMPONENTS = EnumSet.copyOf(Arrays.stream(HfName.values())
+            .filter(n -> n.perLayer() && n != HfName.QKV_PROJ && n != HfName.GATE_UP_PROJ).toList());
 }

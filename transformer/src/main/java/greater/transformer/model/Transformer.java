@@ -3,6 +3,7 @@ package greater.transformer.model;
 import greater.tensor.Tensor;
 import greater.tensor.autograd.Tape;
 import greater.tensor.ops.Add;
+import greater.tensor.kernels.Attention;
 import greater.tensor.ops.CausalSelfAttention;
 import greater.tensor.ops.EmbeddingLookup;
 import greater.tensor.ops.GatedActivation;
@@ -216,7 +217,7 @@ public final class Transformer {
             k = rotary(k, config.kvHeads(), layer, positions, freqs, packing);
         }
 
-        var spec = new CausalSelfAttention.Spec(config.heads(), config.kvHeads(), config.headDim(),
+        var spec = new Attention.Spec(config.heads(), config.kvHeads(), config.headDim(),
                 config.attentionScale(), config.attentionSoftcap(), config.slidingWindow()[layer]);
         Tensor o;
         if (packing.sequences() == 1) {
@@ -259,7 +260,7 @@ public final class Transformer {
     }
 
     /** One sequence's attention: q [T, heads·d], k and v [T, kvHeads·d] after its cached positions. */
-    private static Tensor attendOne(Tensor q, Tensor k, Tensor v, KvCache cache, int layer, CausalSelfAttention.Spec spec) {
+    private static Tensor attendOne(Tensor q, Tensor k, Tensor v, KvCache cache, int layer, Attention.Spec spec) {
         if (cache == null) return CausalSelfAttention.apply(q, k, v, spec);
         int past = cache.length();
         cache.write(layer, k, v);

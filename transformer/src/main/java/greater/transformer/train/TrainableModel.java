@@ -4,6 +4,7 @@ import greater.tensor.DType;
 import greater.tensor.Tensor;
 import greater.tensor.safetensors.SafetensorsWriter;
 import greater.transformer.config.ModelConfig;
+import greater.transformer.model.HfName;
 import greater.transformer.model.LayerWeights;
 import greater.transformer.model.ModelWeights;
 import greater.transformer.model.Transformer;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +34,10 @@ public final class TrainableModel {
         }
     }
 
-    // HuggingFace names of the Llama tensors this model has, spelled once for the layout and the wiring.
-    private static final String EMBED = "model.embed_tokens.weight", FINAL_NORM = "model.norm.weight";
-    private static final String INPUT_NORM = "input_layernorm.weight", POST_ATTENTION_NORM = "post_attention_layernorm.weight";
-    private static final String Q = "self_attn.q_proj.weight", K = "self_attn.k_proj.weight", V = "self_attn.v_proj.weight",
-            O = "self_attn.o_proj.weight";
-    private static final String GATE = "mlp.gate_proj.weight", UP = "mlp.up_proj.weight", DOWN = "mlp.down_proj.weight";
+    // The Llama tensors this model has (names from HfName, under the text prefix "model.").
+    private static final String EMBED = HfName.EMBED_TOKENS.of(HfName.TEXT), FINAL_NORM = HfName.FINAL_NORM.of(HfName.TEXT);
+    private static final List<HfName> LAYER_TENSORS = List.of(HfName.INPUT_NORM, HfName.Q_PROJ, HfName.K_PROJ,
+            HfName.V_PROJ, HfName.O_PROJ, HfName.POST_ATTENTION_NORM, HfName.GATE_PROJ, HfName.UP_PROJ, HfName.DOWN_PROJ);
 
     private final ModelShape shape;
     private final ModelConfig config;
@@ -83,15 +83,15 @@ public final class TrainableModel {
         List<Parameter> ps = new ArrayList<>();
         ps.add(new Parameter(EMBED, new int[]{s.vocabSize(), h}, true));
         for (int l = 0; l < s.layers(); l++) {
-            ps.add(new Parameter(layer(l, INPUT_NORM), new int[]{h}, false));
-            ps.add(new Parameter(layer(l, Q), new int[]{q, h}, true));
-            ps.add(new Parameter(layer(l, K), new int[]{kv, h}, true));
-            ps.add(new Parameter(layer(l, V), new int[]{kv, h}, true));
-            ps.add(new Parameter(layer(l, O), new int[]{h, q}, true));
-            ps.add(new Parameter(layer(l, POST_ATTENTION_NORM), new int[]{h}, false));
-            ps.add(new Parameter(layer(l, GATE), new int[]{in, h}, true));
-            ps.add(new Parameter(layer(l, UP), new int[]{in, h}, true));
-            ps.add(new Parameter(layer(l, DOWN), new int[]{h, in}, true));
+            ps.add(new Parameter(layer(l, HfName.INPUT_NORM), new int[]{h}, false));
+            ps.add(new Parameter(layer(l, HfName.Q_PROJ), new int[]{q, h}, true));
+            ps.add(new Parameter(layer(l, HfName.K_PROJ), new int[]{kv, h}, true));
+            ps.add(new Parameter(layer(l, HfName.V_PROJ), new int[]{kv, h}, true));
+            ps.add(new Parameter(layer(l, HfName.O_PROJ), new int[]{h, q}, true));
+            ps.add(new Parameter(layer(l, HfName.POST_ATTENTION_NORM), new int[]{h}, false));
+            ps.add(new Parameter(layer(l, HfName.GATE_PROJ), new int[]{in, h}, true));
+            ps.add(new Parameter(layer(l, HfName.UP_PROJ), new int[]{in, h}, true));
+            ps.add(new Parameter(layer(l, HfName.DOWN_PROJ), new int[]{h, in}, true));
         }
         ps.add(new Parameter(FINAL_NORM, new int[]{h}, false));
         return List.copyOf(ps);
@@ -134,24 +134,16 @@ public final class TrainableModel {
     private ModelWeights weights() {
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < shape.layers(); l++) {
-            layers.add(new LayerWeights(
-                    tensor(layer(l, INPUT_NORM)),
-                    tensor(layer(l, Q)), null,
-                    tensor(layer(l, K)), null,
-                    tensor(layer(l, V)), null,
-                    tensor(layer(l, O)),
-                    tensor(layer(l, POST_ATTENTION_NORM)),
-                    null, null,     // no Gemma-2 sandwich norms
-                    tensor(layer(l, GATE)),
-                    tensor(layer(l, UP)),
-                    tensor(layer(l, DOWN))));
+            Map<HfName, Tensor> t = new EnumMap<>(HfName.class);  // Llama: no biases, q/k norms or sandwich norms
+            for (HfName n : LAYER_TENSORS) t.put(n, tensor(layer(l, n)));
+            layers.add(LayerWeights.of(t));
         }
         Tensor embed = tensor(EMBED);
         return new ModelWeights(embed, List.copyOf(layers), tensor(FINAL_NORM), embed);
     }
 
-    private static String layer(int index, String name) {
-        return "model.layers." + index + "." + name;
+    private static String layer(int index, HfName name) {
+        return name.of(HfName.TEXT, index);
     }
 
     /** Writes the weights as a HuggingFace {@code model.safetensors} in {@code dtype} (BF16 for shipping), atomically. */

@@ -49,6 +49,7 @@ class WeightLoaderTest {
         var e = assertThrows(ModelLoadException.class, () -> LanguageModel.load(dir).close());
         assertTrue(e.getMessage().contains("unexpected tensor 'model.layers.0.") && e.getMessage().contains(".bias'"), e.getMessage());
         assertTrue(e.getMessage().contains("LlamaForCausalLM") && e.getMessage().contains("more)"), e.getMessage());
+        assertTrue(e.getMessage().contains("(a known ") && e.getMessage().contains("config.json's settings leave out)"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 
@@ -59,6 +60,7 @@ class WeightLoaderTest {
         rewriteWith(weights, w -> w.addF32("model.layers.1.mlp.extra_proj.weight", new float[4], 2, 2));
         var e = assertThrows(ModelLoadException.class, () -> LanguageModel.load(dir).close());
         assertTrue(e.getMessage().contains("unexpected tensor 'model.layers.1.mlp.extra_proj.weight' [2, 2] for Qwen3ForCausalLM"), e.getMessage());
+        assertTrue(!e.getMessage().contains("a known"), e.getMessage());
     }
 
     @Test
