@@ -3,12 +3,14 @@ package greater.optimizer.greater;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.tensor.Tensor;
 import greater.transformer.config.ModelConfig;
+import greater.transformer.model.HfName;
 import greater.transformer.model.LayerWeights;
 import greater.transformer.model.ModelWeights;
 import greater.transformer.model.Transformer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** A small random Llama-style model built in memory, for optimizer mechanics tests. */
@@ -33,13 +35,15 @@ final class TinyModel {
         Tensor embed = rand(r, 1.0f, vocab, hidden);
         List<LayerWeights> ls = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            ls.add(new LayerWeights(norm(r, hidden),
-                    rand(r, 0.3f, heads * headDim, hidden), null,
-                    rand(r, 0.3f, kv * headDim, hidden), null,
-                    rand(r, 0.3f, kv * headDim, hidden), null,
-                    rand(r, 0.3f, hidden, heads * headDim),
-                    norm(r, hidden), null, null,
-                    rand(r, 0.3f, inter, hidden), rand(r, 0.3f, inter, hidden), rand(r, 0.3f, hidden, inter)));
+            // Drawn in the order the tests' expectations were recorded with.
+            Tensor inputNorm = norm(r, hidden);
+            Tensor wq = rand(r, 0.3f, heads * headDim, hidden), wk = rand(r, 0.3f, kv * headDim, hidden);
+            Tensor wv = rand(r, 0.3f, kv * headDim, hidden), wo = rand(r, 0.3f, hidden, heads * headDim);
+            Tensor postAttentionNorm = norm(r, hidden);
+            Tensor gate = rand(r, 0.3f, inter, hidden), up = rand(r, 0.3f, inter, hidden), down = rand(r, 0.3f, hidden, inter);
+            ls.add(LayerWeights.of(Map.of(HfName.INPUT_NORM, inputNorm, HfName.Q_PROJ, wq, HfName.K_PROJ, wk, HfName.V_PROJ, wv,
+                    HfName.O_PROJ, wo, HfName.POST_ATTENTION_NORM, postAttentionNorm,
+                    HfName.GATE_PROJ, gate, HfName.UP_PROJ, up, HfName.DOWN_PROJ, down)));
         }
         return new Transformer(config, new ModelWeights(embed, ls, norm(r, hidden), embed));
     }

@@ -183,7 +183,7 @@ public final class WeightLoader {
         if (!(source instanceof ShardedSafetensors sharded)) return out;
         for (SafetensorsFile shard : sharded.shards()) {
             for (String name : shard.names()) {
-                if (name.endsWith(".rotary_emb.inv_freq")) continue;
+                if (name.endsWith(HfName.ROTARY_BUFFER_SUFFIX)) continue;
                 if (!source.contains(name) || !source.fileOf(name).equals(shard.path())) out.putIfAbsent(name, shard.path());
             }
         }

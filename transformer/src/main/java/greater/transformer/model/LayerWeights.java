@@ -31,14 +31,6 @@ public record LayerWeights(
         Tensor kNorm,            // self_attn.k_norm.weight           [D] or [K]
         Tensor bGate, Tensor bUp, Tensor bDown) { // mlp.*_proj.bias  [I], [I], [H]  (mlp_bias)
 
-    /** A layer without o_proj bias, q/k norms or MLP biases (the Llama/Gemma-2 set); {@link #of} names each tensor. */
-    public LayerWeights(Tensor inputNorm, Tensor wq, Tensor bq, Tensor wk, Tensor bk, Tensor wv, Tensor bv, Tensor wo,
-                        Tensor postAttentionNorm, Tensor preFeedforwardNorm, Tensor postFeedforwardNorm,
-                        Tensor wGate, Tensor wUp, Tensor wDown) {
-        this(inputNorm, wq, bq, wk, bk, wv, bv, wo, postAttentionNorm, preFeedforwardNorm, postFeedforwardNorm,
-                wGate, wUp, wDown, null, null, null, null, null, null);
-    }
-
     /**
      * The layer from its tensors by HF name (see {@link HfName}); names left out are null (the family
      * lacks them). Fused checkpoints put their row views under Q_PROJ, K_PROJ, V_PROJ, GATE_PROJ and UP_PROJ.
