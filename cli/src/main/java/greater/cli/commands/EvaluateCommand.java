@@ -96,7 +96,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             try {
                 root = new ObjectMapper().readTree(text);
             } catch (java.io.IOException e) {
-                root = null;   // not JSON after all: the text is the prompt
+                // A .json file (a result.json cut short or edited by hand) must be JSON; other text is the prompt.
+                if (file.getFileName().toString().endsWith(".json")) {
+                    throw new UserInputException("--prompt-file: " + file + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
+                root = null;
             }
             if (root != null && root.isObject()) {
                 var node = root.get("final_prompt");

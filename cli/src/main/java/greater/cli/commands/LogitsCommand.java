@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -52,7 +55,13 @@ public final class LogitsCommand implements Callable<Integer> {
             } else {
                 w.addF32("logits", lm.transformer().logits(ids).data(), ids.length, vocab);
             }
-            w.write(output);
+            if (Files.isDirectory(output)) throw new UserInputException("--output: " + output + " is a folder, not a file name");
+            try {
+                w.write(output);
+            } catch (IOException e) {
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+                throw new UserInputException("--output: cannot write " + output + " (" + why + ")");
+            }
         }
         return 0;
     }
