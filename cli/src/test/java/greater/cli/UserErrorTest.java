@@ -81,4 +81,13 @@ class UserErrorTest {
         Path cut = Files.writeString(tmp.resolve("result.json"), "{\n  \"model\" : \"built-in demo model\",\n  \"final_pro");
         check(cut.toString(), "evaluate", "--prompt-file", cut.toString(), "--test", "1");
     }
+
+    @Test
+    void numbersOutsideTheirRangeAreRefusedNotReplacedByDefaults() {
+        Path model = FIXTURES.resolve("llama");
+        Assumptions.assumeTrue(Files.isDirectory(model), "fixture missing");
+        check("--max-reasoning-tokens", "evaluate", "--prompt", "x", "--max-reasoning-tokens", "0");
+        check("--temperature", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "2", "--temperature", "NaN");
+        check("--temperature", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "2", "--temperature", "Infinity");
+    }
 }
