@@ -61,7 +61,8 @@ public final class GreaterCommand implements Runnable {
         });
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + ex.getMessage());
+            // picocli starts some of its messages with "Error: "; ours already says "error: ".
+            err.println("error: " + ex.getMessage().replaceFirst("^Error: ", ""));
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             err.flush();
             return 2;

@@ -36,8 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     PromptSource source;
-    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
-    int maxReasoning;
+    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
+    Integer maxReasoning;
     @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
     int tokenBudget;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
@@ -49,11 +49,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxReasoning != null && maxReasoning < 1) throw new UserInputException("--max-reasoning-tokens must be >= 1, got " + maxReasoning);
         if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
         String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
-        int max = maxReasoning >= 1 ? maxReasoning : task.isDemo() ? 100 : 256;
+        int max = maxReasoning != null ? maxReasoning : task.isDemo() ? 100 : 256;
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
@@ -96,7 +97,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             try {
                 root = new ObjectMapper().readTree(text);
             } catch (java.io.IOException e) {
-                root = null;   // not JSON after all: the text is the prompt
+                // A .json file (a result.json cut short or edited by hand) must be JSON; other text is the prompt.
+                if (file.getFileName().toString().endsWith(".json")) {
+                    throw new UserInputException("--prompt-file: " + file + " is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                }
+                root = null;
             }
             if (root != null && root.isObject()) {
                 var node = root.get("final_prompt");

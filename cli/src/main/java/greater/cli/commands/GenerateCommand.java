@@ -43,7 +43,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxNewTokens < 1) throw new UserInputException("--max-new-tokens must be >= 1, got " + maxNewTokens);
-        if (temperature < 0) throw new UserInputException("--temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) throw new UserInputException("--temperature must be a number >= 0, got " + temperature);
         if (!(topP > 0 && topP <= 1)) throw new UserInputException("--top-p must be in (0, 1], got " + topP);
         try (LanguageModel lm = model.load()) {
             int[] prompt = input.ids(lm, chat);

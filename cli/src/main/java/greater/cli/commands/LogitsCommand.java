@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,7 +59,12 @@ public final class LogitsCommand implements Callable<Integer> {
             } else {
                 w.addF32("logits", lm.transformer().logits(ids).data(), ids.length, vocab);
             }
-            w.write(output);
+            try {
+                w.write(output);
+            } catch (IOException e) {
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+                throw new UserInputException("--output: cannot write " + output + " (" + why + ")");
+            }
         }
         return 0;
     }

@@ -26,7 +26,7 @@ public final class TokenInput {
         int[] out = chat
                 ? ChatTemplate.resolve(null, lm.config().architecture().modelType, tok).apply(tok, List.of(Message.user(text))).ids()
                 : tok.encode(text);
-        if (out.length == 0) throw new UserInputException("--text: '" + text + "' tokenizes to nothing");
+        if (out.length == 0) throw new UserInputException("--text/--prompt: '" + text + "' tokenizes to nothing");
         for (int id : out) {
             if (id >= lm.config().vocabSize()) {
                 throw new UserInputException("the tokenizer produced id " + id + ", outside the model's vocabulary of " + lm.config().vocabSize());

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code greater tokenize}: ids of a text as a JSON array; {@code --jsonl} reads one JSON string
  * per line of the file and prints one array per line; {@code --chat} renders each text as a user
- * turn with the generation prompt; {@code --decode} reads id arrays and prints the text instead.
+ * turn with the generation prompt; {@code --decode} reads id arrays (or takes
+ * them as its value, {@code --decode 169,254,238}) and prints the text instead.
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true, description = "Tokenize text (or decode ids) with a HuggingFace tokenizer.json.")
 public final class TokenizeCommand implements Callable<Integer> {
@@ -40,16 +41,17 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Input input;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Input input = new Input();
     @Option(names = "--jsonl", description = "The file holds one JSON string per line (or one JSON id array with --decode).")
     boolean jsonl;
     @Option(names = "--chat", description = "Render each text as one user turn with the chat template and the generation prompt.")
     boolean chat;
     @Option(names = "--template", paramLabel = "NAME", description = "Chat template override.")
     String template;
-    @Option(names = "--decode", description = "Decode: the input is a JSON array of ids, or ids separated by commas.")
-    boolean decode;
+    @Option(names = "--decode", arity = "0..1", fallbackValue = "", paramLabel = "IDS",
+            description = "Decode: the ids given here (--decode 169,254,238), or the input (--text/--text-file) as a JSON array of ids or ids separated by commas.")
+    String decodeIds;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -57,21 +59,27 @@ public final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = source.model != null ? source.model : source.tokenizer;
         if (!Files.exists(dir)) throw new UserInputException((source.model != null ? "--model: " : "--tokenizer: ") + dir + " does not exist");
+        boolean decode = decodeIds != null;
+        boolean idsInline = decode && !decodeIds.isEmpty();
+        if (idsInline && (input.text != null || input.file != null)) throw new UserInputException("--decode IDS cannot be combined with --text or --text-file");
+        if (!idsInline && input.text == null && input.file == null) throw new UserInputException("give the input with --text or --text-file (or the ids with --decode IDS)");
         Tokenizer tok = Tokenizer.load(dir);
         if (jsonl && input.file == null) throw new UserInputException("--jsonl needs --text-file");
         if (decode && chat) throw new UserInputException("--decode and --chat cannot be combined");
         ChatTemplate t = chat ? ChatTemplate.resolve(template, modelType(dir), tok) : null;
         List<String> texts = new ArrayList<>();
-        if (input.text != null) {
+        if (idsInline) {
+            texts.add(decodeIds);
+        } else if (input.text != null) {
             texts.add(input.text);
         } else if (jsonl) {
-            List<String> lines = Files.readAllLines(input.file);
+            List<String> lines = readText(input.file).lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) continue;
                 texts.add(lines.get(i));
             }
         } else {
-            texts.add(Files.readString(input.file));
+            texts.add(readText(input.file));
         }
         for (int i = 0; i < texts.size(); i++) {
             String raw = texts.get(i);
@@ -85,6 +93,16 @@ public final class TokenizeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String readText(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserInputException("--text-file: " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new UserInputException("--text-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private <T> T parse(String line, Class<T> type, int index) {

@@ -69,9 +69,18 @@ public final class RunFolder {
         return dir.resolve("report.html");
     }
 
-    /** Creates the folder and writes {@code run.json}; a fresh run drops an earlier run's trace, checkpoint and evaluations. */
+    /**
+     * Creates the folder and writes {@code run.json}; a fresh run drops an earlier run's trace, checkpoint and evaluations.
+     * Throws {@link RunFolderException} when the folder cannot be created (a file is in the way, no permission).
+     */
     public void create(Map<String, Object> runJson) throws IOException {
-        Files.createDirectories(dir);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new RunFolderException(dir + ": cannot be the run folder, it is a file");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            throw new RunFolderException(dir + ": cannot create the run folder (" + why + ")", e);
+        }
         AtomicFiles.write(dir.resolve("run.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(runJson));
         for (String f : List.of("trace.jsonl", "checkpoint.json", "initial_evaluation.json", "dev_evaluations.json",
                 "final_evaluation.json", "result.json", "report.html")) {
