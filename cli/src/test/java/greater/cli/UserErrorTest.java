@@ -89,5 +89,13 @@ class UserErrorTest {
         check("--max-reasoning-tokens", "evaluate", "--prompt", "x", "--max-reasoning-tokens", "0");
         check("--temperature", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "2", "--temperature", "NaN");
         check("--temperature", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "2", "--temperature", "Infinity");
+        check("--steps", "optimize", "--steps", "-3", "--dry-run");
+        check("--topk", "optimize", "--topk", "0", "--dry-run");
+        check("--candidates", "optimize", "--candidates", "0", "--dry-run");
+        check("--max-reasoning-tokens", "optimize", "--max-reasoning-tokens", "0", "--dry-run");
+        check("--control-weight", "optimize", "--control-weight", "NaN", "--dry-run");
+        check("--test", "evaluate", "--prompt", "x", "--test", "-3");
+        check("--train", "optimize", "--train", "-1", "--dry-run");
+        check("KV cache", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "100000000");
     }
 }

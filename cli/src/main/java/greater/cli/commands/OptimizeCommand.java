@@ -41,22 +41,22 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     TaskOptions task;
 
-    @Option(names = "--steps", defaultValue = "-1", paramLabel = "N", description = "Optimization steps (default 100; demo: 12).")
-    int steps;
-    @Option(names = "--topk", defaultValue = "-1", paramLabel = "K", description = "Top-k tokens per sample for the candidate set (default 40; demo: 12).")
-    int topK;
+    @Option(names = "--steps", paramLabel = "N", description = "Optimization steps (default 100; demo: 12).")
+    Integer steps;
+    @Option(names = "--topk", paramLabel = "K", description = "Top-k tokens per sample for the candidate set (default 40; demo: 12).")
+    Integer topK;
     @Option(names = "--topq", defaultValue = "6", paramLabel = "Q", description = "Random subset intersections (default 6).")
     int topQ;
-    @Option(names = "--candidates", defaultValue = "-1", paramLabel = "N", description = "Candidates re-scored per step, steepest gradient first (default 3, as the official code; demo: 8).")
-    int candidates;
+    @Option(names = "--candidates", paramLabel = "N", description = "Candidates re-scored per step, steepest gradient first (default 3, as the official code; demo: 8).")
+    Integer candidates;
     @Option(names = "--control-init", paramLabel = "S", description = "Initial prompt (default: the official one; demo: a weak one).")
     String controlInit;
     @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
     float controlWeight;
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default 42); --split-seed draws the data.")
     long seed;
-    @Option(names = "--max-reasoning-tokens", defaultValue = "-1", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
-    int maxReasoning;
+    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
+    Integer maxReasoning;
     @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
     boolean noReasoning;
     @Option(names = "--ranking", defaultValue = "gradient", paramLabel = "R", description = "Order candidates are re-scored in: gradient (GReaTer), random or loss (exact loss by a forward pass per candidate); ablations keep the candidate set and budget.")
@@ -124,12 +124,12 @@ public final class OptimizeCommand implements Callable<Integer> {
         } else {
             boolean demo = task.isDemo();
             s = GreaterSettings.defaults()
-                    .withSteps(steps >= 0 ? steps : demo ? 12 : 100)
-                    .withTopK(topK >= 1 ? topK : demo ? 12 : 40)
+                    .withSteps(steps != null ? steps : demo ? 12 : 100)
+                    .withTopK(topK != null ? topK : demo ? 12 : 40)
                     .withTopQ(topQ)
-                    .withSelectionCandidates(candidates >= 1 ? candidates : demo ? 8 : 3)
+                    .withSelectionCandidates(candidates != null ? candidates : demo ? 8 : 3)
                     .withControlWeight(controlWeight)
-                    .withMaxReasoningTokens(maxReasoning >= 1 ? maxReasoning : demo ? 100 : 256)
+                    .withMaxReasoningTokens(maxReasoning != null ? maxReasoning : demo ? 100 : 256)
                     .withReasoning(!noReasoning)
                     .withPrefixReuse(!noPrefixReuse)
                     .withSeed(seed)

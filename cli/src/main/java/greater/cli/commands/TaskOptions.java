@@ -27,11 +27,11 @@ public final class TaskOptions {
     @Option(names = "--extractor", paramLabel = "S", description = "Extractor text that follows the reasoning (default: the task preset's).")
     String extractor;
 
-    @Option(names = "--train", defaultValue = "-1", paramLabel = "N", description = "Train examples (default 50; demo: 24).")
-    int train;
+    @Option(names = "--train", paramLabel = "N", description = "Train examples (default 50; demo: 24).")
+    Integer train;
 
-    @Option(names = "--test", defaultValue = "-1", paramLabel = "N", description = "Held-out test examples (default 50; demo: 100).")
-    int test;
+    @Option(names = "--test", paramLabel = "N", description = "Held-out test examples (default 50; demo: 100).")
+    Integer test;
 
     @Option(names = "--dev", defaultValue = "0", paramLabel = "N", description = "Dev examples, taken after train and before test, that choose the final prompt among the best by train score (default 0: none).")
     int dev;
@@ -55,11 +55,11 @@ public final class TaskOptions {
     }
 
     int trainSize() {
-        return train >= 0 ? train : (isDemo() ? 24 : 50);
+        return train != null ? train : (isDemo() ? 24 : 50);
     }
 
     int testSize() {
-        return test >= 0 ? test : (isDemo() ? 100 : 50);
+        return test != null ? test : (isDemo() ? 100 : 50);
     }
 
     /** The task and its split: train, dev, test. */

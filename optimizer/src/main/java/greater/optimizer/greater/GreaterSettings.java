@@ -34,9 +34,10 @@ public record GreaterSettings(
         if (steps < 0) throw new UserInputException("--steps must be >= 0, got " + steps);
         if (topK < 1) throw new UserInputException("--topk must be >= 1, got " + topK);
         if (topQ < 1) throw new UserInputException("--topq must be >= 1, got " + topQ);
-        if (subsetSize < 1 || minCandidates < 1 || selectionCandidates < 1) throw new UserInputException("candidate counts must be >= 1");
-        if (!(answerTemperature > 0)) throw new UserInputException("answer temperature must be > 0");
-        if (controlWeight < 0) throw new UserInputException("--control-weight must be >= 0, got " + controlWeight);
+        if (subsetSize < 1 || minCandidates < 1) throw new UserInputException("subset size and minimum candidates must be >= 1");
+        if (selectionCandidates < 1) throw new UserInputException("--candidates must be >= 1, got " + selectionCandidates);
+        if (!(answerTemperature > 0) || Float.isInfinite(answerTemperature)) throw new UserInputException("answer temperature must be > 0");
+        if (!(controlWeight >= 0) || Float.isInfinite(controlWeight)) throw new UserInputException("--control-weight must be >= 0, got " + controlWeight);
         if (ranking == null || search == null) throw new UserInputException("ranking and search must be given");
         if (maxReasoningTokens < 1) throw new UserInputException("--max-reasoning-tokens must be >= 1, got " + maxReasoningTokens);
     }

@@ -3,6 +3,7 @@ package greater.transformer.model;
 import greater.tensor.DType;
 import greater.tensor.Shape;
 import greater.tensor.Tensor;
+import greater.tensor.UserInputException;
 
 import java.lang.foreign.MemorySegment;
 
@@ -23,9 +24,15 @@ public final class KvCache {
         this.capacity = capacity;
         this.keys = new float[layers][];
         this.values = new float[layers][];
+        long floats = (long) capacity * rowWidth;
+        if (capacity < 0 || floats > Integer.MAX_VALUE - 8) {
+            // A Java array holds at most ~2^31 floats; asked for by a user's token count, so a user error.
+            throw new UserInputException("a KV cache of " + capacity + " positions × " + rowWidth
+                    + " floats per layer does not fit in a Java array; ask for fewer tokens");
+        }
         for (int l = 0; l < layers; l++) {
-            keys[l] = new float[Math.multiplyExact(capacity, rowWidth)];
-            values[l] = new float[capacity * rowWidth];
+            keys[l] = new float[(int) floats];
+            values[l] = new float[(int) floats];
         }
     }
 
