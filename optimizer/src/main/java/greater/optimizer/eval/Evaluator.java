@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * GReaTer's evaluation (GREATER.md "Evaluation"): for each example, greedy reasoning with the
+ * GReaTer's evaluation (docs/ALGORITHM.md §4): for each example, greedy reasoning with the
  * prompt, then the extractor, then greedy answer tokens; correct when the answer read from them
  * equals the gold answer under the task's format. All examples run as one continuous batch (each
  * a two-stage sequence: reasoning, then extractor ⊕ answer in the same cache) under the token

@@ -10,10 +10,11 @@ import java.util.TreeSet;
 
 /**
  * Candidate tokens for prompt position i from the model's own next-token distributions
- * (GREATER.md step 2): per sample, the top-k allowed tokens of log-softmax at the position that
- * predicts prompt token i; then, top-q times, the intersection of the top-k sets of a random
- * subset of samples; the candidates are the union of those intersections. While fewer than the
- * minimum survive, k grows by 2. The current token is always a candidate.
+ * (docs/ALGORITHM.md §2.2, formula (2)): per sample, the top-k allowed tokens of log-softmax at
+ * the position that predicts prompt token i; then, top-q times, the intersection of the top-k
+ * sets of a random subset of samples; the candidates are the union of those intersections. While
+ * fewer than the minimum survive, k grows by 2 (greater_opt.py:322 at 42a22d9). The current token
+ * is always a candidate (greater_opt.py:337-340).
  */
 final class CandidateProposal {
     private CandidateProposal() {

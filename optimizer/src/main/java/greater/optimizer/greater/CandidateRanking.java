@@ -15,13 +15,14 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * The order in which a step's candidate tokens are re-scored (GREATER.md step 3 → step 4). The
+ * The order in which a step's candidate tokens are re-scored (docs/ALGORITHM.md §2.3 → §2.4; the
+ * ablation is §6). The
  * candidate set and the re-scoring budget (the first {@code selectionCandidates} of the order) are
  * the same for every rule; only the order differs, which makes these the paper's ablation of its
  * central claim:
  * <ul>
- *   <li>{@link #GRADIENT}: GReaTer. Ascending one-hot gradient ∂loss/∂onehot_c (the paper's Eq. 3-4):
- *       the first-order estimate of the loss change when position i becomes c.</li>
+ *   <li>{@link #GRADIENT}: GReaTer. Ascending one-hot gradient ∂loss/∂onehot_c
+ *       (docs/ALGORITHM.md, formula (3)): the first-order estimate of the loss change when position i becomes c.</li>
  *   <li>{@link #RANDOM}: a uniformly random order, drawn from {@link RunRandomness#rankingOrder}. No gradient
  *       is computed, so its wall time also shows what the gradient costs.</li>
  *   <li>{@link #LOSS}: ascending exact loss, the same objective the gradient differentiates (answer

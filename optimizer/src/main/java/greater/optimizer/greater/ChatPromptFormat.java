@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
  *   prefix = ids(head) ⊕ ids(question + ". Use")     prompt = ids(" " + prompt)
  *   suffix = ids(tail)                               target = ids(" " + extractor + answer)
  * </pre>
+ * ". Use" is the official code's (attack_manager.py:2018-2019 at 42a22d9; docs/ALGORITHM.md §1).
  * Special-token literals are parsed in the template's text and never in user text.
  */
 public final class ChatPromptFormat implements PromptFormat {
@@ -124,7 +125,7 @@ public final class ChatPromptFormat implements PromptFormat {
         return id >= 0 && id < allowed.length && allowed[id];
     }
 
-    /** ASCII letters and spaces only, or exactly ",", "." or " " (GREATER.md step 2); never special. */
+    /** ASCII letters and spaces only, or exactly ",", "." or " " (docs/ALGORITHM.md §2.2; attack_manager.py:86-114); never special. */
     private boolean isWordToken(int id) {
         if (tokenizer.isSpecial(id)) return false;
         String s;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gradient over reasoning (GREATER.md step 3, the paper's Eq. 3-4). The embedding at prompt
+ * The gradient over reasoning (docs/ALGORITHM.md §2.3, formula (3)). The embedding at prompt
  * position i is written as {@code onehot · E_C} over the candidate rows E_C; at the one-hot of the
  * current token this equals the current embedding, so one forward/backward through
  * prompt ⊕ suffix ⊕ reasoning ⊕ target gives g = ∂loss/∂e_i, and by the chain rule
@@ -22,7 +22,8 @@ import java.util.List;
  * The forward starts from each sample's {@link PromptPosition} (a cache holding everything before
  * i when reuse is on), and samples are packed into micro-batches of at most
  * {@link ExecutionSettings#gradientRows()} rows, their losses summed so one backward serves all.
- * Per-sample gradients are summed, then divided by their L2 norm (per model; one model here).
+ * Per-sample gradients are summed, then divided by their L2 norm (per model; one model here;
+ * greater_opt.py:213 at 42a22d9).
  */
 final class GradientOverReasoning {
     private GradientOverReasoning() {

@@ -14,25 +14,29 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * GReaTer's outer loop (Das et al., ICLR 2025; GREATER.md "One outer step"). One step at prompt
- * position i:
+ * GReaTer's outer loop (Das et al., ICLR 2025; docs/ALGORITHM.md §2, whose tables give the official
+ * code's lines, psunlpgroup/GreaTer at 42a22d9). One step at prompt position i:
  * <pre>
  *   ┌ 1. reasoning   every train sample: greedy r = f(x ⊕ p) from its cached prefix (skipped when the
  *   │                state already holds the reasoning of p: the chosen candidate's, from selection)
  *   ├ 2. proposal    top-k of the model's own next-token distribution at i, intersected over
  *   │                random sample subsets → candidate set C (ASCII words, not the token at i-1)
  *   ├ 3. gradient    ∂[CE(answer | x ⊕ p ⊕ r ⊕ extractor, τ) + λ·NLL(p)] / ∂onehot_C at i,
- *   │                summed over samples, L2-normalized → the 3 most negative
- *   ├ 4. selection   each: regenerate r under the edited prompt, score = mistakes + λ/10 · NLL(p);
- *   │                keep the lowest (ties: the later); "." past half the prompt is taken at once
+ *   │                summed over samples, L2-normalized → the {@code selectionCandidates} most
+ *   │                negative (3 in the official code, greater_opt.py:227)
+ *   ├ 4. selection   each: regenerate r under the edited prompt, score = mistakes + λ/10 · NLL(p)
+ *   │                (greater_opt.py:414); keep the lowest (ties: the later, :418-420); "." past
+ *   │                half the initial prompt is taken at once (:422-425)
  *   └ 5. move on     p_i ← chosen; i ← i+1; past the end: wrap if p ends a sentence, else grow p by "_"
+ *                    (greater_opt.py:446-454)
  * </pre>
  * The best-scoring prompt is tracked; the run stops early when its score falls below the
  * threshold or has not improved for {@code patience} steps. Each phase runs its sequences as
  * packed multi-sequence batches; {@link ExecutionSettings} switch batching, reuse and draft
- * verification (cost only, never decisions). Two switches replace parts of the step for
- * ablations and search: {@link CandidateRanking} (step 3's order: gradient, random or exact loss)
- * and {@link SearchSchedule} (steps 4-5: the official schedule above, or hill climbing).
+ * verification (cost only, never decisions; docs/ALGORITHM.md §5). Two switches replace parts of
+ * the step for ablations and search: {@link CandidateRanking} (step 3's order: gradient, random or
+ * exact loss) and {@link SearchSchedule} (steps 4-5: the official schedule above, or hill
+ * climbing); see docs/ALGORITHM.md §6.
  */
 public final class GreaterOptimizer {
     private final Transformer model;
@@ -126,7 +130,7 @@ public final class GreaterOptimizer {
         long t2 = System.nanoTime();
 
         // 4. Re-score the steepest few by regenerating reasoning under each edited prompt, all in
-        //    one batch; "." past half the prompt ends the list (it is taken at once).
+        //    one batch; "." past half the prompt ends the list (it is taken at once, greater_opt.py:422-425).
         listener.phase(step, "selection");
         List<StepRecord.Candidate> toScore = new ArrayList<>();
         for (StepRecord.Candidate c : ranked.subList(0, Math.min(settings.selectionCandidates(), ranked.size()))) {
@@ -179,7 +183,7 @@ public final class GreaterOptimizer {
         }
         long t3 = System.nanoTime();
 
-        // 5. Move on: next position; past the end, wrap (official: after a sentence end, else grow the prompt).
+        // 5. Move on: next position; past the end, wrap (official, greater_opt.py:446-454: after a sentence end, else grow the prompt).
         SearchSchedule.Move move = settings.search().next(bestPrompt, i, best.token(), format.fillerToken());
         if (move.wrapped() && settings.search().forgetsScoresOnWrap()) sweepScores.clear();
         int next = move.position();
@@ -216,7 +220,7 @@ public final class GreaterOptimizer {
         return format.decode(new int[]{id});
     }
 
-    /** The trace's view of {@code p} re-scored (GREATER.md step 4), the token at {@code i} named. */
+    /** The trace's view of {@code p} re-scored (docs/ALGORITHM.md §2.4), the token at {@code i} named. */
     private StepRecord.Scored scored(int[] p, int i, CandidateSelection.PromptScore ps) {
         return new StepRecord.Scored(p[i], token(p[i]), format.decodePrompt(p), ps.score(), ps.answerLoss(), ps.mistakeRate(), ps.promptNll());
     }

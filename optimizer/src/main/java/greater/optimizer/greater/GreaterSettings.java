@@ -3,10 +3,14 @@ package greater.optimizer.greater;
 import greater.tensor.UserInputException;
 
 /**
- * The knobs of one GReaTer run, with the official defaults (GREATER.md, "Settings shipped by the
- * authors"): top-k 40 per sample, top-q 6 intersections of 5 random samples, at least 6
- * candidates, 3 candidates re-scored, answer temperature 0.2, fluency weight 0.2; candidates
- * ranked by the gradient and the official search schedule.
+ * The knobs of one GReaTer run, with the official defaults (docs/ALGORITHM.md §2.2-2.6; official
+ * code psunlpgroup/GreaTer at 42a22d9): top-k 40 per sample (run_llama3_all.sh:76), top-q 6
+ * intersections (run_llama3_all.sh:77) of 5 random samples (greater_opt.py:220), at least 6
+ * candidates (greater_opt.py:316), 3 candidates re-scored (greater_opt.py:227), answer
+ * temperature 0.2 and fluency weight 0.2 (greater_opt.py:27), 1024 reasoning tokens
+ * (attack_manager.py:873), early stop below 0.12 or after 150 steps without a new best
+ * (attack_manager.py:1335-1336), 100 steps (the official README.md:33); candidates ranked by the
+ * gradient and the official search schedule.
  */
 public record GreaterSettings(
         int steps,

@@ -27,11 +27,11 @@ public interface PromptFormat {
 
     /**
      * True when a token may be proposed as a prompt candidate: decodes to ASCII letters and spaces
-     * (or is exactly ",", "." or " "), and is not a special token (GREATER.md step 2).
+     * (or is exactly ",", "." or " "), and is not a special token (docs/ALGORITHM.md §2.2; attack_manager.py:86-114).
      */
     boolean isAllowedCandidate(int id);
 
-    /** The filler token appended when the prompt grows: the tokenizer's token for "_". */
+    /** The filler token appended when the prompt grows: the tokenizer's token for "_" (greater_opt.py:233). */
     int fillerToken();
 
     /** Ids that end a generated turn. */

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One sample at prompt position i, computed once per step by the proposal pass (GREATER.md step 2)
+ * One sample at prompt position i, computed once per step by the proposal pass (docs/ALGORITHM.md §2.2, §5)
  * and shared by the gradient and selection: the next-token logits at i [V] (which propose the
  * candidates and give every candidate's own NLL), and where a forward over prompt[offset..] can
  * start: a cache holding prefix ⊕ prompt[0..offset) (null: nothing cached), the tokens still to

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every training sample's greedy reasoning r = f(x ⊕ p) under one prompt p (GREATER.md step 1),
+ * Every training sample's greedy reasoning r = f(x ⊕ p) under one prompt p (docs/ALGORITHM.md §2.1, §5),
  * without stop tokens: a value carried in the {@link RunState} (and its checkpoint) so that the
  * next step, and a resumed run, need not generate it again. Greedy reasoning is a function of
  * the prompt, so it is valid exactly while the prompt is {@code prompt}.

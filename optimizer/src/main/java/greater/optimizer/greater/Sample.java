@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * One training sample at run time, immutable: its layout, the KV cache of its prefix (chat header
  * and question, computed once and copied into every sequence that starts with it: the prefix
- * reuse the official code lists as a TODO), and the next-token logits after the prefix [V].
+ * reuse the official code lists as a TODO in its README.md:52 at 42a22d9; docs/ALGORITHM.md §3),
+ * and the next-token logits after the prefix [V].
  */
 final class Sample {
     final SampleLayout layout;

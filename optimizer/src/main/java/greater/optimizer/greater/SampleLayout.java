@@ -3,7 +3,7 @@ package greater.optimizer.greater;
 import greater.optimizer.task.Example;
 
 /**
- * The token layout of one training sample around the prompt (GREATER.md, "Data and sequence layout"):
+ * The token layout of one training sample around the prompt (docs/ALGORITHM.md §1, "The sequence, token by token"):
  * <pre>
  *   prefix                      prompt     suffix                       reasoning   target
  *   [chat header] question ". Use"  p_1..p_L   [end of turn][assistant header]  r_1..r_R    " " extractor answer

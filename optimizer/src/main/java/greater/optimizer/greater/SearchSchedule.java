@@ -4,13 +4,16 @@ import greater.tensor.UserInputException;
 import java.util.Locale;
 
 /**
- * Which edit a step keeps and where the next step looks (GREATER.md steps 4-5).
+ * Which edit a step keeps and where the next step looks (docs/ALGORITHM.md §2.4-2.5; §6 compares
+ * the two).
  * <ul>
  *   <li>{@link #OFFICIAL}: the official code's schedule, the default for fidelity. The lowest-scoring
- *       re-scored candidate is kept even when it scores worse than the current prompt; a candidate
- *       containing "." at a position past half the initial prompt is taken at once, before the
- *       candidates after it are scored; past the end the position wraps to 0 if the prompt now
- *       ends a sentence, else the prompt grows by a filler token ("_") that later steps replace.
+ *       re-scored candidate is kept even when it scores worse than the current prompt (the annealed
+ *       acceptance is computed but ignored, attack_manager.py:1397-1402); a candidate containing
+ *       "." at a position past half the initial prompt is taken at once, before the candidates
+ *       after it are scored (greater_opt.py:422-425); past the end the position wraps to 0 if the
+ *       prompt now ends a sentence, else the prompt grows by a filler token ("_") that later steps
+ *       replace (greater_opt.py:446-454).
  *       Scores are forgotten at each wrap.</li>
  *   <li>{@link #HILL_CLIMB}: a move is kept only when its re-scored prompt is no worse than the
  *       current one (the current prompt's score is the reference, so the train score never rises);

@@ -23,7 +23,7 @@ public final class ArithmeticTask {
     /** The text between the reasoning and the answer (the answer follows directly, then "$"). */
     public static final String EXTRACTOR = "Therefore, the final answer is $";
     public static final String ANSWER_END = "$";
-    /** Joins question and instruction in the user turn, as GReaTer does: question + ". Use " + instruction. */
+    /** Joins question and instruction in the user turn, as GReaTer does (attack_manager.py:2018-2019): question + ". Use " + instruction. */
     public static final String USE = ". Use ";
     static final int TEST_BUCKETS = 8;
 

@@ -7,9 +7,10 @@ import java.util.Set;
 
 /**
  * A task's answer format and the extractor text that follows the model's reasoning, as the
- * official GReaTer scripts set them (GREATER.md, "Extractor texts"); the answer follows directly.
+ * official GReaTer launch script sets them (run_llama3_all.sh:17-39 at 42a22d9; docs/ALGORITHM.md
+ * §2.6); the answer follows directly.
  * <p>A multiple-choice extractor lists every option letter the task's data uses ("listing the
- * letters the task uses"), so the gold letter is always offered. Where GREATER.md's official list
+ * letters the task uses"), so the gold letter is always offered. Where the official list
  * is shorter than the data this deliberately differs: date_understanding A–F (data has (F) golds),
  * tracking_shuffled_objects/logical_deduction seven objects A–G, geometric_shapes A–K (a fifth of
  * its golds are (K)), movie_recommendation A–E (19 questions offer (E), 8 golds are (E)); the

@@ -43,7 +43,7 @@ class TaskPresetTest {
         assertThrows(UnsupportedOperationException.class, () -> names.iterator().remove());
     }
 
-    /** Texts copied from GREATER.md, "Extractor texts". */
+    /** Texts copied from the official launch script, run_llama3_all.sh:17-39 at 42a22d9 (docs/ALGORITHM.md §2.6). */
     @Test
     void extractorsEqualGreaterMdTexts() {
         assertEquals("Therefore, the final answer (use exact format: '$A' or '$B' or '$C' or '$D' or '$E') is $",
@@ -71,7 +71,7 @@ class TaskPresetTest {
 
     /**
      * Decision: a multiple-choice extractor lists every option letter the task's data uses, so the
-     * gold letter is always offered. GREATER.md's official lists are shorter for some tasks
+     * gold letter is always offered. The official lists (run_llama3_all.sh:17-39) are shorter for some tasks
      * (A–E for date_understanding and tracking/logical seven, A–J for geometric_shapes, A–D for
      * movie_recommendation), yet their data has golds (F), (G), (K) and (E); an extractor that
      * excludes the gold steers the model away from it. Three-object tasks list only A–C.

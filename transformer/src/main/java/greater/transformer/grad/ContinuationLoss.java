@@ -14,7 +14,7 @@ import java.util.List;
  * The loss of a continuation in terms of token spans: each {@link Span} says which tokens the
  * logits of which rows should predict, at what softmax temperature, with what weight; the total
  * is Σ weight · mean_j CE(logits_row(j) / temperature, target_j). GReaTer's loss (Das et al.
- * 2025, Eq. 2; official code {@code greater_optimizer.py}) is two spans: the answer at
+ * 2025; docs/ALGORITHM.md (1), official greater_opt.py:99-107) is two spans: the answer at
  * temperature τ, and the prompt's own tokens (fluency) weighted by λ. Inside a {@link
  * greater.tensor.autograd.Tape} the total is differentiable; outside it is plain inference.
  * Letters: T = rows of one sequence, H = hidden, V = vocabulary, n = tokens of a span.
