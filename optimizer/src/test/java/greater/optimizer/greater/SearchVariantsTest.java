@@ -21,9 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SearchVariantsTest {
     private final CharFormat format = new CharFormat();
     private final Transformer model = TinyModel.random(CharFormat.VOCAB, 3);
-    private final TaskPreset preset = new TaskPreset("t", "so $", greater.optimizer.task.AnswerFormat.INTEGER);
-    private final List<Example> train = List.of(new Example("two plus three", "5"), new Example("one plus one", "2"),
-            new Example("four minus one", "3"));
+    private final TaskPreset preset = TinyModel.PRESET;
+    private final List<Example> train = TinyModel.TRAIN;
 
     private GreaterSettings settings() {
         return GreaterSettings.defaults().withSteps(5).withTopK(6).withTopQ(3).withMaxReasoningTokens(6).withSeed(11);

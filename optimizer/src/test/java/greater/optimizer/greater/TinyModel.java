@@ -1,6 +1,9 @@
 package greater.optimizer.greater;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.optimizer.task.AnswerFormat;
+import greater.optimizer.task.Example;
+import greater.optimizer.task.TaskPreset;
 import greater.tensor.Tensor;
 import greater.transformer.config.ModelConfig;
 import greater.transformer.model.HfName;
@@ -15,6 +18,11 @@ import java.util.Random;
 
 /** A small random Llama-style model built in memory, for optimizer mechanics tests. */
 final class TinyModel {
+    /** The task the mechanics tests optimize with {@link CharFormat}: three sums and differences in words. */
+    static final TaskPreset PRESET = new TaskPreset("t", "so $", AnswerFormat.INTEGER);
+    static final List<Example> TRAIN = List.of(new Example("two plus three", "5"), new Example("one plus one", "2"),
+            new Example("four minus one", "3"));
+
     private TinyModel() {
     }
 
