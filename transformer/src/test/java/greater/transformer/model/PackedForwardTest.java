@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A packed ragged batch against each of its sequences run alone, on every fixture architecture:
  * sequences of different lengths, some continuing caches of different lengths, one without a
- * cache, one a single decode row. Logits must agree to 1e-6 of the largest logit, and inside a
+ * cache, one a single decode row. Logits must agree to 2e-6 of the largest logit, and inside a
  * tape every sequence's input-embedding gradient must match its own.
  */
 class PackedForwardTest {
@@ -95,14 +95,15 @@ class PackedForwardTest {
     }
 
     /**
-     * 1e-6 of the largest logit; Gemma-2 gets 2e-5 (measured 1.4e-5). The packed rows go through another matmul path
+     * 2e-6 of the largest logit (measured 4e-7 to 1.1e-6, varying between runs); Gemma-2 gets 2e-5
+     * (measured 1.4e-5). The packed rows go through another matmul path
      * than a sequence alone (MatMul picks GEMV, dot or outer-product blocking by row count, each
      * summing K in its own order), and Gemma-2's sandwich norms and soft-capping amplify those
      * last-bit differences more than the other families (its own parity against transformers is
      * 9e-6). Batch-invariant kernels would make every family bitwise (benchmarks/README.md).
      */
     private static double tolerance(String name) {
-        return name.equals("gemma2") ? 2e-5 : 1e-6;
+        return name.equals("gemma2") ? 2e-5 : 2e-6;
     }
 
     /** Fresh caches holding each sequence's past (null for the sequence that runs without one). */
