@@ -202,7 +202,8 @@ class ResumeTest {
         assertTrue(result.get("status").asText().contains("stopped before step 3 of 4 by the token budget"), result.get("status").asText());
         assertTrue(result.get("final_accuracy").isNumber());
 
-        CommandsTest.Run resumed = run("optimize", "--resume", dir.toString(), "--quiet");
+        // --resume also takes the folder's run.json itself
+        CommandsTest.Run resumed = run("optimize", "--resume", dir.resolve("run.json").toString(), "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
         assertSameRun(reference, dir, "budget then resume");
 

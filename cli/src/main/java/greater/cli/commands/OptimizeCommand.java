@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -108,6 +109,10 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (out != null && resume != null) throw new UserInputException("give either --out or --resume, not both");
+        // A user pointing at the run's run.json means its folder.
+        if (resume != null && Files.isRegularFile(resume) && resume.getFileName().toString().equals("run.json")) {
+            resume = resume.toAbsolutePath().getParent();
+        }
         Budget limit = budget != null ? Budget.parse(budget) : Budget.NONE;
         RunFolder folder = null;
         GreaterSettings s;
