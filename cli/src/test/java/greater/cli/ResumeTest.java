@@ -263,7 +263,7 @@ class ResumeTest {
     void userErrorsExitTwoWithOneLineAndInternalErrorsSaySo() throws Exception {
         CommandsTest.Run setting = run("optimize", "--control-weight", "-1", "--steps", "1", "--train", "1", "--test", "1", "--quiet");
         assertEquals(2, setting.code(), setting.err());
-        assertEquals("error: --control-weight must be >= 0, got -1.0", setting.err().strip());
+        assertEquals("error: --control-weight must be a finite number >= 0, got -1.0", setting.err().strip());
         Path broken = tmp.resolve("broken-model");
         Files.createDirectories(broken);
         Files.writeString(broken.resolve("config.json"), "{\"model_type\": \"llama\"");

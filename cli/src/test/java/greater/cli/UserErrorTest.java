@@ -94,6 +94,7 @@ class UserErrorTest {
         check("--candidates", "optimize", "--candidates", "0", "--dry-run");
         check("--max-reasoning-tokens", "optimize", "--max-reasoning-tokens", "0", "--dry-run");
         check("--control-weight", "optimize", "--control-weight", "NaN", "--dry-run");
+        check("--fluency-weight", "optimize", "--fluency-weight=-0.5", "--dry-run");
         check("--test", "evaluate", "--prompt", "x", "--test", "-3");
         check("--train", "optimize", "--train", "-1", "--dry-run");
         check("KV cache", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "100000000");

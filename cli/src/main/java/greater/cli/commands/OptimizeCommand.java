@@ -5,6 +5,7 @@ import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.SearchSchedule;
+import greater.optimizer.greater.SettingException;
 import greater.optimizer.run.Budget;
 import greater.optimizer.run.CostEstimate;
 import greater.optimizer.run.OptimizationRun;
@@ -52,8 +53,8 @@ public final class OptimizeCommand implements Callable<Integer> {
     Integer candidates;
     @Option(names = "--control-init", paramLabel = "S", description = "Initial prompt (default: the official one; demo: a weak one).")
     String controlInit;
-    @Option(names = "--control-weight", defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2).")
-    float controlWeight;
+    @Option(names = {"--fluency-weight", "--control-weight"}, defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2; --control-weight is its old name).")
+    float fluencyWeight;
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default 42); --split-seed draws the data.")
     long seed;
     @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
@@ -95,6 +96,10 @@ public final class OptimizeCommand implements Callable<Integer> {
     private static final Set<String> COST_OR_DISPLAY = Set.of("--resume", "--budget", "--dry-run", "--quiet", "--verbose",
             "--token-budget", "--no-batching", "--no-reuse", "--no-draft");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The flag that sets each {@link GreaterSettings} component. */
+    private static final Map<String, String> SETTING_FLAGS = Map.of("steps", "--steps", "topK", "--topk", "topQ", "--topq",
+            "selectionCandidates", "--candidates", "fluencyWeight", "--fluency-weight", "maxReasoningTokens", "--max-reasoning-tokens",
+            "seed", "--seed");
 
     /** The options that rebuild a run, as run.json's "invocation" records them (paths absolute). */
     record Invocation(String model, String template, String task, String data_dir, String extractor,
@@ -128,18 +133,18 @@ public final class OptimizeCommand implements Callable<Integer> {
             topKDev = Math.max(1, rec.devTopK());
         } else {
             boolean demo = task.isDemo();
-            s = GreaterSettings.defaults()
-                    .withSteps(steps != null ? steps : demo ? 12 : 100)
-                    .withTopK(topK != null ? topK : demo ? 12 : 40)
-                    .withTopQ(topQ)
-                    .withSelectionCandidates(candidates != null ? candidates : demo ? 8 : 3)
-                    .withControlWeight(controlWeight)
-                    .withMaxReasoningTokens(maxReasoning != null ? maxReasoning : demo ? 100 : 256)
-                    .withReasoning(!noReasoning)
-                    .withPrefixReuse(!noPrefixReuse)
-                    .withSeed(seed)
-                    .withRanking(CandidateRanking.parse(ranking))
-                    .withSearch(SearchSchedule.parse(search));
+            s = settings(GreaterSettings.builder()
+                    .steps(steps != null ? steps : demo ? 12 : 100)
+                    .topK(topK != null ? topK : demo ? 12 : 40)
+                    .topQ(topQ)
+                    .selectionCandidates(candidates != null ? candidates : demo ? 8 : 3)
+                    .fluencyWeight(fluencyWeight)
+                    .maxReasoningTokens(maxReasoning != null ? maxReasoning : demo ? 100 : 256)
+                    .useReasoning(!noReasoning)
+                    .prefixReuse(!noPrefixReuse)
+                    .seed(seed)
+                    .ranking(CandidateRanking.parse(ranking))
+                    .search(SearchSchedule.parse(search)));
             init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
             topKDev = devTopK;
             model.makeAbsolute();
@@ -177,6 +182,26 @@ public final class OptimizeCommand implements Callable<Integer> {
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;
+    }
+
+    /** The settings the flags ask for; a setting out of range is reported under the flag the user typed. */
+    private GreaterSettings settings(GreaterSettings.Builder b) {
+        try {
+            return b.build();
+        } catch (SettingException e) {
+            throw new UserInputException(flag(e.setting()) + " " + e.problem(), e);
+        }
+    }
+
+    /** The flag of a setting, by the name the user typed it with ({@code --control-weight} or {@code --fluency-weight}). */
+    private String flag(String setting) {
+        String primary = SETTING_FLAGS.getOrDefault(setting, setting);
+        CommandLine.Model.OptionSpec option = commandSpec.findOption(primary);
+        if (option == null) return primary;
+        for (String arg : commandSpec.commandLine().getParseResult().originalArgs()) {
+            for (String name : option.names()) if (arg.equals(name) || arg.startsWith(name + "=")) return name;
+        }
+        return primary;
     }
 
     private Invocation invocation() {

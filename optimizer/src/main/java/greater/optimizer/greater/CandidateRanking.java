@@ -107,7 +107,7 @@ public enum CandidateRanking {
                 }
                 Tensor h = model.hiddenStates(model.embed(u), cache);
                 sum[c] += ContinuationLoss.of(model, h, GradientOverReasoning.spans(p, edited, r, s)).total().getFloat(0)
-                        + s.controlWeight() / edited.length * p.nllOutside(edited);
+                        + s.fluencyWeight() / edited.length * p.nllOutside(edited);
             }
         }
         float[] out = new float[candidates.length];

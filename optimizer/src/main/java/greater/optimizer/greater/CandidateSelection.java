@@ -44,7 +44,7 @@ final class CandidateSelection {
                 SampleLayout layout = p.sample().layout;
                 int[] input = p.input(prompt);
                 int[] answer = Arrays.copyOfRange(layout.target(), layout.answerFrom(), layout.target().length);
-                Stage reasoning = new Stage(input, 0, 0, List.of(p.promptSpan(prompt, s.controlWeight())), options,
+                Stage reasoning = new Stage(input, 0, 0, List.of(p.promptSpan(prompt, s.fluencyWeight())), options,
                         drafts == null ? null : drafts.get(k));
                 requests.add(Request.fromPrefix(p.cache(), p.cached() + input.length + options.maxNewTokens() + layout.target().length + 1,
                         reasoning, done -> {
@@ -79,7 +79,7 @@ final class CandidateSelection {
             }
             float mistakeRate = (float) (mistakes / n);
             float promptNll = (float) (nll / n);
-            scores.add(new PromptScore(mistakeRate + s.controlWeight() / 10f * promptNll, (float) (loss / n), mistakeRate, promptNll,
+            scores.add(new PromptScore(mistakeRate + s.fluencyWeight() / 10f * promptNll, (float) (loss / n), mistakeRate, promptNll,
                     new Reasoning(prompt, reasoning), drafted, accepted));
         }
         return scores;

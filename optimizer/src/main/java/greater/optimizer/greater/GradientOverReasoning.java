@@ -100,7 +100,7 @@ final class GradientOverReasoning {
                 rowOfI[k] = at + p.lead().length + (p.position() - p.offset());
                 Tensor hs = Rows.slice(h, at, at + lengths[k]);
                 ContinuationLoss.Result r = ContinuationLoss.of(model, hs, spans(p, prompt, reasoning.get(k), s));
-                loss += r.total().getFloat(0) + s.controlWeight() / prompt.length * p.nllOutside(prompt);
+                loss += r.total().getFloat(0) + s.fluencyWeight() / prompt.length * p.nllOutside(prompt);
                 sum = sum == null ? r.total() : Add.apply(sum, r.total());
             }
             tape.backward(sum);
@@ -123,6 +123,6 @@ final class GradientOverReasoning {
         int answerRow = p.input(prompt).length + reasoning.length + layout.answerFrom() - 1;
         var answer = new ContinuationLoss.Span(answerRow,
                 java.util.Arrays.copyOfRange(layout.target(), layout.answerFrom(), layout.target().length), s.answerTemperature(), 1f);
-        return List.of(answer, p.promptSpan(prompt, s.controlWeight()));
+        return List.of(answer, p.promptSpan(prompt, s.fluencyWeight()));
     }
 }

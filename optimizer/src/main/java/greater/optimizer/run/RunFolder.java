@@ -106,7 +106,7 @@ public final class RunFolder {
         try {
             // Over the defaults, so a run.json written before a setting existed still resumes (with its default).
             ObjectNode merged = JSON.valueToTree(GreaterSettings.defaults());
-            merged.setAll((ObjectNode) settingsNode);
+            merged.setAll(renamed(f, (ObjectNode) settingsNode, "controlWeight", "fluencyWeight"));
             settings = JSON.treeToValue(merged, GreaterSettings.class);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new RunFolderException(f + ": \"settings\" are not usable: " + firstLine(e), e);
@@ -117,10 +117,34 @@ public final class RunFolder {
         if (inv != null && !inv.isObject() && !inv.isNull()) throw new RunFolderException(f + ": \"invocation\" is not an object");
         Map<String, Object> identity = JSON.convertValue(root, Map.class);
         identity.remove("estimate");
+        // The settings as this version writes them (old key names renamed, later settings at their
+        // defaults), through JSON text like the identity a resumed run compares it with.
+        try {
+            identity.put("settings", JSON.readValue(JSON.writeValueAsString(settings), Map.class));
+        } catch (JacksonException e) {
+            throw new IllegalStateException("settings always serialize", e);
+        }
         return new Recorded(text(f, root, "model"), text(f, root, "task"), count(f, root, "train_size"), count(f, root, "dev_size"),
                 count(f, root, "test_size"), count(f, root, "dev_top_k"), text(f, root, "initial_prompt"), text(f, root, "extractor"),
                 text(f, root, "data_sha256"), settings,
                 inv == null || inv.isNull() ? Map.of() : JSON.convertValue(inv, Map.class), identity);
+    }
+
+    /**
+     * {@code node} with the key {@code oldKey} (written by an earlier version) renamed {@code newKey};
+     * both present with different values is an error, so neither is dropped silently.
+     */
+    private static ObjectNode renamed(Path f, ObjectNode node, String oldKey, String newKey) {
+        if (!node.has(oldKey)) return node;
+        ObjectNode copy = node.deepCopy();
+        JsonNode old = copy.remove(oldKey);
+        JsonNode now = copy.get(newKey);
+        if (now != null && !now.equals(old)) {
+            throw new RunFolderException(f + ": \"settings\" holds both \"" + oldKey + "\" (" + old + ", the old name) and \""
+                    + newKey + "\" (" + now + ")");
+        }
+        copy.set(newKey, old);
+        return copy;
     }
 
     private static String text(Path f, JsonNode root, String key) {

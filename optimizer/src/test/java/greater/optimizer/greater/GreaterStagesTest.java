@@ -23,7 +23,7 @@ class GreaterStagesTest {
     private final List<Example> train = TinyModel.TRAIN;
 
     private GreaterSettings settings() {
-        return GreaterSettings.defaults().withSteps(3).withTopK(6).withTopQ(3).withMaxReasoningTokens(6).withSeed(11);
+        return GreaterSettings.builder().steps(3).topK(6).topQ(3).maxReasoningTokens(6).seed(11).build();
     }
 
     @Test
@@ -35,7 +35,7 @@ class GreaterStagesTest {
             b[i] = i == 5 ? 20 : 10 - i;
             c[i] = i;               // 9,8,7,...
         }
-        var s = GreaterSettings.defaults().withTopK(2).withTopQ(4);
+        var s = GreaterSettings.builder().topK(2).topQ(4).build();
         int[] cands = CandidateProposal.propose(List.of(a, b, c), id -> id != 3, 7, s, new Random(1));
         // With k growing by 2 until at least 6 candidates survive the 3-way intersection (all
         // samples are in every subset here), the set is the top-k overlap plus the current token.
@@ -112,11 +112,11 @@ class GreaterStagesTest {
 
     @Test
     void sameSeedSameRunAndResumeMatches() {
-        GreaterSettings s = settings().withSteps(4);
+        GreaterSettings s = settings().toBuilder().steps(4).build();
         RunState full = new GreaterOptimizer(model, format, preset, train, s).run(
                 new GreaterOptimizer(model, format, preset, train, s).start("a b"), new GreaterListener() {
                 });
-        GreaterOptimizer first = new GreaterOptimizer(model, format, preset, train, s.withSteps(2));
+        GreaterOptimizer first = new GreaterOptimizer(model, format, preset, train, s.toBuilder().steps(2).build());
         RunState half = first.run(first.start("a b"), new GreaterListener() {
         });
         GreaterOptimizer second = new GreaterOptimizer(model, format, preset, train, s);

@@ -25,7 +25,7 @@ class SearchVariantsTest {
     private final List<Example> train = TinyModel.TRAIN;
 
     private GreaterSettings settings() {
-        return GreaterSettings.defaults().withSteps(5).withTopK(6).withTopQ(3).withMaxReasoningTokens(6).withSeed(11);
+        return GreaterSettings.builder().steps(5).topK(6).topQ(3).maxReasoningTokens(6).seed(11).build();
     }
 
     private RunState run(GreaterSettings s, String init) {
@@ -38,7 +38,7 @@ class SearchVariantsTest {
     void everyRankingAndScheduleDecidesTheSameTwiceForOneSeed() {
         for (CandidateRanking ranking : CandidateRanking.values()) {
             for (SearchSchedule search : SearchSchedule.values()) {
-                GreaterSettings s = settings().withRanking(ranking).withSearch(search);
+                GreaterSettings s = settings().toBuilder().ranking(ranking).search(search).build();
                 RunState a = run(s, "ab."), b = run(s, "ab.");
                 String what = ranking + "/" + search;
                 assertEquals(5, a.history().size(), what);
@@ -58,8 +58,8 @@ class SearchVariantsTest {
 
     @Test
     void gradientAndLossOrdersAscendAndRandomOrderIsAPermutationThatDependsOnTheSeed() {
-        RunState g = run(settings().withSteps(2), "ab.");
-        RunState l = run(settings().withSteps(2).withRanking(CandidateRanking.LOSS), "ab.");
+        RunState g = run(settings().toBuilder().steps(2).build(), "ab.");
+        RunState l = run(settings().toBuilder().steps(2).ranking(CandidateRanking.LOSS).build(), "ab.");
         for (StepRecord r : g.history()) {
             assertAscending(r.candidates().stream().mapToDouble(StepRecord.Candidate::gradient).toArray(), "gradient");
             assertTrue(r.candidates().stream().allMatch(c -> Float.isNaN(c.exactLoss())), "GRADIENT computes no exact loss");
@@ -73,9 +73,9 @@ class SearchVariantsTest {
         // RANDOM: same seed and step, same order; over steps and seeds, not the gradient's order every time.
         boolean differs = false;
         for (long seed : new long[]{1, 2, 3}) {
-            RunState r1 = run(settings().withSteps(3).withSeed(seed).withRanking(CandidateRanking.RANDOM), "ab.");
-            RunState r2 = run(settings().withSteps(3).withSeed(seed).withRanking(CandidateRanking.RANDOM), "ab.");
-            RunState gr = run(settings().withSteps(3).withSeed(seed), "ab.");
+            RunState r1 = run(settings().toBuilder().steps(3).seed(seed).ranking(CandidateRanking.RANDOM).build(), "ab.");
+            RunState r2 = run(settings().toBuilder().steps(3).seed(seed).ranking(CandidateRanking.RANDOM).build(), "ab.");
+            RunState gr = run(settings().toBuilder().steps(3).seed(seed).build(), "ab.");
             for (int i = 0; i < 3; i++) {
                 List<Integer> order = r1.history().get(i).candidates().stream().map(StepRecord.Candidate::id).toList();
                 assertEquals(order, r2.history().get(i).candidates().stream().map(StepRecord.Candidate::id).toList());
@@ -109,7 +109,7 @@ class SearchVariantsTest {
 
     @Test
     void hillClimbNeverKeepsAWorseScoreNorGrowsThePrompt() {
-        GreaterSettings s = settings().withSteps(8).withSearch(SearchSchedule.HILL_CLIMB);
+        GreaterSettings s = settings().toBuilder().steps(8).search(SearchSchedule.HILL_CLIMB).build();
         GreaterOptimizer opt = new GreaterOptimizer(model, format, preset, train, s);
         RunState state = opt.start("ab");
         float current = state.initialScore();

@@ -1,0 +1,37 @@
+package greater.optimizer.greater;
+
+import greater.tensor.UserInputException;
+
+/**
+ * A setting outside its range, named as the library names it ({@code fluencyWeight must be >= 0,
+ * got -1.0}). A front end that took the value from a flag replaces the name with the flag:
+ * {@link #setting()} and {@link #problem()} are kept apart for that.
+ */
+public final class SettingException extends UserInputException {
+    private static final long serialVersionUID = 1L;
+    private final String setting;
+    private final String problem;
+
+    /**
+     * @param setting the component's name ({@code topK}, {@code fluencyWeight})
+     * @param problem what is wrong, without the name ({@code must be >= 1, got 0})
+     */
+    public SettingException(String setting, String problem) {
+        super(setting + " " + problem);
+        this.setting = setting;
+        this.problem = problem;
+    }
+
+    public String setting() {
+        return setting;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    /** Throws unless {@code value >= min}. */
+    static void atLeast(String setting, long value, long min) {
+        if (value < min) throw new SettingException(setting, "must be >= " + min + ", got " + value);
+    }
+}
