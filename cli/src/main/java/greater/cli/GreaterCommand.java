@@ -49,6 +49,9 @@ public final class GreaterCommand implements Runnable {
     /** The configured command line; tests call {@code execute} on it. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GreaterCommand());
+        for (String name : new String[]{"optimize", "evaluate"}) {
+            cli.getSubcommands().get(name).getCommandSpec().usageMessage().footer(greater.cli.commands.TaskOptions.presetsHelp());
+        }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean verbose = parseResult.originalArgs().contains("--verbose");
             PrintWriter err = commandLine.getErr();

@@ -108,6 +108,45 @@ class ResumeTest {
     }
 
     /**
+     * A run folder as main at 64b7c30 wrote it, before the settings' builder, the grouped trace
+     * records and the fluency weight's rename from {@code controlWeight}: {@code RUN} halted after
+     * step 2 ({@code -Dgreater.test.halt=step:2}), files kept in src/test/resources/resume-64b7c30.
+     * It resumes and ends as today's uninterrupted run, its trace lines keep their keys, and a
+     * run.json holding the old and the new key with different values is refused naming both.
+     */
+    @Test
+    void aRunFolderOfTheFormerFormatResumes() throws Exception {
+        Path fixture = Path.of("src/test/resources/resume-64b7c30");
+        Path dir = tmp.resolve("former-format");
+        Files.createDirectories(dir);
+        for (String f : List.of("run.json", "checkpoint.json", "trace.jsonl", "initial_evaluation.json")) {
+            Files.copy(fixture.resolve(f), dir.resolve(f));
+        }
+        assertTrue(Files.readString(dir.resolve("run.json")).contains("\"controlWeight\" : 0.2"));
+        assertEquals(2, Files.readAllLines(dir.resolve("trace.jsonl")).size(), "halted after step 2");
+        CommandsTest.Run resumed = run("optimize", "--resume", dir.toString(), "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertSameRun(reference, dir, "former format");
+        List<String> formerKeys = new ArrayList<>();
+        JSON.readTree(Files.readAllLines(fixture.resolve("trace.jsonl")).getFirst()).fieldNames().forEachRemaining(formerKeys::add);
+        for (String line : Files.readAllLines(dir.resolve("trace.jsonl"))) {
+            List<String> keys = new ArrayList<>();
+            JSON.readTree(line).fieldNames().forEachRemaining(keys::add);
+            assertEquals(formerKeys, keys, "a trace line keeps the former keys in their order");
+        }
+
+        Path both = tmp.resolve("former-format-both-keys");
+        Files.createDirectories(both);
+        for (String f : List.of("checkpoint.json", "trace.jsonl", "initial_evaluation.json")) Files.copy(fixture.resolve(f), both.resolve(f));
+        ObjectNode runJson = (ObjectNode) JSON.readTree(fixture.resolve("run.json").toFile());
+        ((ObjectNode) runJson.get("settings")).put("fluencyWeight", 0.5);
+        Files.writeString(both.resolve("run.json"), JSON.writeValueAsString(runJson));
+        CommandsTest.Run refused = run("optimize", "--resume", both.toString(), "--quiet");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("\"controlWeight\" (0.2, the old name) and \"fluencyWeight\" (0.5)"), refused.err());
+    }
+
+    /**
      * Same prompts, ids, choices and accuracies exactly; losses, scores and gradients to 1e-4
      * relative: two JVMs do not agree to the last bit (the kernels' lane reductions run in whatever
      * order the JIT state gives them; differences of ~1e-7 relative are seen between two fresh runs).
@@ -209,7 +248,7 @@ class ResumeTest {
 
         CommandsTest.Run bad = run("optimize", "--budget", "soon");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().startsWith("error: --budget:"), bad.err());
+        assertTrue(bad.err().startsWith("error: --budget 'soon' is neither"), bad.err());
     }
 
     @Test

@@ -3,20 +3,25 @@ package greater.cli.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
+import greater.optimizer.greater.SettingException;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import greater.transformer.infer.Generator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code greater evaluate --prompt S}: accuracy of a prompt on the held-out split. */
@@ -36,9 +41,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     PromptSource source;
-    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
-    Integer maxReasoning;
-    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
+    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens (default: the preset's).")
+    Optional<Integer> maxReasoning;
+    @Option(names = "--token-budget", defaultValue = "" + Generator.DEFAULT_TOKEN_BUDGET, paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default ${DEFAULT-VALUE}; 1: one example at a time).")
     int tokenBudget;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
     boolean json;
@@ -47,14 +52,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress on stderr.")
     boolean quiet;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        if (maxReasoning != null && maxReasoning < 1) throw new UserInputException("--max-reasoning-tokens must be >= 1, got " + maxReasoning);
-        if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
+        int max = maxReasoning.orElseGet(() -> task.preset().settings().maxReasoningTokens());
+        SettingFlags.check(spec, () -> {
+            SettingException.atLeast("maxReasoningTokens", max, 1); // before the model loads
+            SettingException.atLeast("tokenBudget", tokenBudget, 1);
+            return null;
+        });
         String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
-        int max = maxReasoning != null ? maxReasoning : task.isDemo() ? 100 : 256;
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);

@@ -5,7 +5,7 @@ import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.SearchSchedule;
-import greater.optimizer.greater.SettingException;
+import greater.optimizer.greater.GreaterPreset;
 import greater.optimizer.run.Budget;
 import greater.optimizer.run.CostEstimate;
 import greater.optimizer.run.OptimizationRun;
@@ -16,6 +16,7 @@ import greater.optimizer.run.RunResult;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import greater.transformer.infer.Generator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -43,31 +45,32 @@ public final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     TaskOptions task;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Optimization steps (default 100; demo: 12).")
-    Integer steps;
-    @Option(names = "--topk", paramLabel = "K", description = "Top-k tokens per sample for the candidate set (default 40; demo: 12).")
-    Integer topK;
-    @Option(names = "--topq", defaultValue = "6", paramLabel = "Q", description = "Random subset intersections (default 6).")
-    int topQ;
-    @Option(names = "--candidates", paramLabel = "N", description = "Candidates re-scored per step, steepest gradient first (default 3, as the official code; demo: 8).")
-    Integer candidates;
-    @Option(names = "--control-init", paramLabel = "S", description = "Initial prompt (default: the official one; demo: a weak one).")
-    String controlInit;
-    @Option(names = {"--fluency-weight", "--control-weight"}, defaultValue = "0.2", paramLabel = "W", description = "Fluency weight λ (default 0.2; --control-weight is its old name).")
-    float fluencyWeight;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default 42); --split-seed draws the data.")
-    long seed;
-    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens per sample (default 256; demo: 100).")
-    Integer maxReasoning;
+    // Settings: each flag given replaces the preset's value (--preset; the usage's footer lists both presets).
+    @Option(names = "--steps", paramLabel = "N", description = "Optimization steps (default: the preset's).")
+    Optional<Integer> steps;
+    @Option(names = "--topk", paramLabel = "K", description = "Top-k tokens per sample for the candidate set (default: the preset's).")
+    Optional<Integer> topK;
+    @Option(names = "--topq", paramLabel = "Q", description = "Random subset intersections (default: the preset's).")
+    Optional<Integer> topQ;
+    @Option(names = "--candidates", paramLabel = "N", description = "Candidates re-scored per step, steepest gradient first (default: the preset's).")
+    Optional<Integer> candidates;
+    @Option(names = {"--initial-prompt", "--control-init"}, paramLabel = "S", description = "Initial prompt (default: the preset's; --control-init is its old name).")
+    Optional<String> initialPrompt;
+    @Option(names = {"--fluency-weight", "--control-weight"}, paramLabel = "W", description = "Fluency weight λ (default: the preset's; --control-weight is its old name).")
+    Optional<Float> fluencyWeight;
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the candidate subsets and of the random ranking (default: the preset's); --split-seed draws the data.")
+    Optional<Long> seed;
+    @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens per sample (default: the preset's).")
+    Optional<Integer> maxReasoning;
     @Option(names = "--no-reasoning", description = "Ablation: gradient from the answer directly, without a reasoning chain.")
     boolean noReasoning;
-    @Option(names = "--ranking", defaultValue = "gradient", paramLabel = "R", description = "Order candidates are re-scored in: gradient (GReaTer), random or loss (exact loss by a forward pass per candidate); ablations keep the candidate set and budget.")
-    String ranking;
-    @Option(names = "--search", defaultValue = "official", paramLabel = "S", description = "Search schedule: official (default) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
-    String search;
+    @Option(names = "--ranking", paramLabel = "R", description = "Order candidates are re-scored in: gradient (GReaTer; both presets), random or loss (exact loss by a forward pass per candidate); ablations keep the candidate set and budget.")
+    Optional<String> ranking;
+    @Option(names = "--search", paramLabel = "S", description = "Search schedule: official (both presets) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
+    Optional<String> search;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
-    @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 2048).")
+    @Option(names = "--token-budget", defaultValue = "" + Generator.DEFAULT_TOKEN_BUDGET, paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default ${DEFAULT-VALUE}).")
     int tokenBudget;
     @Option(names = "--no-batching", description = "One sequence per forward pass (for timing and debugging; same results).")
     boolean noBatching;
@@ -91,15 +94,10 @@ public final class OptimizeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec commandSpec;
 
-    static final String OFFICIAL_INIT = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
     /** Flags that change only the cost or the display of a run: allowed with --resume. */
     private static final Set<String> COST_OR_DISPLAY = Set.of("--resume", "--budget", "--dry-run", "--quiet", "--verbose",
             "--token-budget", "--no-batching", "--no-reuse", "--no-draft");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The flag that sets each {@link GreaterSettings} component. */
-    private static final Map<String, String> SETTING_FLAGS = Map.of("steps", "--steps", "topK", "--topk", "topQ", "--topq",
-            "selectionCandidates", "--candidates", "fluencyWeight", "--fluency-weight", "maxReasoningTokens", "--max-reasoning-tokens",
-            "seed", "--seed");
 
     /** The options that rebuild a run, as run.json's "invocation" records them (paths absolute). */
     record Invocation(String model, String template, String task, String data_dir, String extractor,
@@ -107,8 +105,7 @@ public final class OptimizeCommand implements Callable<Integer> {
     }
 
     private ExecutionSettings execution() {
-        if (tokenBudget < 1) throw new UserInputException("--token-budget must be >= 1, got " + tokenBudget);
-        return new ExecutionSettings(tokenBudget, !noBatching, !noReuse, !noDraft);
+        return SettingFlags.check(commandSpec, () -> new ExecutionSettings(tokenBudget, !noBatching, !noReuse, !noDraft));
     }
 
     @Override
@@ -118,7 +115,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (resume != null && Files.isRegularFile(resume) && resume.getFileName().toString().equals("run.json")) {
             resume = resume.toAbsolutePath().getParent();
         }
-        Budget limit = budget != null ? Budget.parse(budget) : Budget.NONE;
+        Budget limit = budget != null ? SettingFlags.check(commandSpec, () -> Budget.parse(budget)) : Budget.NONE;
         RunFolder folder = null;
         GreaterSettings s;
         String init;
@@ -132,20 +129,9 @@ public final class OptimizeCommand implements Callable<Integer> {
             init = rec.initialPrompt();
             topKDev = Math.max(1, rec.devTopK());
         } else {
-            boolean demo = task.isDemo();
-            s = settings(GreaterSettings.builder()
-                    .steps(steps != null ? steps : demo ? 12 : 100)
-                    .topK(topK != null ? topK : demo ? 12 : 40)
-                    .topQ(topQ)
-                    .selectionCandidates(candidates != null ? candidates : demo ? 8 : 3)
-                    .fluencyWeight(fluencyWeight)
-                    .maxReasoningTokens(maxReasoning != null ? maxReasoning : demo ? 100 : 256)
-                    .useReasoning(!noReasoning)
-                    .prefixReuse(!noPrefixReuse)
-                    .seed(seed)
-                    .ranking(CandidateRanking.parse(ranking))
-                    .search(SearchSchedule.parse(search)));
-            init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
+            GreaterPreset preset = task.preset();
+            s = settings(preset);
+            init = initialPrompt.orElse(preset.initialPrompt());
             topKDev = devTopK;
             model.makeAbsolute();
             task.makeAbsolute();
@@ -157,8 +143,8 @@ public final class OptimizeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
-            var spec = new OptimizationRun.Spec(model.name(), task.name(), t.preset(), split.train(), split.dev(), split.test(), init, s,
-                    topKDev, JSON.convertValue(invocation(), Map.class), task.splitSeed());
+            var spec = SettingFlags.check(commandSpec, () -> new OptimizationRun.Spec(model.name(), task.name(), t.preset(),
+                    split.train(), split.dev(), split.test(), init, s, topKDev, JSON.convertValue(invocation(), Map.class), task.splitSeed()));
             var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution);
             if (dryRun) {
                 CostEstimate estimate = run.estimate(3);
@@ -173,35 +159,36 @@ public final class OptimizeCommand implements Callable<Integer> {
                 folder = new RunFolder(out != null ? out : Path.of("runs", Path.of(task.name()).getFileName() + "-" + System.currentTimeMillis() / 1000));
                 r = run.run(folder, limit);
             }
-            System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d test examples%n", r.initial_prompt(), 100 * r.initial_accuracy(), r.test_size());
-            System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d test examples (chosen by %s)%n", r.final_prompt(),
-                    100 * r.final_accuracy(), r.test_size(), r.selection().rule());
-            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", r.steps(), r.seconds_per_step() * r.steps(),
-                    (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
+            RunResult.Outcome o = r.outcome();
+            int n = r.sizes().test_size(), done = r.method().steps();
+            System.out.printf(Locale.ROOT, "initial prompt: %s%n  accuracy %.1f%% on %d test examples%n", o.initial_prompt(), 100 * o.initial_accuracy(), n);
+            System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d test examples (chosen by %s)%n", o.final_prompt(),
+                    100 * o.final_accuracy(), n, r.selection().rule());
+            System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", done, r.timings().seconds_per_step() * done,
+                    (System.nanoTime() - t0) / 1e9, r.method().reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
             System.out.printf(Locale.ROOT, "%s ranking, %s search%n", s.ranking().label(), s.search().label());
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;
     }
 
-    /** The settings the flags ask for; a setting out of range is reported under the flag the user typed. */
-    private GreaterSettings settings(GreaterSettings.Builder b) {
-        try {
+    /** The preset's settings with each setting flag given applied over it. */
+    private GreaterSettings settings(GreaterPreset preset) {
+        GreaterSettings.Builder b = preset.settings().toBuilder();
+        steps.ifPresent(b::steps);
+        topK.ifPresent(b::topK);
+        topQ.ifPresent(b::topQ);
+        candidates.ifPresent(b::selectionCandidates);
+        fluencyWeight.ifPresent(b::fluencyWeight);
+        maxReasoning.ifPresent(b::maxReasoningTokens);
+        seed.ifPresent(b::seed);
+        if (noReasoning) b.useReasoning(false);
+        if (noPrefixReuse) b.prefixReuse(false);
+        return SettingFlags.check(commandSpec, () -> {
+            ranking.map(CandidateRanking::parse).ifPresent(b::ranking);
+            search.map(SearchSchedule::parse).ifPresent(b::search);
             return b.build();
-        } catch (SettingException e) {
-            throw new UserInputException(flag(e.setting()) + " " + e.problem(), e);
-        }
-    }
-
-    /** The flag of a setting, by the name the user typed it with ({@code --control-weight} or {@code --fluency-weight}). */
-    private String flag(String setting) {
-        String primary = SETTING_FLAGS.getOrDefault(setting, setting);
-        CommandLine.Model.OptionSpec option = commandSpec.findOption(primary);
-        if (option == null) return primary;
-        for (String arg : commandSpec.commandLine().getParseResult().originalArgs()) {
-            for (String name : option.names()) if (arg.equals(name) || arg.startsWith(name + "=")) return name;
-        }
-        return primary;
+        });
     }
 
     private Invocation invocation() {
@@ -231,9 +218,9 @@ public final class OptimizeCommand implements Callable<Integer> {
         model.template = inv.template();
         task.task = inv.task();
         task.extractor = inv.extractor();
-        task.train = inv.train();
+        task.train = Optional.of(inv.train());
         task.dev = inv.dev();
-        task.test = inv.test();
+        task.test = Optional.of(inv.test());
         task.offset = inv.offset();
         task.splitSeed = inv.split_seed();
     }

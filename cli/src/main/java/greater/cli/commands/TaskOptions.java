@@ -1,15 +1,21 @@
 package greater.cli.commands;
 
+import greater.optimizer.greater.GreaterPreset;
+import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.task.Datasets;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.Task;
 import greater.optimizer.task.TaskPreset;
 import greater.tensor.UserInputException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code --task NAME|FILE} and the split: a preset name whose data is found under
@@ -18,6 +24,9 @@ import java.util.List;
  * preset.
  */
 public final class TaskOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--task", paramLabel = "NAME|FILE", description = "Task preset name (BBH task, gsm8k, folio, arithmetic) or a data file. Default: the built-in arithmetic demo.")
     String task;
 
@@ -27,11 +36,15 @@ public final class TaskOptions {
     @Option(names = "--extractor", paramLabel = "S", description = "Extractor text that follows the reasoning (default: the task preset's).")
     String extractor;
 
-    @Option(names = "--train", paramLabel = "N", description = "Train examples (default 50; demo: 24).")
-    Integer train;
+    @Option(names = "--preset", paramLabel = "NAME", description = "Settings, initial prompt and split sizes to start from: paper (the official code's) "
+            + "or demo; the footer lists both. Default: demo for the built-in arithmetic task, paper for any other.")
+    Optional<String> preset;
 
-    @Option(names = "--test", paramLabel = "N", description = "Held-out test examples (default 50; demo: 100).")
-    Integer test;
+    @Option(names = "--train", paramLabel = "N", description = "Train examples (default: the preset's).")
+    Optional<Integer> train;
+
+    @Option(names = "--test", paramLabel = "N", description = "Held-out test examples (default: the preset's).")
+    Optional<Integer> test;
 
     @Option(names = "--dev", defaultValue = "0", paramLabel = "N", description = "Dev examples, taken after train and before test, that choose the final prompt among the best by train score (default 0: none).")
     int dev;
@@ -54,12 +67,37 @@ public final class TaskOptions {
         return task == null ? "arithmetic" : task;
     }
 
+    /**
+     * The preset named by {@code --preset}, else the demo's for the built-in arithmetic task and
+     * the paper's for any other.
+     */
+    GreaterPreset preset() {
+        return preset.map(name -> SettingFlags.check(command, () -> GreaterPreset.named(name)))
+                .orElse(isDemo() ? GreaterPreset.DEMO : GreaterPreset.PAPER);
+    }
+
     int trainSize() {
-        return train != null ? train : (isDemo() ? 24 : 50);
+        return train.orElseGet(() -> preset().trainSize());
     }
 
     int testSize() {
-        return test != null ? test : (isDemo() ? 100 : 50);
+        return test.orElseGet(() -> preset().testSize());
+    }
+
+    /**
+     * The usage footer of {@code optimize} and {@code evaluate}: each preset's values under the
+     * flags that change them, so the help shows the one default of every setting.
+     */
+    public static String presetsHelp() {
+        StringBuilder b = new StringBuilder(String.format("%nPresets (--preset NAME; a flag given replaces one value):%n"));
+        for (GreaterPreset p : GreaterPreset.all()) {
+            GreaterSettings s = p.settings();
+            b.append(String.format(Locale.ROOT, "  %-6s --steps %d --topk %d --topq %d --candidates %d --fluency-weight %s%n"
+                            + "         --max-reasoning-tokens %d --seed %d --train %d --test %d%n         --initial-prompt \"%s\"%n",
+                    p.name(), s.steps(), s.topK(), s.topQ(), s.selectionCandidates(), s.fluencyWeight(), s.maxReasoningTokens(), s.seed(),
+                    p.trainSize(), p.testSize(), p.initialPrompt()));
+        }
+        return b.toString().replace("%", "%%"); // picocli formats the footer
     }
 
     /** The task and its split: train, dev, test. */

@@ -3,6 +3,7 @@ package greater.cli.commands;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.greater.ChatPromptFormat;
+import greater.optimizer.greater.GreaterPreset;
 import greater.optimizer.greater.SampleLayout;
 import greater.optimizer.task.ArithmeticCorpus;
 import greater.optimizer.task.ArithmeticInstructions;
@@ -220,7 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
                 {"working", ArithmeticInstructions.WORKING_EXAMPLE},
                 {"speed", ArithmeticInstructions.SPEED_EXAMPLE},
                 {"demo start", ArithmeticInstructions.DEMO_START},
-                {"GReaTer initial", ArithmeticInstructions.GREATER_INITIAL},
+                {"GReaTer initial", GreaterPreset.OFFICIAL_INITIAL_PROMPT},
                 {"unseen working", "carefully write every step."},
                 {"unseen neutral", "work it out."},
         };

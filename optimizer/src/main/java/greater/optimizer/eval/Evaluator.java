@@ -2,6 +2,7 @@ package greater.optimizer.eval;
 
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
+import greater.optimizer.greater.SettingException;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
 import greater.tensor.UserInputException;
@@ -37,8 +38,14 @@ public final class Evaluator {
         this(model, format, preset, maxReasoningTokens, Generator.DEFAULT_TOKEN_BUDGET);
     }
 
-    /** @param tokenBudget KV positions held at once (1: one example at a time) */
+    /**
+     * @param maxReasoningTokens most reasoning tokens per example (the run's {@code GreaterSettings.maxReasoningTokens})
+     * @param tokenBudget        KV positions held at once (1: one example at a time)
+     * @throws SettingException ({@code maxReasoningTokens}, {@code tokenBudget}) for a value below 1
+     */
     public Evaluator(Transformer model, PromptFormat format, TaskPreset preset, int maxReasoningTokens, int tokenBudget) {
+        SettingException.atLeast("maxReasoningTokens", maxReasoningTokens, 1);
+        SettingException.atLeast("tokenBudget", tokenBudget, 1);
         this.model = model;
         this.format = format;
         this.preset = preset;

@@ -1,7 +1,6 @@
 package greater.optimizer.greater;
 
 import greater.tensor.Tensor;
-import greater.tensor.UserInputException;
 import greater.transformer.grad.ContinuationLoss;
 import greater.transformer.model.KvCache;
 import greater.transformer.model.Transformer;
@@ -50,10 +49,10 @@ public enum CandidateRanking {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The rule called {@code label} (case-insensitive); throws UserInputException naming the choices. */
+    /** The rule called {@code label} (case-insensitive); throws a {@link SettingException} ({@code ranking}) naming the choices. */
     public static CandidateRanking parse(String label) {
         for (CandidateRanking r : values()) if (r.label().equalsIgnoreCase(label)) return r;
-        throw new UserInputException("--ranking must be gradient, random or loss, got '" + label + "'");
+        throw new SettingException("ranking", "must be gradient, random or loss, got '" + label + "'");
     }
 
     /**

@@ -20,11 +20,11 @@ import greater.transformer.model.Transformer;
  *       draft (exact for greedy); off, decoded token by token.</li>
  * </ul>
  *
- * @throws IllegalArgumentException when the budget is below 1
+ * @throws SettingException ({@code tokenBudget}) when the budget is below 1
  */
 public record ExecutionSettings(int tokenBudget, boolean batching, boolean reuse, boolean draftVerification) {
     public ExecutionSettings {
-        if (tokenBudget < 1) throw new IllegalArgumentException("--token-budget must be >= 1, got " + tokenBudget);
+        SettingException.atLeast("tokenBudget", tokenBudget, 1);
     }
 
     /** Everything on, the default budget. */

@@ -194,10 +194,12 @@ public final class GreaterOptimizer {
         int since = improved ? 0 : state.stepsSinceBest() + 1;
         boolean stop = bestScore < settings.earlyStopScore() || since >= settings.patience();
 
-        StepRecord record = new StepRecord(step, i, ranked, scored, best.token(), best.id(), best.prompt(),
-                format.decodePrompt(bestSoFar), order.gradientLoss(), best.score(), best.answerLoss(), best.mistakeRate(),
-                seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), reused, drafted, accepted,
-                settings.ranking().label(), settings.search().label(), order.rankCorrelation());
+        StepRecord record = new StepRecord(step, i, ranked, scored,
+                new StepRecord.Choice(best.token(), best.id(), best.prompt(), format.decodePrompt(bestSoFar)),
+                new StepRecord.Scores(order.gradientLoss(), best.score(), best.answerLoss(), best.mistakeRate()),
+                new StepRecord.Timings(seconds(t0, t3), seconds(t0, t1), seconds(t1, t2), seconds(t2, t3)),
+                new StepRecord.Drafts(reused, drafted, accepted),
+                new StepRecord.Variant(settings.ranking().label(), settings.search().label(), order.rankCorrelation()));
         List<StepRecord> history = new ArrayList<>(state.history());
         history.add(record);
         RunState after = new RunState(step + 1, next, newPrompt, state.initialPromptLength(), state.initialScore(),

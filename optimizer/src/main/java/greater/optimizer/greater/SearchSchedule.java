@@ -1,6 +1,5 @@
 package greater.optimizer.greater;
 
-import greater.tensor.UserInputException;
 import java.util.Locale;
 
 /**
@@ -40,10 +39,10 @@ public enum SearchSchedule {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The schedule called {@code label} (case-insensitive); throws UserInputException naming the choices. */
+    /** The schedule called {@code label} (case-insensitive); throws a {@link SettingException} ({@code search}) naming the choices. */
     public static SearchSchedule parse(String label) {
         for (SearchSchedule s : values()) if (s.label().equalsIgnoreCase(label)) return s;
-        throw new UserInputException("--search must be official or hill-climb, got '" + label + "'");
+        throw new SettingException("search", "must be official or hill-climb, got '" + label + "'");
     }
 
     /** Official: stop re-scoring and take a sentence end once past half the initial prompt. */

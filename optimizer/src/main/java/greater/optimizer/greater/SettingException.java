@@ -30,8 +30,8 @@ public final class SettingException extends UserInputException {
         return problem;
     }
 
-    /** Throws unless {@code value >= min}. */
-    static void atLeast(String setting, long value, long min) {
+    /** @throws SettingException ({@code must be >= min, got value}) unless {@code value >= min} */
+    public static void atLeast(String setting, long value, long min) {
         if (value < min) throw new SettingException(setting, "must be >= " + min + ", got " + value);
     }
 }

@@ -1,6 +1,6 @@
 package greater.optimizer.run;
 
-import greater.tensor.UserInputException;
+import greater.optimizer.greater.SettingException;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -23,12 +23,12 @@ public record Budget(double seconds, long generatedTokens) {
      * Parses {@code 90s}, {@code 20min}, {@code 1.5h}, {@code 50000tokens}, {@code 200k tokens},
      * {@code 2M tokens}.
      *
-     * @throws UserInputException naming {@code --budget} when the text is none of these
+     * @throws SettingException ({@code budget}) when the text is none of these
      */
     public static Budget parse(String text) {
         Matcher m = FORM.matcher(text.strip());
         if (!m.matches()) {
-            throw new UserInputException("--budget: '" + text + "' is neither a time (90s, 20min, 1.5h) nor a token count (50000tokens, 200k tokens)");
+            throw new SettingException("budget", "'" + text + "' is neither a time (90s, 20min, 1.5h) nor a token count (50000tokens, 200k tokens)");
         }
         double v = Double.parseDouble(m.group(1));
         String mult = m.group(2), unit = m.group(3).toLowerCase(Locale.ROOT);
@@ -38,16 +38,16 @@ public record Budget(double seconds, long generatedTokens) {
                 case "M" -> 1e6;
                 default -> 1;
             };
-            if (n < 1 || n > Long.MAX_VALUE / 2) throw new UserInputException("--budget: " + text + " is not a usable token count");
+            if (n < 1 || n > Long.MAX_VALUE / 2) throw new SettingException("budget", text + " is not a usable token count");
             return new Budget(Double.POSITIVE_INFINITY, (long) n);
         }
-        if (!mult.isEmpty()) throw new UserInputException("--budget: '" + text + "': k and M multiply token counts, not times");
+        if (!mult.isEmpty()) throw new SettingException("budget", "'" + text + "': k and M multiply token counts, not times");
         double s = v * switch (unit) {
             case "min", "m" -> 60;
             case "h" -> 3600;
             default -> 1;
         };
-        if (!(s > 0)) throw new UserInputException("--budget: " + text + " is not a positive time");
+        if (!(s > 0)) throw new SettingException("budget", text + " is not a positive time");
         return new Budget(s, Long.MAX_VALUE);
     }
 

@@ -9,6 +9,7 @@ import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.RunRandomness;
 import greater.optimizer.greater.RunState;
+import greater.optimizer.greater.SettingException;
 import greater.optimizer.greater.StepRecord;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
@@ -55,7 +56,7 @@ public final class OptimizationRun {
         public Spec {
             if (train.isEmpty()) throw new UserInputException("the train split is empty");
             if (test.isEmpty()) throw new UserInputException("the test split is empty");
-            if (devTopK < 1) throw new UserInputException("--dev-top-k must be >= 1, got " + devTopK);
+            SettingException.atLeast("devTopK", devTopK, 1);
         }
     }
 
@@ -183,14 +184,14 @@ public final class OptimizationRun {
                         throw new UncheckedIOException(e);
                     }
                 }
-                stepSeconds.add(record.seconds());
+                stepSeconds.add(record.timings().seconds());
                 double mean = stepSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
                 int left = after.stopped() ? 0 : s.steps() - after.step();
                 progress.stepDone(record, after, mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds));
                 if (stepSeconds.size() == 1 && cost.steps() > 0) {
                     progress.message(String.format(Locale.ROOT, "step %d took %s; at that speed the %d remaining steps and the closing "
                                     + "evaluations of %d examples take about %s",
-                            record.step() + 1, Progress.time(record.seconds()), left, closingExamples,
+                            record.step() + 1, Progress.time(record.timings().seconds()), left, closingExamples,
                             Progress.time(mean * left + (Double.isNaN(closingSeconds) ? 0 : closingSeconds))));
                 }
             }
@@ -226,16 +227,14 @@ public final class OptimizationRun {
         FaultInjection.point("final", 1);
         float finalScore = selection.candidates().stream().filter(c -> c.prompt().equals(best)).findFirst()
                 .map(DevSelection.Candidate::trainScore).orElse(state.bestScore());
-        double stepTotal = steps.stream().mapToDouble(StepRecord::seconds).sum();
-        RunResult result = new RunResult(spec.modelName(), spec.taskName(), spec.initialPrompt(), best,
-                initial.accuracy(), fin.accuracy(), fin.n(), spec.train().size(), steps.size(),
-                (System.nanoTime() - t0) / 1e9, s.useReasoning(), s.seed(), state.initialScore(), finalScore,
-                steps.isEmpty() ? 0 : stepTotal / steps.size(),
-                steps.stream().mapToDouble(StepRecord::generationSeconds).sum(),
-                steps.stream().mapToDouble(StepRecord::gradientSeconds).sum(),
-                steps.stream().mapToDouble(StepRecord::selectionSeconds).sum(),
-                status, format.encodePrompt(best), format.renderedText(spec.train().getFirst(), spec.preset().extractor(), best),
-                spec.dev().size(), selection, cost, s.ranking().label(), s.search().label(), spec.splitSeed());
+        RunResult result = new RunResult(spec.modelName(), spec.taskName(),
+                new RunResult.Outcome(spec.initialPrompt(), best, initial.accuracy(), fin.accuracy(), state.initialScore(), finalScore),
+                new RunResult.Sizes(spec.train().size(), spec.dev().size(), fin.n()),
+                new RunResult.Method(steps.size(), s.useReasoning(), s.seed(), s.ranking().label(), s.search().label(), spec.splitSeed()),
+                RunResult.Timings.of((System.nanoTime() - t0) / 1e9, steps),
+                status,
+                new RunResult.Export(format.encodePrompt(best), format.renderedText(spec.train().getFirst(), spec.preset().extractor(), best)),
+                selection, cost);
         if (folder != null) folder.finish(result, steps);
         return result;
     }

@@ -62,9 +62,13 @@ public final class Progress implements GreaterListener {
         out.print(terminal ? "\r" : "");
         out.println(String.format(Locale.ROOT,
                 "step %d/%d pos %d | %d candidates | loss %.3f | score %.3f (mistakes %.0f%%) | %s | best %.3f \"%s\" | %s elapsed, ETA %s",
-                r.step() + 1, totalSteps, r.position(), r.candidates().size(), r.gradientLoss(), r.score(), 100 * r.mistakeRate(),
-                "'" + r.chosenToken() + "'", state.bestScore(), r.bestPrompt().length() > 60 ? r.bestPrompt().substring(0, 57) + "..." : r.bestPrompt(),
+                r.step() + 1, totalSteps, r.position(), r.candidates().size(), r.scores().gradientLoss(), r.scores().score(), 100 * r.scores().mistakeRate(),
+                "'" + r.choice().chosenToken() + "'", state.bestScore(), shorten(r.choice().bestPrompt()),
                 time(elapsed), time(etaSeconds)));
+    }
+
+    private static String shorten(String prompt) {
+        return prompt.length() > 60 ? prompt.substring(0, 57) + "..." : prompt;
     }
 
     static String time(double s) {

@@ -31,30 +31,32 @@ final class Report {
                         + "table.steps td{font-size:13px}h2{margin-top:1.6em}svg{display:block}</style></head><body>");
         sb.append("<h1>GReaTer: ").append(esc(r.task())).append("</h1><table>");
         row(sb, "model", r.model());
-        row(sb, "initial prompt", r.initial_prompt());
-        row(sb, "final prompt", r.final_prompt());
+        row(sb, "initial prompt", r.outcome().initial_prompt());
+        row(sb, "final prompt", r.outcome().final_prompt());
         if (r.selection() != null) row(sb, "chosen by", r.selection().rule() + ": " + r.selection().reason());
-        row(sb, "test accuracy", pct(r.initial_accuracy()) + " → " + pct(r.final_accuracy()) + " on " + r.test_size() + " test examples");
-        row(sb, "splits", r.train_size() + " train, " + r.dev_size() + " dev, " + r.test_size() + " test");
-        row(sb, "steps", r.steps() + " (" + String.format(Locale.ROOT, "%.1f s for the last command, %.2f s/step", r.seconds(), r.seconds_per_step()) + ")");
+        RunResult.Sizes split = r.sizes();
+        row(sb, "test accuracy", pct(r.outcome().initial_accuracy()) + " → " + pct(r.outcome().final_accuracy()) + " on " + split.test_size() + " test examples");
+        row(sb, "splits", split.train_size() + " train, " + split.dev_size() + " dev, " + split.test_size() + " test");
+        row(sb, "steps", r.method().steps() + " (" + String.format(Locale.ROOT, "%.1f s for the last command, %.2f s/step",
+                r.timings().seconds(), r.timings().seconds_per_step()) + ")");
         if (r.status() != null) row(sb, "status", r.status());
         if (r.estimate() != null) {
             row(sb, "estimate (upper bound)", String.format(Locale.ROOT, "%,d tokens generated per step, %,d in the whole run",
                     r.estimate().generatedPerStep(), r.estimate().generatedTotal()));
         }
-        row(sb, "gradient", r.reasoning() ? "over the model's reasoning" : "ablation: from the answer directly, no reasoning");
-        row(sb, "draft verification", drafts(steps.stream().mapToInt(StepRecord::draftTokens).sum(),
-                steps.stream().mapToInt(StepRecord::draftAccepted).sum()) + "; reasoning carried over from selection in "
-                + steps.stream().filter(StepRecord::reasoningReused).count() + " of " + steps.size() + " steps");
+        row(sb, "gradient", r.method().reasoning() ? "over the model's reasoning" : "ablation: from the answer directly, no reasoning");
+        row(sb, "draft verification", drafts(steps.stream().mapToInt(s -> s.drafts().draftTokens()).sum(),
+                steps.stream().mapToInt(s -> s.drafts().draftAccepted()).sum()) + "; reasoning carried over from selection in "
+                + steps.stream().filter(s -> s.drafts().reasoningReused()).count() + " of " + steps.size() + " steps");
         sb.append("</table>");
 
         int n = steps.size();
         double[] xs = new double[n + 1];
         for (int i = 0; i <= n; i++) xs[i] = i;
         double[] score = new double[n + 1], best = new double[n + 1];
-        score[0] = best[0] = r.initial_score();
+        score[0] = best[0] = r.outcome().initial_score();
         for (int i = 0; i < n; i++) {
-            score[i + 1] = steps.get(i).score();
+            score[i + 1] = steps.get(i).scores().score();
             best[i + 1] = Math.min(best[i], score[i + 1]);
         }
         sb.append("<h2>Selection score on train (lower is better)</h2>");
@@ -66,7 +68,7 @@ final class Report {
         double[] sx = new double[n], loss = new double[n];
         for (int i = 0; i < n; i++) {
             sx[i] = i + 1;
-            loss[i] = steps.get(i).gradientLoss();
+            loss[i] = steps.get(i).scores().gradientLoss();
         }
         sb.append("<h2>Gradient loss</h2><p>Mean answer loss (at the answer temperature) plus the fluency term, over the train samples, at each gradient step.</p>");
         sb.append(chart("loss", "step", List.of(new Series("gradient-step loss", "#1f77b4", sx, loss, false)), 0, n, true));
@@ -80,10 +82,10 @@ final class Report {
         sb.append("<h2>Steps</h2><table class=\"steps\"><tr><th>step</th><th>pos</th><th>chosen</th><th>score</th><th>s</th><th>reasoning drafts accepted</th><th>prompt</th></tr>");
         for (StepRecord s : steps) {
             sb.append("<tr><td>").append(s.step() + 1).append("</td><td>").append(s.position()).append("</td><td><code>")
-                    .append(esc(s.chosenToken())).append("</code></td><td>").append(String.format(Locale.ROOT, "%.4f", s.score()))
-                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", s.seconds()))
-                    .append("</td><td>").append(esc(drafts(s.draftTokens(), s.draftAccepted())))
-                    .append("</td><td>").append(esc(s.prompt())).append("</td></tr>");
+                    .append(esc(s.choice().chosenToken())).append("</code></td><td>").append(String.format(Locale.ROOT, "%.4f", s.scores().score()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", s.timings().seconds()))
+                    .append("</td><td>").append(esc(drafts(s.drafts().draftTokens(), s.drafts().draftAccepted())))
+                    .append("</td><td>").append(esc(s.choice().prompt())).append("</td></tr>");
         }
         sb.append("</table></body></html>\n");
         return sb.toString();
@@ -184,7 +186,7 @@ final class Report {
     private static String phaseBars(List<StepRecord> steps) {
         int n = steps.size();
         double hi = 0;
-        for (StepRecord s : steps) hi = Math.max(hi, s.seconds());
+        for (StepRecord s : steps) hi = Math.max(hi, s.timings().seconds());
         double[] ticks = ticks(0, hi, 5);
         Axes a = new Axes(0.5, n + 0.5, 0, ticks[ticks.length - 1]);
         StringBuilder sb = svgStart(W, H);
@@ -197,8 +199,9 @@ final class Report {
         String[] colors = {"#9467bd", "#1f77b4", "#ff7f0e", "#bbbbbb"};
         double bw = Math.max(2, (W - LEFT - RIGHT) / Math.max(1.0, n) * 0.7);
         for (StepRecord s : steps) {
-            double[] parts = {s.generationSeconds(), s.gradientSeconds(), s.selectionSeconds(),
-                    Math.max(0, s.seconds() - s.generationSeconds() - s.gradientSeconds() - s.selectionSeconds())};
+            StepRecord.Timings t = s.timings();
+            double[] parts = {t.generationSeconds(), t.gradientSeconds(), t.selectionSeconds(),
+                    Math.max(0, t.seconds() - t.generationSeconds() - t.gradientSeconds() - t.selectionSeconds())};
             double acc = 0, x = a.x(s.step() + 1) - bw / 2;
             for (int p = 0; p < parts.length; p++) {
                 double y0 = a.y(acc), y1 = a.y(acc + parts[p]);
@@ -224,15 +227,15 @@ final class Report {
         record Bar(String label, String split, double accuracy, String color) {
         }
         List<Bar> bars = new ArrayList<>();
-        bars.add(new Bar("initial: " + r.initial_prompt(), "test", r.initial_accuracy(), "#999999"));
+        bars.add(new Bar("initial: " + r.outcome().initial_prompt(), "test", r.outcome().initial_accuracy(), "#999999"));
         if (r.selection() != null) {
             for (DevSelection.Candidate c : r.selection().candidates()) {
                 if (c.devAccuracy() != null) {
-                    bars.add(new Bar((c.prompt().equals(r.final_prompt()) ? "chosen: " : "") + c.prompt(), "dev", c.devAccuracy(), "#17becf"));
+                    bars.add(new Bar((c.prompt().equals(r.outcome().final_prompt()) ? "chosen: " : "") + c.prompt(), "dev", c.devAccuracy(), "#17becf"));
                 }
             }
         }
-        bars.add(new Bar("final: " + r.final_prompt(), "test", r.final_accuracy(), "#2ca02c"));
+        bars.add(new Bar("final: " + r.outcome().final_prompt(), "test", r.outcome().final_accuracy(), "#2ca02c"));
         int rowH = 26, left = 330, right = 60, top = 10, h = top + rowH * bars.size() + 30;
         StringBuilder sb = svgStart(W, h);
         double plot = W - left - right;

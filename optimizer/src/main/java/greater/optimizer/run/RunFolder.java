@@ -196,8 +196,8 @@ public final class RunFolder {
         if (!Float.isFinite(s.initialScore()) || !Float.isFinite(s.bestScore())) return "a score is not finite";
         for (int i = 0; i < s.history().size(); i++) {
             StepRecord r = s.history().get(i);
-            if (r == null || r.step() != i || r.prompt() == null || r.bestPrompt() == null || r.selected() == null
-                    || r.candidates() == null || r.chosenToken() == null) {
+            if (r == null || r.step() != i || r.choice().prompt() == null || r.choice().bestPrompt() == null || r.selected() == null
+                    || r.candidates() == null || r.choice().chosenToken() == null) {
                 return "history record " + i + " is incomplete";
             }
             for (StepRecord.Scored sc : r.selected()) if (sc == null || sc.prompt() == null) return "history record " + i + " is incomplete";

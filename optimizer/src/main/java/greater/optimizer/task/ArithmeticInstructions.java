@@ -25,8 +25,6 @@ public final class ArithmeticInstructions {
     public record Instruction(String text, Style style) {
     }
 
-    /** The official GReaTer initial prompt (run_llama3_all.sh:78; a working phrasing: it says "step by step"). */
-    public static final String GREATER_INITIAL = "proper logical reasoning and think step by step. Finally give the actual correct answer.";
     /** A weak start for the demo: a speed phrasing. */
     public static final String DEMO_START = "just give the answer quickly.";
     /** Typical phrasings of each kind, for evaluation. */

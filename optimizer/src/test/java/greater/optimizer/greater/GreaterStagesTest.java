@@ -101,12 +101,12 @@ class GreaterStagesTest {
         });
         StepRecord rec = after.history().getFirst();
         float min = (float) rec.selected().stream().mapToDouble(StepRecord.Scored::score).min().orElseThrow();
-        assertEquals(min, rec.score(), "chosen candidate must have the lowest selection score");
+        assertEquals(min, rec.scores().score(), "chosen candidate must have the lowest selection score");
         // Ties go to the later candidate.
         StepRecord.Scored lastMin = rec.selected().stream().filter(x -> x.score() == min).reduce((p, q) -> q).orElseThrow();
-        assertEquals(lastMin.id(), rec.chosenId());
+        assertEquals(lastMin.id(), rec.choice().chosenId());
         assertEquals(1, after.position());
-        assertEquals(rec.chosenId(), after.prompt()[0]);
+        assertEquals(rec.choice().chosenId(), after.prompt()[0]);
         assertEquals(3, after.prompt().length, "prompt ' ab' keeps its length until the last position is passed");
     }
 
@@ -125,8 +125,8 @@ class GreaterStagesTest {
         assertArrayEquals(full.prompt(), resumed.prompt());
         assertEquals(full.history().size(), resumed.history().size());
         for (int i = 0; i < full.history().size(); i++) {
-            assertEquals(full.history().get(i).prompt(), resumed.history().get(i).prompt(), "step " + i);
-            assertEquals(full.history().get(i).score(), resumed.history().get(i).score(), "step " + i);
+            assertEquals(full.history().get(i).choice(), resumed.history().get(i).choice(), "step " + i);
+            assertEquals(full.history().get(i).scores().score(), resumed.history().get(i).scores().score(), "step " + i);
         }
     }
 }

@@ -46,10 +46,10 @@ class SearchVariantsTest {
                     StepRecord x = a.history().get(i), y = b.history().get(i);
                     assertEquals(x.candidates().stream().map(StepRecord.Candidate::id).toList(),
                             y.candidates().stream().map(StepRecord.Candidate::id).toList(), what + " step " + i + " order");
-                    assertEquals(x.chosenId(), y.chosenId(), what + " step " + i + " choice");
-                    assertEquals(x.prompt(), y.prompt(), what + " step " + i);
-                    assertEquals(ranking.label(), x.ranking());
-                    assertEquals(search.label(), x.search());
+                    assertEquals(x.choice().chosenId(), y.choice().chosenId(), what + " step " + i + " choice");
+                    assertEquals(x.choice().prompt(), y.choice().prompt(), what + " step " + i);
+                    assertEquals(ranking.label(), x.variant().ranking());
+                    assertEquals(search.label(), x.variant().search());
                 }
                 assertArrayEquals(a.prompt(), b.prompt(), what);
             }
@@ -63,11 +63,12 @@ class SearchVariantsTest {
         for (StepRecord r : g.history()) {
             assertAscending(r.candidates().stream().mapToDouble(StepRecord.Candidate::gradient).toArray(), "gradient");
             assertTrue(r.candidates().stream().allMatch(c -> Float.isNaN(c.exactLoss())), "GRADIENT computes no exact loss");
-            assertTrue(Double.isNaN(r.rankCorrelation()));
+            assertTrue(Double.isNaN(r.variant().rankCorrelation()));
         }
         for (StepRecord r : l.history()) {
             assertAscending(r.candidates().stream().mapToDouble(StepRecord.Candidate::exactLoss).toArray(), "exact loss");
-            assertTrue(r.rankCorrelation() >= -1 && r.rankCorrelation() <= 1, "ρ = " + r.rankCorrelation());
+            double rho = r.variant().rankCorrelation();
+            assertTrue(rho >= -1 && rho <= 1, "ρ = " + rho);
         }
 
         // RANDOM: same seed and step, same order; over steps and seeds, not the gradient's order every time.
@@ -118,11 +119,11 @@ class SearchVariantsTest {
             state = opt.step(state, new GreaterListener() {
             });
             StepRecord r = state.history().getLast();
-            assertTrue(r.score() <= current, "step " + k + ": " + r.score() + " > " + current);
-            current = r.score();
+            assertTrue(r.scores().score() <= current, "step " + k + ": " + r.scores().score() + " > " + current);
+            current = r.scores().score();
             assertEquals(length, state.prompt().length, "hill climbing revisits positions instead of growing");
             assertEquals(current, state.bestScore(), "the kept prompt is the best so far");
-            assertEquals(r.prompt(), format.decodePrompt(state.prompt()));
+            assertEquals(r.choice().prompt(), format.decodePrompt(state.prompt()));
         }
         assertEquals(8 % length, state.position(), "positions cycle");
     }

@@ -1,6 +1,6 @@
 package greater.optimizer.run;
 
-import greater.tensor.UserInputException;
+import greater.optimizer.greater.SettingException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,8 +21,9 @@ class BudgetTest {
         assertEquals(2_000_000, Budget.parse("2M tok").generatedTokens());
         assertEquals(Long.MAX_VALUE, Budget.parse("1h").generatedTokens());
         for (String bad : new String[]{"", "soon", "10", "-5min", "2k min", "0s", "0 tokens"}) {
-            var e = assertThrows(UserInputException.class, () -> Budget.parse(bad), bad);
-            assertTrue(e.getMessage().startsWith("--budget"), e.getMessage());
+            var e = assertThrows(SettingException.class, () -> Budget.parse(bad), bad);
+            assertEquals("budget", e.setting());
+            assertTrue(e.getMessage().startsWith("budget "), e.getMessage());
         }
     }
 

@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DevSelectionTest {
     private static StepRecord step(int step, StepRecord.Scored... scored) {
-        return new StepRecord(step, 0, List.of(), List.of(scored), scored[0].token(), scored[0].id(), scored[0].prompt(), scored[0].prompt(),
-                1f, scored[0].score(), 0f, 0f, 0, 0, 0, 0, false, 0, 0, "gradient", "official", Double.NaN);
+        StepRecord.Scored chosen = scored[0];
+        return new StepRecord(step, 0, List.of(), List.of(scored), new StepRecord.Choice(chosen.token(), chosen.id(), chosen.prompt(), chosen.prompt()),
+                new StepRecord.Scores(1f, chosen.score(), 0f, 0f), new StepRecord.Timings(0, 0, 0, 0), new StepRecord.Drafts(false, 0, 0),
+                new StepRecord.Variant("gradient", "official", Double.NaN));
     }
 
     private static StepRecord.Scored scored(String prompt, float score) {

@@ -1,5 +1,6 @@
 package greater.optimizer.task;
 
+import greater.optimizer.greater.GreaterPreset;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -78,7 +79,7 @@ class ArithmeticTaskTest {
 
     @Test
     void instructionStylesFollowTheirCueWords() {
-        assertEquals(ArithmeticInstructions.Style.WORKING, ArithmeticInstructions.styleOf(ArithmeticInstructions.GREATER_INITIAL));
+        assertEquals(ArithmeticInstructions.Style.WORKING, ArithmeticInstructions.styleOf(GreaterPreset.OFFICIAL_INITIAL_PROMPT));
         assertEquals(ArithmeticInstructions.Style.WORKING, ArithmeticInstructions.styleOf(ArithmeticInstructions.WORKING_EXAMPLE));
         assertEquals(ArithmeticInstructions.Style.DIRECT, ArithmeticInstructions.styleOf(ArithmeticInstructions.DEMO_START));
         assertEquals(ArithmeticInstructions.Style.DIRECT, ArithmeticInstructions.styleOf(ArithmeticInstructions.SPEED_EXAMPLE));

@@ -1,0 +1,57 @@
+package greater.cli.commands;
+
+import greater.optimizer.greater.SettingException;
+import greater.tensor.UserInputException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Which flag sets which library setting. The library names its settings in errors
+ * ({@code fluencyWeight must be ...}); the commands report them under the flag the user typed
+ * ({@code --control-weight must be ...} when the old name was used).
+ */
+final class SettingFlags {
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("preset", "--preset"),
+            Map.entry("steps", "--steps"),
+            Map.entry("topK", "--topk"),
+            Map.entry("topQ", "--topq"),
+            Map.entry("selectionCandidates", "--candidates"),
+            Map.entry("fluencyWeight", "--fluency-weight"),
+            Map.entry("maxReasoningTokens", "--max-reasoning-tokens"),
+            Map.entry("seed", "--seed"),
+            Map.entry("ranking", "--ranking"),
+            Map.entry("search", "--search"),
+            Map.entry("tokenBudget", "--token-budget"),
+            Map.entry("devTopK", "--dev-top-k"),
+            Map.entry("budget", "--budget"));
+
+    private SettingFlags() {
+    }
+
+    /**
+     * {@code make.get()}, with a {@link SettingException} turned into a one-line user error naming
+     * the flag (as typed on {@code command}'s line) instead of the setting.
+     */
+    static <T> T check(CommandSpec command, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (SettingException e) {
+            throw new UserInputException(flag(command, e.setting()) + " " + e.problem(), e);
+        }
+    }
+
+    /** The flag for {@code setting}: the name the user typed it with, else its primary name; the setting's own name when no flag sets it. */
+    static String flag(CommandSpec command, String setting) {
+        String primary = FLAGS.get(setting);
+        OptionSpec option = primary == null ? null : command.findOption(primary);
+        if (option == null) return setting;
+        for (String arg : command.commandLine().getParseResult().originalArgs()) {
+            for (String name : option.names()) if (arg.equals(name) || arg.startsWith(name + "=")) return name;
+        }
+        return primary;
+    }
+}
