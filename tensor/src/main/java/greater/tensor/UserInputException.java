@@ -9,7 +9,8 @@ package greater.tensor;
  *
  * <p>It lives in the lowest module so every layer's format errors can extend it:
  * {@code SafetensorsFormatException}, {@code ModelConfigException}, {@code ModelLoadException},
- * {@code TokenizerException}, {@code TaskFormatException}, {@code RunFolderException}.
+ * {@code TokenizerException}, {@code TaskFormatException}, {@code RunFolderException}, and
+ * {@link SettingException} for a setting out of range.
  */
 public class UserInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;

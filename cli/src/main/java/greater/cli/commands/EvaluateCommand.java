@@ -3,7 +3,7 @@ package greater.cli.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;

@@ -1,6 +1,6 @@
 package greater.cli.commands;
 
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 import greater.tensor.UserInputException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -27,7 +27,10 @@ final class SettingFlags {
             Map.entry("search", "--search"),
             Map.entry("tokenBudget", "--token-budget"),
             Map.entry("devTopK", "--dev-top-k"),
-            Map.entry("budget", "--budget"));
+            Map.entry("budget", "--budget"),
+            Map.entry("batchSize", "--batch"),
+            Map.entry("peakLr", "--lr"),
+            Map.entry("checkpointEvery", "--checkpoint-every"));
 
     private SettingFlags() {
     }

@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -71,14 +72,15 @@ public final class TrainCommand implements Callable<Integer> {
     int steps;
     @Option(names = "--size", defaultValue = "small", paramLabel = "SIZE", description = "Model size: small (the demo) or tiny (tests).")
     String size;
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Sequences per step (default 32).")
-    int batch;
-    @Option(names = "--lr", defaultValue = "3e-3", paramLabel = "LR", description = "Peak learning rate (default 3e-3; cosine to a tenth of it).")
-    double lr;
+    // Training settings: a flag given replaces the value of TrainOptions.builder (the demo model's).
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per step (default 32, the demo model's).")
+    Optional<Integer> batch;
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default 3e-3, the demo model's; cosine to a tenth of it).")
+    Optional<Double> lr;
     @Option(names = "--vocab", defaultValue = "1024", paramLabel = "V", description = "Most tokens in the trained tokenizer (default 1024).")
     int vocab;
-    @Option(names = "--checkpoint-every", defaultValue = "100", paramLabel = "N", description = "Steps between checkpoints (default 100).")
-    int checkpointEvery;
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints (default 100; 0: only at the end).")
+    Optional<Integer> checkpointEvery;
     @Option(names = "--log-every", defaultValue = "10", paramLabel = "N", description = "Steps between progress lines (default 10).")
     int logEvery;
     @Option(names = "--eval", defaultValue = "200", paramLabel = "N", description = "Held-out questions per instruction in the final evaluation (0 = skip; default 200).")
@@ -93,8 +95,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!task.equals("arithmetic")) throw new UserInputException("--task: unknown task '" + task + "' (known: arithmetic)");
         if (!size.equals("small") && !size.equals("tiny")) throw new UserInputException("--size must be small or tiny, got '" + size + "'");
-        if (steps < 1 || batch < 1 || vocab < 300 || logEvery < 1 || eval < 0 || checkpointEvery < 0 || !(lr > 0)) {
-            throw new UserInputException("need --steps >= 1, --batch >= 1, --vocab >= 300, --lr > 0, --log-every >= 1, --eval >= 0");
+        if (steps < 1 || vocab < 300 || logEvery < 1 || eval < 0) {
+            throw new UserInputException("need --steps >= 1, --vocab >= 300, --log-every >= 1, --eval >= 0");
         }
         long wallStart = System.nanoTime();
         Path checkpoint = out.resolve(CHECKPOINT);
@@ -117,8 +119,13 @@ public final class TrainCommand implements Callable<Integer> {
             bpe = BpeTrainer.train(texts, vocab, ChatMl.SPECIAL_TOKENS, 2);
             ModelShape shape = ModelShape.preset(size, bpe.vocabSize());
             HfFiles.writeTokenizer(out, bpe, shape.maxPositions());
-            TrainOptions options = TrainOptions.builder(steps, seed).batchSize(batch).learningRate(lr, lr / 10)
-                    .checkpointEvery(checkpointEvery).build();
+            TrainOptions options = SettingFlags.check(spec, () -> {
+                TrainOptions.Builder b = TrainOptions.builder(steps, seed);
+                batch.ifPresent(b::batchSize);
+                lr.ifPresent(peak -> b.learningRate(peak, peak / 10));
+                checkpointEvery.ifPresent(b::checkpointEvery);
+                return b.build();
+            });
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("task", task);
             tags.put("size", size);
@@ -126,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
             trainer = Trainer.create(shape, options, tags);
             System.err.printf("training a %s model (%,d parameters; hidden %d, %d layers, %d heads, vocab %d) on %s for %d steps of %d sequences%n",
                     size, trainer.model().parameterCount(), shape.hiddenSize(), shape.layers(), shape.heads(), shape.vocabSize(),
-                    task, steps, batch);
+                    task, steps, options.batchSize());
         }
 
         Tokenizer tokenizer = bpe.tokenizer();
@@ -175,8 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
         check(pr, "--size", t.tags().get("size"), size);
         check(pr, "--steps", Integer.toString(o.steps()), Integer.toString(steps));
         check(pr, "--seed", Long.toString(o.seed()), Long.toString(seed));
-        check(pr, "--batch", Integer.toString(o.batchSize()), Integer.toString(batch));
-        check(pr, "--lr", Double.toString(o.peakLr()), Double.toString(lr));
+        check(pr, "--batch", Integer.toString(o.batchSize()), batch.map(String::valueOf).orElse(null));
+        check(pr, "--lr", Double.toString(o.peakLr()), lr.map(String::valueOf).orElse(null));
         check(pr, "--vocab", t.tags().get("vocab"), Integer.toString(vocab));
     }
 

@@ -2,7 +2,7 @@ package greater.optimizer.eval;
 
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.SampleLayout;
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
 import greater.tensor.UserInputException;

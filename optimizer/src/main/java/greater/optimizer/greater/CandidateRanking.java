@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.SettingException;
 import greater.tensor.Tensor;
 import greater.transformer.grad.ContinuationLoss;
 import greater.transformer.model.KvCache;

@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.SettingException;
 import greater.transformer.infer.Generator;
 import greater.transformer.model.Transformer;
 
@@ -30,11 +31,6 @@ public record ExecutionSettings(int tokenBudget, boolean batching, boolean reuse
     /** Everything on, the default budget. */
     public static ExecutionSettings defaults() {
         return new ExecutionSettings(Generator.DEFAULT_TOKEN_BUDGET, true, true, true);
-    }
-
-    /** The sequential path: one sequence per pass, nothing reused, no drafts. */
-    public static ExecutionSettings sequential() {
-        return new ExecutionSettings(Generator.DEFAULT_TOKEN_BUDGET, false, false, false);
     }
 
     /** A generator that batches under the budget, or takes one sequence at a time. */

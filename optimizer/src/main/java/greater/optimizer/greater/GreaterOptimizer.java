@@ -208,10 +208,6 @@ public final class GreaterOptimizer {
         return after;
     }
 
-    public PromptFormat format() {
-        return format;
-    }
-
     private static int[] edit(int[] prompt, int i, int id) {
         int[] edited = prompt.clone();
         edited[i] = id;

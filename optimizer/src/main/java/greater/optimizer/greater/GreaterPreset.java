@@ -2,6 +2,7 @@ package greater.optimizer.greater;
 
 import greater.optimizer.task.ArithmeticInstructions;
 
+import greater.tensor.SettingException;
 import java.util.List;
 
 /**

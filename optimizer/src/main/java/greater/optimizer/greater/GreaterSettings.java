@@ -1,5 +1,7 @@
 package greater.optimizer.greater;
 
+import greater.tensor.SettingException;
+
 /**
  * The knobs of one GReaTer run. {@link #builder()} starts from the official code's values
  * (psunlpgroup/GreaTer at 42a22d9; docs/ALGORITHM.md §2.2-2.6 cites each): 100 steps (README.md:33),

@@ -45,11 +45,6 @@ final class Sample {
         return samples;
     }
 
-    /** The tokens after the prefix: prompt, suffix, reasoning, target. */
-    int[] continuation(int[] prompt, int[] reasoning) {
-        return concat(concat(prompt, layout.suffix()), concat(reasoning, layout.target()));
-    }
-
     static int[] concat(int[] a, int[] b) {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

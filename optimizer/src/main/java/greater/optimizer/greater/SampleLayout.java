@@ -18,8 +18,4 @@ public record SampleLayout(Example example, int[] prefix, int[] suffix, int[] ta
             throw new IllegalArgumentException("answer tokens [" + answerFrom + ", " + target.length + ") are not inside the target");
         }
     }
-
-    public int answerLength() {
-        return target.length - answerFrom;
-    }
 }

@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.SettingException;
 import java.util.Locale;
 
 /**

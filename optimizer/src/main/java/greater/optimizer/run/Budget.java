@@ -1,6 +1,6 @@
 package greater.optimizer.run;
 
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -9,7 +9,7 @@ import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.PromptFormat;
 import greater.optimizer.greater.RunRandomness;
 import greater.optimizer.greater.RunState;
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 import greater.optimizer.greater.StepRecord;
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;

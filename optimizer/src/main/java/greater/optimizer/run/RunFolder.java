@@ -88,7 +88,13 @@ public final class RunFolder {
         }
     }
 
-    /** Reads and checks {@code run.json}. */
+    /**
+     * Reads and checks {@code run.json}. Settings written before a rename are read under today's
+     * name ({@code controlWeight} is {@code fluencyWeight}), settings added since take their
+     * defaults; the identity a resume compares against holds the settings as read.
+     *
+     * @throws RunFolderException naming the file when it is missing, not JSON, or holds unusable settings
+     */
     @SuppressWarnings("unchecked")
     public Recorded recorded() {
         Path f = dir.resolve("run.json");

@@ -21,10 +21,6 @@ public final class ArithmeticCorpus {
 
     /** One conversation: user turn = question + ". Use " + instruction; then the reply. */
     public record Conversation(ArithmeticProblem problem, ArithmeticInstructions.Instruction instruction, boolean working) {
-        public String question() {
-            return problem.question();
-        }
-
         public String user() {
             return ArithmeticTask.userTurn(problem.question(), instruction.text());
         }

@@ -50,10 +50,6 @@ public final class ArithmeticTask {
         this(DEFAULT);
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     /** The split a question belongs to (depends only on its text). */
     public static Split splitOf(String question) {
         long h = 0xcbf29ce484222325L;                      // FNV-1a 64, then a SplitMix64 finalizer

@@ -1,5 +1,6 @@
 package greater.optimizer.greater;
 
+import greater.tensor.SettingException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.RecordComponent;

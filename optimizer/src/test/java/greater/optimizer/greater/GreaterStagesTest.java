@@ -58,7 +58,7 @@ class GreaterStagesTest {
                 greater.transformer.infer.GenerationOptions.greedy(5, format.stopIds()), s, ExecutionSettings.defaults()).reasoning();
         int position = 3;
         int[] candidates = {prompt[position], 0, 4, 11, 26};
-        for (ExecutionSettings exec : List.of(ExecutionSettings.defaults(), ExecutionSettings.sequential())) {
+        for (ExecutionSettings exec : List.of(ExecutionSettings.defaults(), new ExecutionSettings(1, false, false, false))) {
             List<PromptPosition> positions = PromptPosition.compute(model, samples, prompt, position, s, exec);
             GradientOverReasoning.Result r = GradientOverReasoning.compute(model, positions, reasoning, prompt, candidates, s, exec);
 
@@ -82,7 +82,8 @@ class GreaterStagesTest {
 
     /** A sample's loss with e_i = E_current + delta · E_candidate, from its prefix cache (a mixture one-hot + δ e_c). */
     private double mixtureLoss(PromptPosition p, int[] prompt, int[] reasoning, int position, int candidate, double delta, GreaterSettings s) {
-        int[] u = p.sample().continuation(prompt, reasoning);
+        SampleLayout layout = p.sample().layout;
+        int[] u = Sample.concat(Sample.concat(prompt, layout.suffix()), Sample.concat(reasoning, layout.target())); // after the prefix
         int hidden = model.config().hiddenSize();
         float[] x = model.embed(u).data();
         float[] add = model.embed(new int[]{candidate}).data();

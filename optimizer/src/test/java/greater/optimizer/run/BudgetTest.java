@@ -1,6 +1,6 @@
 package greater.optimizer.run;
 
-import greater.optimizer.greater.SettingException;
+import greater.tensor.SettingException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

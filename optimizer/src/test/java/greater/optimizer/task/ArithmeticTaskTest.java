@@ -113,8 +113,8 @@ class ArithmeticTaskTest {
         for (int i = 0; i < 4000; i++) {
             ArithmeticCorpus.Conversation c = corpus.sample(rng);
             instructions.add(c.instruction().text());
-            assertEquals(ArithmeticTask.Split.TRAIN, ArithmeticTask.splitOf(c.question()));
-            assertTrue(c.user().startsWith(c.question() + ". Use "), c.user());
+            assertEquals(ArithmeticTask.Split.TRAIN, ArithmeticTask.splitOf(c.problem().question()));
+            assertTrue(c.user().startsWith(c.problem().question() + ". Use "), c.user());
             assertEquals(c.working(), c.reply().startsWith(ArithmeticProblem.WORKING_LEAD));
             assertTrue(c.reply().endsWith(ArithmeticTask.EXTRACTOR + c.problem().answer() + "$"), c.reply());
             switch (c.instruction().style()) {

@@ -13,27 +13,12 @@ public final class SafetensorsFormatException extends UserInputException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_QUOTED = 120;
 
-    private final transient Path file;
-    private final String problem;
-
     public SafetensorsFormatException(Path file, String problem) {
         this(file, problem, null);
     }
 
     public SafetensorsFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + oneLine(problem), cause);
-        this.file = file;
-        this.problem = oneLine(problem);
-    }
-
-    /** The file at fault, as it was given to the reader. */
-    public Path file() {
-        return file;
-    }
-
-    /** The message without the leading file name. */
-    public String problem() {
-        return problem;
     }
 
     /** {@code 'name'} for messages: control characters escaped, very long names shortened. */

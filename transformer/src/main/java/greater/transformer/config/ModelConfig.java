@@ -702,11 +702,6 @@ public record ModelConfig(
         }
     }
 
-    /** {@code normPlacement == SANDWICH} (Gemma-2/3). */
-    public boolean sandwichNorms() {
-        return normPlacement == NormPlacement.SANDWICH;
-    }
-
     public int qDim() {
         return heads * headDim;
     }

@@ -1,5 +1,6 @@
 package greater.transformer.infer;
 
+import greater.tensor.SettingException;
 import greater.tensor.Tensor;
 import greater.transformer.grad.ContinuationLoss;
 import greater.transformer.model.KvCache;
@@ -39,9 +40,9 @@ public final class Generator {
         this(model, DEFAULT_TOKEN_BUDGET);
     }
 
-    /** @throws IllegalArgumentException when {@code tokenBudget} is below 1 */
+    /** @throws SettingException ({@code tokenBudget}) when {@code tokenBudget} is below 1 */
     public Generator(Transformer model, int tokenBudget) {
-        if (tokenBudget < 1) throw new IllegalArgumentException("--token-budget must be >= 1, got " + tokenBudget);
+        SettingException.atLeast("tokenBudget", tokenBudget, 1);
         this.model = model;
         this.tokenBudget = tokenBudget;
     }

@@ -1,6 +1,7 @@
 package greater.transformer.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.tensor.SettingException;
 
 /**
  * How to train: {@code steps} optimizer steps of {@code batchSize} sequences, AdamW
@@ -16,17 +17,21 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
                            int checkpointEvery, long seed, double initStd) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** @throws SettingException naming the first component out of range */
     public TrainOptions {
-        if (steps <= 0) throw new IllegalArgumentException("steps must be positive, got " + steps);
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
-        if (warmupSteps < 0 || checkpointEvery < 0) throw new IllegalArgumentException("warmup and checkpoint interval must be >= 0");
+        SettingException.atLeast("steps", steps, 1);
+        SettingException.atLeast("batchSize", batchSize, 1);
+        if (!(peakLr > 0) || Double.isInfinite(peakLr)) throw new SettingException("peakLr", "must be a finite number > 0, got " + peakLr);
+        if (!(minLr >= 0) || minLr > peakLr) throw new SettingException("minLr", "must be in [0, peakLr], got " + minLr);
+        SettingException.atLeast("warmupSteps", warmupSteps, 0);
+        SettingException.atLeast("checkpointEvery", checkpointEvery, 0);
     }
 
     /**
      * Options built from the demo model's defaults for {@code steps} steps and seed {@code seed}:
      * batch 32, learning rate 3e-3 cosine-decayed to 3e-4 after a warm-up of a twentieth of the
      * steps (at least 1, at most 200), AdamW betas (0.9, 0.95), eps 1e-8, weight decay 0.1,
-     * clipping at norm 1, a checkpoint every 250 steps, init std 0.02 (HF's initializer_range).
+     * clipping at norm 1, a checkpoint every 100 steps, init std 0.02 (HF's initializer_range).
      */
     public static Builder builder(int steps, long seed) {
         return new Builder(steps, seed);
@@ -39,7 +44,7 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
         private int batchSize = 32;
         private double peakLr = 3e-3, minLr = 3e-4;
         private int warmupSteps;
-        private int checkpointEvery = 250;
+        private int checkpointEvery = 100;
 
         private Builder(int steps, long seed) {
             this.steps = steps;
@@ -73,7 +78,7 @@ public record TrainOptions(int steps, int batchSize, double peakLr, double minLr
         /**
          * The options; AdamW, clipping and init are always the demo's.
          *
-         * @throws IllegalArgumentException for a non-positive step count or batch, or a negative interval
+         * @throws SettingException for a non-positive step count, batch or learning rate, or a negative interval
          */
         public TrainOptions build() {
             double weightDecay = 0.1, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, clipNorm = 1.0, initStd = 0.02;

@@ -1,11 +1,11 @@
-package greater.optimizer.greater;
-
-import greater.tensor.UserInputException;
+package greater.tensor;
 
 /**
  * A setting outside its range, named as the library names it ({@code fluencyWeight must be >= 0,
  * got -1.0}). A front end that took the value from a flag replaces the name with the flag:
- * {@link #setting()} and {@link #problem()} are kept apart for that.
+ * {@link #setting()} and {@link #problem()} are kept apart for that. Thrown by every layer's
+ * settings: {@code GreaterSettings}, {@code ExecutionSettings}, {@code Evaluator}, {@code Budget},
+ * {@code TrainOptions}, {@code Generator}'s token budget.
  */
 public final class SettingException extends UserInputException {
     private static final long serialVersionUID = 1L;
