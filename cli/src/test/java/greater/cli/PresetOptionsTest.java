@@ -68,6 +68,14 @@ class PresetOptionsTest {
         expect("error: --max-reasoning-tokens must be >= 1, got 0", "evaluate", "--prompt", "x", "--max-reasoning-tokens", "0");
     }
 
+    @Test
+    void trainingSettingErrorsNameTheFlag(@TempDir Path tmp) {
+        expect("error: --batch must be >= 1, got 0", "train", "--task", "arithmetic", "--out", tmp.resolve("m").toString(), "--batch", "0");
+        expect("error: --lr must be a finite number > 0, got -0.1", "train", "--task", "arithmetic", "--out", tmp.resolve("m").toString(), "--lr", "-0.1");
+        expect("error: --checkpoint-every must be >= 0, got -1", "train", "--task", "arithmetic", "--out", tmp.resolve("m").toString(),
+                "--checkpoint-every", "-1");
+    }
+
     private static void expect(String line, String... args) {
         CommandsTest.Run r = run(args);
         assertEquals(2, r.code(), r.err());

@@ -3,7 +3,8 @@ package greater.cli.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
-import greater.tensor.SettingException;
+import greater.optimizer.greater.ExecutionSettings;
+import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
@@ -57,12 +58,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int max = maxReasoning.orElseGet(() -> task.preset().settings().maxReasoningTokens());
-        SettingFlags.check(spec, () -> {
-            SettingException.atLeast("maxReasoningTokens", max, 1); // before the model loads
-            SettingException.atLeast("tokenBudget", tokenBudget, 1);
-            return null;
-        });
+        // The preset's settings with the flag given over them, checked before the model loads.
+        GreaterSettings.Builder b = task.preset().settings().toBuilder();
+        maxReasoning.ifPresent(b::maxReasoningTokens);
+        GreaterSettings settings = SettingFlags.check(spec, b::build);
+        ExecutionSettings execution = SettingFlags.check(spec, () -> new ExecutionSettings(tokenBudget, true, true, true));
         String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
@@ -70,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(prompt).length == 0) throw new UserInputException((source.text != null ? "--prompt" : "--prompt-file") + ": '" + prompt + "' tokenizes to nothing");
-            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max, tokenBudget)
+            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), settings.maxReasoningTokens(), execution.tokenBudget())
                     .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
             ObjectMapper json = new ObjectMapper();
             if (records != null) {

@@ -98,6 +98,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (steps < 1 || vocab < 300 || logEvery < 1 || eval < 0) {
             throw new UserInputException("need --steps >= 1, --vocab >= 300, --log-every >= 1, --eval >= 0");
         }
+        TrainOptions options = SettingFlags.check(spec, () -> { // for a fresh run; checked before anything is written
+            TrainOptions.Builder b = TrainOptions.builder(steps, seed);
+            batch.ifPresent(b::batchSize);
+            lr.ifPresent(peak -> b.learningRate(peak, peak / 10));
+            checkpointEvery.ifPresent(b::checkpointEvery);
+            return b.build();
+        });
         long wallStart = System.nanoTime();
         Path checkpoint = out.resolve(CHECKPOINT);
         ArithmeticTask arithmetic = new ArithmeticTask();
@@ -119,13 +126,6 @@ public final class TrainCommand implements Callable<Integer> {
             bpe = BpeTrainer.train(texts, vocab, ChatMl.SPECIAL_TOKENS, 2);
             ModelShape shape = ModelShape.preset(size, bpe.vocabSize());
             HfFiles.writeTokenizer(out, bpe, shape.maxPositions());
-            TrainOptions options = SettingFlags.check(spec, () -> {
-                TrainOptions.Builder b = TrainOptions.builder(steps, seed);
-                batch.ifPresent(b::batchSize);
-                lr.ifPresent(peak -> b.learningRate(peak, peak / 10));
-                checkpointEvery.ifPresent(b::checkpointEvery);
-                return b.build();
-            });
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("task", task);
             tags.put("size", size);
