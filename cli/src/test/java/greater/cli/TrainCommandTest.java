@@ -2,7 +2,7 @@ package greater.cli;
 
 import greater.cli.CommandsTest.Run;
 import greater.transformer.LanguageModel;
-import greater.transformer.train.Trainer;
+import greater.tensor.safetensors.SafetensorsFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,9 @@ class TrainCommandTest {
         for (String f : new String[]{"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "checkpoint.safetensors"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        assertEquals("3", Trainer.checkpointMetadata(out.resolve("checkpoint.safetensors")).get("step"));
+        try (SafetensorsFile checkpoint = SafetensorsFile.open(out.resolve("checkpoint.safetensors"))) {
+            assertEquals("3", checkpoint.metadata().get("step"));
+        }
         assertTrue(r.out().contains("held-out accuracy, greedy, 2 test-split questions"), r.out());
         assertEquals(6, r.out().lines().filter(l -> l.contains("%  (worked")).count(), r.out());
         try (LanguageModel lm = LanguageModel.load(out)) {

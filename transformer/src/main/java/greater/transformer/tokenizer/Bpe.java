@@ -97,10 +97,6 @@ final class Bpe {
         return vocab.get(token);
     }
 
-    int vocabSize() {
-        return vocab.size();
-    }
-
     /**
      * Tokenizes one pre-tokenized word. Returns packed {@code [id, start, end]} triples, where
      * {@code [start, end)} is the span of {@code word} (UTF-16 indices) the token came from; byte

@@ -62,10 +62,6 @@ final class MergeTable {
         return NONE;
     }
 
-    int size() {
-        return size;
-    }
-
     private void grow() {
         long[] old = table;
         table = newTable(old.length);   // twice the slots

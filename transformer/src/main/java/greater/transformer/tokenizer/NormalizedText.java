@@ -58,10 +58,6 @@ final class NormalizedText {
         return text;
     }
 
-    int length() {
-        return text.length();
-    }
-
     boolean isEmpty() {
         return text.isEmpty();
     }

@@ -121,13 +121,6 @@ public final class Trainer {
         }
     }
 
-    /** The metadata of a checkpoint file (shape, options, step, tags as {@code tag.*}). */
-    public static Map<String, String> checkpointMetadata(Path checkpoint) throws IOException {
-        try (SafetensorsFile f = SafetensorsFile.open(checkpoint)) {
-            return Map.copyOf(f.metadata());
-        }
-    }
-
     public TrainableModel model() {
         return model;
     }
@@ -143,10 +136,6 @@ public final class Trainer {
     /** Steps completed. */
     public int step() {
         return step;
-    }
-
-    public boolean finished() {
-        return step >= options.steps();
     }
 
     /** Seconds spent in {@link #step(List)} over the whole run, resumes included. */

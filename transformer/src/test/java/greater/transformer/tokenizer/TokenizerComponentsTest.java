@@ -19,7 +19,7 @@ class TokenizerComponentsTest {
         p.split(NormalizedText.of(text, 0, text.length()), out);
         List<String> shown = new ArrayList<>();
         for (NormalizedText n : out) {
-            shown.add(n.text() + "@" + n.start(0) + "-" + n.end(n.length() - 1));
+            shown.add(n.text() + "@" + n.start(0) + "-" + n.end(n.text().length() - 1));
         }
         return shown;
     }

@@ -18,7 +18,7 @@ class TrainLossTest {
         List<TrainingSequence> heldOut = TrainTesting.counting(new Rng(99), 32, vocab);
         double before = trainer.evaluate(heldOut);
         double first = Double.NaN, last = Double.NaN;
-        while (!trainer.finished()) {
+        while (trainer.step() < options.steps()) {
             Trainer.StepStats s = trainer.step(TrainTesting.counting(trainer.dataRng(), options.batchSize(), vocab));
             if (s.step() == 1) first = s.loss();
             last = s.loss();
