@@ -22,10 +22,6 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
         return shape.clone();
     }
 
-    public int rank() {
-        return shape.length;
-    }
-
     /** Number of elements (1 for a scalar). */
     public long elementCount() {
         long n = 1;
