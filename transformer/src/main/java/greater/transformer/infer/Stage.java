@@ -10,9 +10,12 @@ import java.util.List;
  * (row j predicts the token after input[j]), score the token {@code spans} (rows relative to the
  * input; only their values are kept, so scoring long spans of many sequences holds no V-wide
  * rows), then generate up to {@code options.maxNewTokens()} tokens. With greedy options a {@code draft} (e.g. the reasoning the previous prompt produced)
- * is checked in the same forward pass: its longest prefix that greedy decoding would reproduce is
- * accepted without decoding, and decoding continues from the first disagreement (exact for
- * greedy, as in speculative decoding with the draft as the proposal).
+ * is checked in windows fed with the input and then with the decoded tokens (16 draft tokens,
+ * then twice as many after each fully accepted window): its longest prefix that greedy decoding
+ * would reproduce is accepted without decoding one token per pass, and decoding continues from
+ * the first disagreement (exact for greedy, as in speculative decoding with the draft as the
+ * proposal). {@link StageResult#drafted()} counts the draft tokens fed, {@code accepted()} those
+ * confirmed.
  *
  * @throws IllegalArgumentException when the logits range is outside the input, or tokens are
  *         to be generated from an empty input (no row to predict from)

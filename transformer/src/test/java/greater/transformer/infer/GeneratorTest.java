@@ -128,6 +128,39 @@ class GeneratorTest {
         }
     }
 
+    /** Drafts longer than the first window are verified window by window (16, then 32 tokens) with the same tokens. */
+    @Test
+    void longDraftsAreVerifiedInGrowingWindows() {
+        try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve("llama"))) {
+            Transformer model = lm.transformer();
+            int max = 40;
+            GenerationOptions options = GenerationOptions.greedy(max, Set.of());
+            int[] p = PROMPTS[0];
+            int[] truth = new Generator(model).generate(p, options);
+            assertEquals(max, truth.length);
+            int[] wrongAt20 = truth.clone();
+            wrongAt20[20] = (truth[20] + 1) % model.config().vocabSize();
+            int[] wrongAt16 = truth.clone();
+            wrongAt16[16] = (truth[16] + 1) % model.config().vocabSize();
+            // window 1 feeds draft[0, 16) with the input; out[16] comes from its last row, and the
+            // next window feeds out[16] with draft[17, 39) when out[16] equals draft[16].
+            int[][] drafts = {truth, wrongAt20, wrongAt16, Arrays.copyOf(truth, 10)};
+            int[] expectAccepted = {16 + 22, 16 + 3, 16, 10};
+            int[] expectDrafted = {16 + 22, 16 + 22, 16, 10};
+            for (int d = 0; d < drafts.length; d++) {
+                Request r = Request.fromPrefix(null, p.length + max, new Stage(p, 0, 0, List.of(), options, drafts[d]), null);
+                // alone and beside a plain decoding sequence, so windows share passes with one-row decodes
+                Request other = Request.fromPrefix(null, PROMPTS[1].length + max, Stage.generate(PROMPTS[1], options), null);
+                for (List<Request> batch : List.of(List.of(r), List.of(other, r))) {
+                    StageResult got = new Generator(model).generate(batch).getLast().getFirst();
+                    assertArrayEquals(truth, got.tokens(), "draft " + d);
+                    assertEquals(expectAccepted[d], got.accepted(), "accepted of draft " + d);
+                    assertEquals(expectDrafted[d], got.drafted(), "fed of draft " + d);
+                }
+            }
+        }
+    }
+
     @Test
     void emptyInputThatMustGenerateIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Stage.generate(new int[0], GenerationOptions.greedy(2, Set.of())));
