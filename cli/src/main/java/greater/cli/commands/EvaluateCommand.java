@@ -3,6 +3,7 @@ package greater.cli.commands;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
+import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
@@ -38,6 +39,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     PromptSource source;
     @Option(names = "--max-reasoning-tokens", paramLabel = "N", description = "Most reasoning tokens (default 256; demo: 100).")
     Integer maxReasoning;
+    @Option(names = "--reasoning-stop", paramLabel = "R", description = "Where reasoning ends: end-of-turn (the official code) or extractor (also before the model writes the extractor itself; default for the demo).")
+    String reasoningStop;
     @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default 2048; 1: one example at a time).")
     int tokenBudget;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
@@ -55,11 +58,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         Task t = task.load();
         var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
         int max = maxReasoning != null ? maxReasoning : task.isDemo() ? 100 : 256;
+        ReasoningStop stop = reasoningStop != null ? ReasoningStop.parse(reasoningStop) : task.isDemo() ? ReasoningStop.EXTRACTOR : ReasoningStop.END_OF_TURN;
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(prompt).length == 0) throw new UserInputException((source.text != null ? "--prompt" : "--prompt-file") + ": '" + prompt + "' tokenizes to nothing");
-            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max, tokenBudget)
+            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), max, stop, tokenBudget)
                     .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
             ObjectMapper json = new ObjectMapper();
             if (records != null) {

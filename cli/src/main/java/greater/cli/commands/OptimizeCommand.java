@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.greater.SearchSchedule;
 import greater.optimizer.run.Budget;
 import greater.optimizer.run.CostEstimate;
@@ -64,6 +65,8 @@ public final class OptimizeCommand implements Callable<Integer> {
     String ranking;
     @Option(names = "--search", defaultValue = "official", paramLabel = "S", description = "Search schedule: official (default) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
     String search;
+    @Option(names = "--reasoning-stop", paramLabel = "R", description = "Where reasoning ends: end-of-turn (the official code) or extractor (also before the model writes the extractor itself; default for the demo).")
+    String reasoningStop;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
     @Option(names = "--token-budget", defaultValue = "2048", paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default 2048).")
@@ -139,7 +142,8 @@ public final class OptimizeCommand implements Callable<Integer> {
                     .withPrefixReuse(!noPrefixReuse)
                     .withSeed(seed)
                     .withRanking(CandidateRanking.parse(ranking))
-                    .withSearch(SearchSchedule.parse(search));
+                    .withSearch(SearchSchedule.parse(search))
+                    .withReasoningStop(reasoningStop != null ? ReasoningStop.parse(reasoningStop) : demo ? ReasoningStop.EXTRACTOR : ReasoningStop.END_OF_TURN);
             init = controlInit != null ? controlInit : demo ? DemoTask.WEAK_PROMPT : OFFICIAL_INIT;
             topKDev = devTopK;
             model.makeAbsolute();
@@ -173,7 +177,8 @@ public final class OptimizeCommand implements Callable<Integer> {
                     100 * r.final_accuracy(), r.test_size(), r.selection().rule());
             System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", r.steps(), r.seconds_per_step() * r.steps(),
                     (System.nanoTime() - t0) / 1e9, r.reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
-            System.out.printf(Locale.ROOT, "%s ranking, %s search%n", s.ranking().label(), s.search().label());
+            System.out.printf(Locale.ROOT, "%s ranking, %s search, reasoning stops at the %s%n", s.ranking().label(), s.search().label(),
+                    s.reasoningStop() == ReasoningStop.EXTRACTOR ? "model's own extractor" : "end of the turn");
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;

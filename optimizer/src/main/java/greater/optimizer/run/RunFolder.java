@@ -117,6 +117,13 @@ public final class RunFolder {
         if (inv != null && !inv.isObject() && !inv.isNull()) throw new RunFolderException(f + ": \"invocation\" is not an object");
         Map<String, Object> identity = JSON.convertValue(root, Map.class);
         identity.remove("estimate");
+        // A setting added since the run started is compared at the default it resumes with
+        // (through JSON text, as the resuming side compares it: a float setting reads back as a double)
+        try {
+            identity.put("settings", JSON.readValue(JSON.writeValueAsString(settings), Map.class));
+        } catch (JacksonException e) {
+            throw new IllegalStateException("settings always serialize", e);
+        }
         return new Recorded(text(f, root, "model"), text(f, root, "task"), count(f, root, "train_size"), count(f, root, "dev_size"),
                 count(f, root, "test_size"), count(f, root, "dev_top_k"), text(f, root, "initial_prompt"), text(f, root, "extractor"),
                 text(f, root, "data_sha256"), settings,

@@ -272,7 +272,7 @@ public final class Generator {
                 for (int j = 0; j <= drafted; j++) {
                     int tok = sampler.next(logits, at + j * vocab, vocab);
                     out[produced++] = tok;
-                    if (stops.contains(tok) || produced == max) break;
+                    if (stops.contains(tok) || produced == max || textStop() >= 0) break;
                     if (j < drafted && stage.draft()[j] == tok) {
                         accepted++;
                         continue;
@@ -287,11 +287,21 @@ public final class Generator {
                 out[produced++] = sampler.next(logits, at, vocab);
             }
             int last = out[produced - 1];
-            if (stops.contains(last) || produced == max) {
+            int cut = stops.contains(last) ? -1 : textStop();
+            if (cut >= 0) {
+                // Stopped before a stop text: the cache keeps the kept tokens but the last (unfed, as always).
+                cache.truncate(base + stage.input().length + Math.max(cut - 1, 0));
+                next(finish(Arrays.copyOf(out, cut), stageLogits, stageSpans, stageAccepted, drafted));
+            } else if (stops.contains(last) || produced == max) {
                 next(finish(Arrays.copyOf(out, produced), stageLogits, stageSpans, stageAccepted, drafted));
             } else {
                 pending = new int[]{last};
             }
+        }
+
+        /** The number of tokens to keep when the output now holds a stop text, else −1 ({@link StopStrings#cut}). */
+        private int textStop() {
+            return stage.options().stopStrings().cut(out, produced);
         }
 
         private void next(Stage following) {
