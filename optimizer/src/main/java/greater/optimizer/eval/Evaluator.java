@@ -21,8 +21,9 @@ import java.util.function.IntConsumer;
 
 /**
  * GReaTer's evaluation (docs/ALGORITHM.md §4): for each example, greedy reasoning with the
- * prompt (ended by the {@link ReasoningStop} rule the prompt was optimized under), then the extractor, then greedy answer tokens; correct when the answer read from them
- * equals the gold answer under the task's format. All examples run as one continuous batch (each
+ * prompt (ended by the {@link ReasoningStop} rule the prompt was optimized under), then the
+ * extractor, then greedy answer tokens; correct when the answer read from them equals the gold
+ * answer under the task's format. All examples run as one continuous batch (each
  * a two-stage sequence: reasoning, then extractor ⊕ answer in the same cache) under the token
  * budget.
  */
