@@ -43,8 +43,9 @@ class AblationOptionsTest {
     }
 
     @Test
-    void unknownRankingOrSearchIsOneLineExitTwo() {
-        for (String[] args : List.of(new String[]{"optimize", "--ranking", "best"}, new String[]{"optimize", "--search", "beam"})) {
+    void unknownRankingSearchOrReasoningStopIsOneLineExitTwo() {
+        for (String[] args : List.of(new String[]{"optimize", "--ranking", "best"}, new String[]{"optimize", "--search", "beam"},
+                new String[]{"optimize", "--reasoning-stop", "eos"}, new String[]{"evaluate", "--reasoning-stop", "eos", "--prompt", "x"})) {
             CommandsTest.Run r = CommandsTest.run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
             String[] lines = r.err().strip().split("\n");

@@ -30,6 +30,20 @@ class ExecutionIdentityTest {
         assertSameDecisions(tmp, common, SWITCHES);
     }
 
+    /**
+     * The demo's reasoning stops before the model's own extractor; from a working prompt with room
+     * for whole chains, the cuts fall inside the reasoning (and inside verified drafts), at the
+     * same tokens on every path. The official end-of-turn rule: all switches on against all off.
+     */
+    @Test
+    void demoModelDecisionsDoNotDependOnTheSwitchesUnderEitherReasoningStop(@TempDir Path tmp) throws Exception {
+        String[] common = {"optimize", "--steps", "3", "--train", "5", "--test", "2", "--max-reasoning-tokens", "48", "--quiet",
+                "--control-init", "show each step.", "--candidates", "3"};
+        assertSameDecisions(tmp.resolve("extractor"), CommandsTest.concat(common, new String[]{"--reasoning-stop", "extractor"}), SWITCHES);
+        assertSameDecisions(tmp.resolve("end-of-turn"), CommandsTest.concat(common, new String[]{"--reasoning-stop", "end-of-turn"}),
+                List.of(SWITCHES.getFirst(), SWITCHES.getLast()));
+    }
+
     @Test
     void realVocabularyDecisionsDoNotDependOnTheSwitches(@TempDir Path tmp) throws Exception {
         Path tok = RandomModelFolder.sharedTokenizer("llama3");

@@ -251,6 +251,27 @@ class ResumeTest {
         assertTrue(bad.err().startsWith("error: --budget 'soon' is neither"), bad.err());
     }
 
+    /** A run.json written before the reasoning stop existed resumes with the rule those runs used: the official end of turn. */
+    @Test
+    void aRunJsonWithoutTheReasoningStopResumesAtTheEndOfTheTurn() throws Exception {
+        String[] official = CommandsTest.concat(RUN, new String[]{"--reasoning-stop", "end-of-turn"});
+        Path whole = tmp.resolve("end-of-turn"), dir = tmp.resolve("end-of-turn-resumed");
+        CommandsTest.Run r = run(CommandsTest.concat(official, new String[]{"--out", whole.toString()}));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("END_OF_TURN", JSON.readTree(whole.resolve("run.json").toFile()).at("/settings/reasoningStop").asText());
+        JsonNode estimate = JSON.readTree(whole.resolve("run.json").toFile()).get("estimate");
+        long budget = estimate.get("generated_before_steps").asLong() + estimate.get("generated_closing").asLong()
+                + 2 * estimate.get("generated_per_step").asLong();
+        r = run(CommandsTest.concat(official, new String[]{"--out", dir.toString(), "--budget", budget + "tokens"}));
+        assertEquals(0, r.code(), r.err());
+        ObjectNode runJson = (ObjectNode) JSON.readTree(dir.resolve("run.json").toFile());
+        ((ObjectNode) runJson.get("settings")).remove("reasoningStop");
+        Files.writeString(dir.resolve("run.json"), JSON.writeValueAsString(runJson));
+        CommandsTest.Run resumed = run("optimize", "--resume", dir.toString(), "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertSameRun(whole, dir, "resumed from a run.json without reasoningStop");
+    }
+
     @Test
     void dryRunPrintsTheEstimateAndWritesNothing() throws Exception {
         Path dir = tmp.resolve("dry");
@@ -321,6 +342,7 @@ class ResumeTest {
             assertTrue(run.has(key), "run.json lacks " + key);
         }
         assertEquals(3, run.at("/invocation/dev").asInt());
+        assertEquals("EXTRACTOR", run.at("/settings/reasoningStop").asText(), "the demo's reasoning stops before the model's own extractor");
         assertTrue(new File(reference.toString()).isAbsolute() || true);
     }
 }

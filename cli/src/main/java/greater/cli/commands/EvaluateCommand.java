@@ -5,6 +5,7 @@ import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.run.Progress;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
@@ -46,6 +47,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     Optional<Integer> maxReasoning;
     @Option(names = "--token-budget", defaultValue = "" + Generator.DEFAULT_TOKEN_BUDGET, paramLabel = "N", description = "KV positions held at once by one batch of examples; bounds memory (default ${DEFAULT-VALUE}; 1: one example at a time).")
     int tokenBudget;
+    @Option(names = "--reasoning-stop", paramLabel = "R", description = "Where reasoning ends: end-of-turn (the official code; paper preset) or extractor (also before the model writes the extractor itself; demo preset).")
+    Optional<String> reasoningStop;
     @Option(names = "--json", description = "Print one JSON line {\"accuracy\": x, \"n\": N, ...}.")
     boolean json;
     @Option(names = "--records", paramLabel = "FILE", description = "Write one JSON line per example (question, reasoning, extracted, gold, correct).")
@@ -61,7 +64,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         // The preset's settings with the flag given over them, checked before the model loads.
         GreaterSettings.Builder b = task.preset().settings().toBuilder();
         maxReasoning.ifPresent(b::maxReasoningTokens);
-        GreaterSettings settings = SettingFlags.check(spec, b::build);
+        GreaterSettings settings = SettingFlags.check(spec, () -> {
+            reasoningStop.map(ReasoningStop::parse).ifPresent(b::reasoningStop);
+            return b.build();
+        });
         ExecutionSettings execution = SettingFlags.check(spec, () -> new ExecutionSettings(tokenBudget, true, true, true));
         String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
@@ -70,7 +76,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(prompt).length == 0) throw new UserInputException((source.text != null ? "--prompt" : "--prompt-file") + ": '" + prompt + "' tokenizes to nothing");
-            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), settings.maxReasoningTokens(), execution.tokenBudget())
+            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), settings.maxReasoningTokens(), settings.reasoningStop(),
+                    execution.tokenBudget())
                     .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
             ObjectMapper json = new ObjectMapper();
             if (records != null) {

@@ -5,6 +5,7 @@ import greater.optimizer.greater.CandidateRanking;
 import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterPreset;
 import greater.optimizer.greater.GreaterSettings;
+import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.greater.SearchSchedule;
 import greater.optimizer.run.Budget;
 import greater.optimizer.run.CostEstimate;
@@ -68,6 +69,8 @@ public final class OptimizeCommand implements Callable<Integer> {
     Optional<String> ranking;
     @Option(names = "--search", paramLabel = "S", description = "Search schedule: official (both presets) or hill-climb (keep a move only if no worse; revisit positions instead of growing).")
     Optional<String> search;
+    @Option(names = "--reasoning-stop", paramLabel = "R", description = "Where reasoning ends: end-of-turn (the official code; paper preset) or extractor (also before the model writes the extractor itself; demo preset).")
+    Optional<String> reasoningStop;
     @Option(names = "--no-prefix-reuse", description = "Recompute the question prefix every time (for timing comparisons).")
     boolean noPrefixReuse;
     @Option(names = "--token-budget", defaultValue = "" + Generator.DEFAULT_TOKEN_BUDGET, paramLabel = "N", description = "KV positions held at once by one batch of sequences; bounds memory (default ${DEFAULT-VALUE}).")
@@ -166,7 +169,8 @@ public final class OptimizeCommand implements Callable<Integer> {
                     100 * o.final_accuracy(), n, r.selection().rule());
             System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", done, r.timings().seconds_per_step() * done,
                     (System.nanoTime() - t0) / 1e9, r.method().reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
-            System.out.printf(Locale.ROOT, "%s ranking, %s search%n", s.ranking().label(), s.search().label());
+            System.out.printf(Locale.ROOT, "%s ranking, %s search, reasoning stops at the %s%n", s.ranking().label(), s.search().label(),
+                    s.reasoningStop() == ReasoningStop.EXTRACTOR ? "model's own extractor" : "end of the turn");
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;
@@ -187,6 +191,7 @@ public final class OptimizeCommand implements Callable<Integer> {
         return SettingFlags.check(commandSpec, () -> {
             ranking.map(CandidateRanking::parse).ifPresent(b::ranking);
             search.map(SearchSchedule::parse).ifPresent(b::search);
+            reasoningStop.map(ReasoningStop::parse).ifPresent(b::reasoningStop);
             return b.build();
         });
     }

@@ -24,6 +24,7 @@ final class SettingFlags {
             Map.entry("maxReasoningTokens", "--max-reasoning-tokens"),
             Map.entry("seed", "--seed"),
             Map.entry("ranking", "--ranking"),
+            Map.entry("reasoningStop", "--reasoning-stop"),
             Map.entry("search", "--search"),
             Map.entry("tokenBudget", "--token-budget"),
             Map.entry("devTopK", "--dev-top-k"),

@@ -1,6 +1,7 @@
 package greater.optimizer.eval;
 
 import greater.optimizer.greater.PromptFormat;
+import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.greater.SampleLayout;
 import greater.tensor.SettingException;
 import greater.optimizer.task.Example;
@@ -21,8 +22,9 @@ import java.util.function.IntConsumer;
 
 /**
  * GReaTer's evaluation (docs/ALGORITHM.md §4): for each example, greedy reasoning with the
- * prompt, then the extractor, then greedy answer tokens; correct when the answer read from them
- * equals the gold answer under the task's format. All examples run as one continuous batch (each
+ * prompt (ended by the {@link ReasoningStop} rule the prompt was optimized under), then the
+ * extractor, then greedy answer tokens; correct when the answer read from them equals the gold
+ * answer under the task's format. All examples run as one continuous batch (each
  * a two-stage sequence: reasoning, then extractor ⊕ answer in the same cache) under the token
  * budget.
  */
@@ -32,24 +34,29 @@ public final class Evaluator {
     private final PromptFormat format;
     private final TaskPreset preset;
     private final int maxReasoningTokens;
+    private final ReasoningStop reasoningStop;
     private final int tokenBudget;
 
+    /** The official code's reasoning (to the end of the turn), the default token budget. */
     public Evaluator(Transformer model, PromptFormat format, TaskPreset preset, int maxReasoningTokens) {
-        this(model, format, preset, maxReasoningTokens, Generator.DEFAULT_TOKEN_BUDGET);
+        this(model, format, preset, maxReasoningTokens, ReasoningStop.END_OF_TURN, Generator.DEFAULT_TOKEN_BUDGET);
     }
 
     /**
      * @param maxReasoningTokens most reasoning tokens per example (the run's {@code GreaterSettings.maxReasoningTokens})
+     * @param reasoningStop      where reasoning ends: the rule the optimizer scored prompts under
      * @param tokenBudget        KV positions held at once (1: one example at a time)
      * @throws SettingException ({@code maxReasoningTokens}, {@code tokenBudget}) for a value below 1
      */
-    public Evaluator(Transformer model, PromptFormat format, TaskPreset preset, int maxReasoningTokens, int tokenBudget) {
+    public Evaluator(Transformer model, PromptFormat format, TaskPreset preset, int maxReasoningTokens, ReasoningStop reasoningStop,
+                     int tokenBudget) {
         SettingException.atLeast("maxReasoningTokens", maxReasoningTokens, 1);
         SettingException.atLeast("tokenBudget", tokenBudget, 1);
         this.model = model;
         this.format = format;
         this.preset = preset;
         this.maxReasoningTokens = maxReasoningTokens;
+        this.reasoningStop = reasoningStop;
         this.tokenBudget = tokenBudget;
     }
 
@@ -57,7 +64,7 @@ public final class Evaluator {
         int[] promptIds = format.encodePrompt(prompt);
         if (promptIds.length == 0) throw new UserInputException("the prompt '" + prompt + "' tokenizes to nothing");
         int[] extractor = format.encode(" " + preset.extractor());
-        GenerationOptions reasoningOpts = GenerationOptions.greedy(maxReasoningTokens, format.stopIds());
+        GenerationOptions reasoningOpts = reasoningStop.options(maxReasoningTokens, format, preset.extractor());
         GenerationOptions answerOpts = GenerationOptions.greedy(ANSWER_TOKENS, format.stopIds());
         List<Request> requests = new ArrayList<>();
         AtomicInteger finished = new AtomicInteger();

@@ -62,7 +62,7 @@ public final class GreaterOptimizer {
         this.preset = preset;
         this.settings = settings;
         this.execution = execution;
-        this.reasoningOptions = GenerationOptions.greedy(settings.maxReasoningTokens(), format.stopIds());
+        this.reasoningOptions = settings.reasoningStop().options(settings.maxReasoningTokens(), format, preset.extractor());
         List<SampleLayout> layouts = new ArrayList<>();
         for (Example e : train) layouts.add(format.layout(e, preset.extractor()));
         this.samples = Sample.prepare(model, layouts, execution);

@@ -10,7 +10,9 @@ import greater.tensor.SettingException;
  * re-scored (greater_opt.py:227), answer temperature τ 0.2 and fluency weight λ 0.2
  * (greater_opt.py:27), at most 1024 reasoning tokens (attack_manager.py:873), early stop below a
  * score of 0.12 or after 150 steps without a new best (attack_manager.py:1335-1336), seed 42;
- * candidates ranked by the gradient under the official search schedule. These are the
+ * candidates ranked by the gradient under the official search schedule; reasoning ends at the end
+ * of the turn (attack_manager.py:870-876), or before the model's own extractor ({@link ReasoningStop}).
+ * These are the
  * {@code paper} preset's settings ({@link GreaterPreset#PAPER}).
  *
  * <p>Every value is checked when the record is made: a value outside its range throws a
@@ -36,6 +38,7 @@ import greater.tensor.SettingException;
  * @param seed             seed of the candidate subsets and of the random ranking
  * @param ranking          the order candidates are re-scored in (the ablation switch)
  * @param search           which moves are kept and which position comes next
+ * @param reasoningStop    where reasoning ends: the end of the turn (official) or before the model's own extractor
  */
 public record GreaterSettings(
         int steps,
@@ -53,7 +56,8 @@ public record GreaterSettings(
         int patience,
         long seed,
         CandidateRanking ranking,
-        SearchSchedule search) {
+        SearchSchedule search,
+        ReasoningStop reasoningStop) {
 
     /** @throws SettingException naming the first component outside its range */
     public GreaterSettings {
@@ -74,6 +78,7 @@ public record GreaterSettings(
         SettingException.atLeast("patience", patience, 1);
         if (ranking == null) throw new SettingException("ranking", "must be given");
         if (search == null) throw new SettingException("search", "must be given");
+        if (reasoningStop == null) throw new SettingException("reasoningStop", "must be given");
     }
 
     /** The official code's settings (the {@code paper} preset). */
@@ -109,6 +114,7 @@ public record GreaterSettings(
         private long seed = 42;
         private CandidateRanking ranking = CandidateRanking.GRADIENT;
         private SearchSchedule search = SearchSchedule.OFFICIAL;
+        private ReasoningStop reasoningStop = ReasoningStop.END_OF_TURN;
 
         private Builder() {
         }
@@ -130,6 +136,7 @@ public record GreaterSettings(
             seed = s.seed;
             ranking = s.ranking;
             search = s.search;
+            reasoningStop = s.reasoningStop;
         }
 
         public Builder steps(int v) {
@@ -214,10 +221,17 @@ public record GreaterSettings(
             return this;
         }
 
+        /** Where reasoning ends (docs/ALGORITHM.md §6). */
+        public Builder reasoningStop(ReasoningStop v) {
+            reasoningStop = v;
+            return this;
+        }
+
         /** @throws SettingException naming the first setting outside its range */
         public GreaterSettings build() {
             return new GreaterSettings(steps, topK, topQ, subsetSize, minCandidates, selectionCandidates, answerTemperature,
-                    fluencyWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search);
+                    fluencyWeight, maxReasoningTokens, useReasoning, prefixReuse, earlyStopScore, patience, seed, ranking, search,
+                    reasoningStop);
         }
     }
 }

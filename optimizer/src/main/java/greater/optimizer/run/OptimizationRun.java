@@ -142,7 +142,7 @@ public final class OptimizationRun {
     private RunResult execute(RunFolder folder, RunState state, Budget budget, CostEstimate cost) throws IOException {
         long t0 = System.nanoTime();
         GreaterSettings s = spec.settings();
-        Evaluator evaluator = new Evaluator(model, format, spec.preset(), s.maxReasoningTokens(),
+        Evaluator evaluator = new Evaluator(model, format, spec.preset(), s.maxReasoningTokens(), s.reasoningStop(),
                 execution.batching() ? execution.tokenBudget() : 1);
         progress.message(cost.describe());
         if (budget.generatedTokens() < cost.generatedBeforeSteps() + cost.generatedClosing()) {

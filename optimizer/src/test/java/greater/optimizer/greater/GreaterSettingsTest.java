@@ -18,12 +18,12 @@ class GreaterSettingsTest {
     void theBuilderStartsFromTheOfficialValuesAndSetsEveryComponent() throws Exception {
         GreaterSettings s = GreaterSettings.builder().build();
         assertEquals(new GreaterSettings(100, 40, 6, 5, 6, 3, 0.2f, 0.2f, 1024, true, true, 0.12f, 150, 42,
-                CandidateRanking.GRADIENT, SearchSchedule.OFFICIAL), s);
+                CandidateRanking.GRADIENT, SearchSchedule.OFFICIAL, ReasoningStop.END_OF_TURN), s);
         assertEquals(s, GreaterSettings.defaults());
         assertEquals(s, s.toBuilder().build());
         // Every component has a builder method of its name, and toBuilder keeps every value.
         GreaterSettings odd = new GreaterSettings(7, 9, 2, 3, 4, 5, 0.5f, 0.7f, 33, false, false, -1f, 9, 11,
-                CandidateRanking.LOSS, SearchSchedule.HILL_CLIMB);
+                CandidateRanking.LOSS, SearchSchedule.HILL_CLIMB, ReasoningStop.EXTRACTOR);
         assertEquals(odd, odd.toBuilder().build());
         for (RecordComponent c : GreaterSettings.class.getRecordComponents()) {
             var setter = GreaterSettings.Builder.class.getMethod(c.getName(), c.getType());

@@ -108,6 +108,60 @@ class SearchVariantsTest {
         assertNotEquals(exact[0], exact[1]);
     }
 
+    /**
+     * EXTRACTOR on the tiny model: with a one-letter stem the reasoning is the end-of-turn
+     * reasoning cut before that letter's first occurrence (trailing spaces dropped), and a run
+     * decides the same twice and on the sequential path (no batching, reuse or drafts).
+     */
+    @Test
+    void extractorStopCutsTheTinyModelsReasoningAndEveryPathDecidesAlike() {
+        GreaterSettings s = settings().toBuilder().maxReasoningTokens(12).build();
+        ExecutionSettings exec = ExecutionSettings.defaults();
+        List<SampleLayout> layouts = new ArrayList<>();
+        for (Example e : train) layouts.add(format.layout(e, preset.extractor()));
+        List<Sample> samples = Sample.prepare(model, layouts, exec);
+        int[] prompt = format.encodePrompt("ab.");
+        List<int[]> whole = Reasoning.generate(model, samples, prompt, null, ReasoningStop.END_OF_TURN.options(12, format, preset.extractor()),
+                s, exec).reasoning().samples();
+        // a letter some reasoning writes after its first token: the stem of an extractor "<letter> $"
+        int letter = -1;
+        for (int[] r : whole) for (int j = 1; j < r.length && letter < 0; j++) if (r[j] < 26) letter = r[j];
+        assertTrue(letter >= 0, "the tiny model writes letters");
+        TaskPreset stopAt = new TaskPreset("t", CharFormat.CHARS.charAt(letter) + " $", preset.format());
+        List<int[]> cut = Reasoning.generate(model, samples, prompt, null, ReasoningStop.EXTRACTOR.options(12, format, stopAt.extractor()),
+                s, exec).reasoning().samples();
+        int space = CharFormat.CHARS.indexOf(' '), shorter = 0;
+        for (int k = 0; k < whole.size(); k++) {
+            int[] r = whole.get(k);
+            int end = 0;
+            while (end < r.length && r[end] != letter) end++;
+            if (end < r.length) {
+                while (end > 0 && r[end - 1] == space) end--;
+                shorter++;
+            }
+            assertArrayEquals(Arrays.copyOf(r, end), cut.get(k), "sample " + k);
+        }
+        assertTrue(shorter > 0);
+
+        GreaterSettings ext = s.toBuilder().reasoningStop(ReasoningStop.EXTRACTOR).build();
+        List<RunState> runs = new ArrayList<>();
+        for (ExecutionSettings e : List.of(exec, exec, new ExecutionSettings(1, false, false, false))) {
+            GreaterOptimizer opt = new GreaterOptimizer(model, format, stopAt, train, ext, e);
+            runs.add(opt.run(opt.start("ab."), new GreaterListener() {
+            }));
+        }
+        for (RunState r : runs.subList(1, runs.size())) {
+            for (int i = 0; i < runs.getFirst().history().size(); i++) {
+                StepRecord x = runs.getFirst().history().get(i), y = r.history().get(i);
+                assertEquals(x.candidates().stream().map(StepRecord.Candidate::id).toList(),
+                        y.candidates().stream().map(StepRecord.Candidate::id).toList(), "step " + i + " order");
+                assertEquals(x.choice().chosenId(), y.choice().chosenId(), "step " + i);
+                assertEquals(x.scores().score(), y.scores().score(), 1e-5, "step " + i);
+            }
+            assertArrayEquals(runs.getFirst().prompt(), r.prompt());
+        }
+    }
+
     @Test
     void hillClimbNeverKeepsAWorseScoreNorGrowsThePrompt() {
         GreaterSettings s = settings().toBuilder().steps(8).search(SearchSchedule.HILL_CLIMB).build();

@@ -289,7 +289,7 @@ public final class Generator {
             for (int j = 0; j <= fed; j++) {
                 int tok = sampler.next(logits, at + j * vocab, vocab);
                 out[produced++] = tok;
-                if (stops.contains(tok) || produced == max) break;
+                if (stops.contains(tok) || produced == max || textStop() >= 0) break;
                 if (j < fed && stage.draft()[produced - 1] == tok) {
                     stageAccepted++;
                     continue;
@@ -300,6 +300,13 @@ public final class Generator {
             drafted += fed;
             if (fed > 0) cache.truncate(base + stage.input().length + produced - 1);
             int last = out[produced - 1];
+            int cut = stops.contains(last) ? -1 : textStop();
+            if (cut >= 0) {
+                // Stopped before a stop text: the cache keeps the kept tokens but the last (unfed, as always).
+                cache.truncate(base + stage.input().length + Math.max(cut - 1, 0));
+                next(finish(Arrays.copyOf(out, cut), stageLogits, stageSpans, stageAccepted, drafted));
+                return;
+            }
             if (stops.contains(last) || produced == max) {
                 next(finish(Arrays.copyOf(out, produced), stageLogits, stageSpans, stageAccepted, drafted));
                 return;
@@ -310,6 +317,11 @@ public final class Generator {
             fed = diverged ? 0 : Math.min(window, usable - produced);
             pending = Arrays.copyOf(new int[]{last}, 1 + fed);
             if (fed > 0) System.arraycopy(stage.draft(), produced, pending, 1, fed);
+        }
+
+        /** The number of tokens to keep when the output now holds a stop text, else −1 ({@link StopStrings#cut}). */
+        private int textStop() {
+            return stage.options().stopStrings().cut(out, produced);
         }
 
         private void next(Stage following) {

@@ -161,6 +161,54 @@ class GeneratorTest {
         }
     }
 
+    /**
+     * A stop text ends generation before it, batched or alone, with or without a draft, and the
+     * cache then holds exactly the kept tokens: a following stage sees prompt ⊕ kept.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2"})
+    void stopTextCutsBeforeItAlikeOnEveryPathAndLeavesTheCacheAtTheCut(String name) {
+        try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve(name))) {
+            Transformer model = lm.transformer();
+            java.util.function.Function<int[], String> decode = ids -> {
+                StringBuilder sb = new StringBuilder();
+                for (int id : ids) sb.append('<').append(id).append('>');
+                return sb.toString();
+            };
+            int[] then = {3, 1, 4};
+            int vocab = model.config().vocabSize();
+            int cuts = 0;
+            for (int[] p : PROMPTS) {
+                int[] truth = new Generator(model).generate(p, GenerationOptions.greedy(12, Set.of()));
+                // Stop at the text of tokens 5-6: the first place those two tokens occur is where it cuts.
+                int[] stopAt = Arrays.copyOfRange(truth, 5, 7);
+                int first = 0;
+                while (truth[first] != stopAt[0] || truth[first + 1] != stopAt[1]) first++;
+                GenerationOptions options = GenerationOptions.greedy(12, Set.of())
+                        .withStopStrings(new StopStrings(List.of(decode.apply(stopAt)), decode));
+                int[] kept = Arrays.copyOf(truth, first);
+                cuts += first;
+                assertArrayEquals(kept, new Generator(model).generate(p, options), name + " alone");
+                for (int[] draft : new int[][]{null, truth, kept}) {
+                    for (int budget : new int[]{1, 10_000}) {
+                        Request r = Request.fromPrefix(null, p.length + 12 + then.length + 1, new Stage(p, 0, 0, List.of(), options, draft),
+                                done -> done.index() > 0 ? null
+                                        : Stage.score(concat(done.unfed(Set.of()), then), 0, done.unfed(Set.of()).length + then.length));
+                        List<StageResult> got = new Generator(model, budget).generate(List.of(r, r)).getFirst();
+                        String what = name + " draft " + (draft == null ? "none" : draft.length) + " budget " + budget;
+                        assertArrayEquals(kept, got.get(0).tokens(), what);
+                        int[] all = concat(concat(p, kept), then);
+                        float[] full = model.logits(all).data();
+                        int from = p.length + kept.length - (kept.length > 0 ? 1 : 0);
+                        float[] want = Arrays.copyOfRange(full, from * vocab, all.length * vocab);
+                        assertTrue(maxRelative(got.get(1).logits().data(), want) < 1e-5, what + ": the next stage starts at the cut");
+                    }
+                }
+            }
+            assertTrue(cuts > 0, "some stop text should occur after the first token");
+        }
+    }
+
     @Test
     void emptyInputThatMustGenerateIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Stage.generate(new int[0], GenerationOptions.greedy(2, Set.of())));
