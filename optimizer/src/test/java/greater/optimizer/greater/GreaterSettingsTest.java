@@ -75,7 +75,8 @@ class GreaterSettingsTest {
         assertEquals(50, GreaterPreset.PAPER.trainSize());
         assertEquals(50, GreaterPreset.PAPER.testSize());
         GreaterSettings demo = GreaterPreset.DEMO.settings();
-        assertEquals(GreaterSettings.defaults().toBuilder().steps(12).topK(12).selectionCandidates(8).maxReasoningTokens(100).build(), demo);
+        assertEquals(GreaterSettings.defaults().toBuilder().steps(12).topK(12).selectionCandidates(8).maxReasoningTokens(100)
+                .reasoningStop(ReasoningStop.EXTRACTOR).build(), demo);
         assertNotEquals(GreaterPreset.PAPER.initialPrompt(), GreaterPreset.DEMO.initialPrompt());
         assertTrue(GreaterPreset.DEMO.trainSize() < GreaterPreset.DEMO.testSize());
     }
