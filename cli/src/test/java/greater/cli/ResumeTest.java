@@ -111,7 +111,8 @@ class ResumeTest {
      * A run folder as main at 64b7c30 wrote it, before the settings' builder, the grouped trace
      * records and the fluency weight's rename from {@code controlWeight}: {@code RUN} halted after
      * step 2 ({@code -Dgreater.test.halt=step:2}), files kept in src/test/resources/resume-64b7c30.
-     * It resumes and ends as today's uninterrupted run, its trace lines keep their keys, and a
+     * It resumes (with the end-of-turn reasoning it was started under) and ends as today's
+ * uninterrupted run with that rule, its trace lines keep their keys, and a
      * run.json holding the old and the new key with different values is refused naming both.
      */
     @Test
@@ -126,7 +127,11 @@ class ResumeTest {
         assertEquals(2, Files.readAllLines(dir.resolve("trace.jsonl")).size(), "halted after step 2");
         CommandsTest.Run resumed = run("optimize", "--resume", dir.toString(), "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
-        assertSameRun(reference, dir, "former format");
+        // 64b7c30 had only the official end-of-turn reasoning, which the folder resumes with.
+        Path official = tmp.resolve("former-format-reference");
+        CommandsTest.Run whole = run(CommandsTest.concat(RUN, new String[]{"--reasoning-stop", "end-of-turn", "--out", official.toString()}));
+        assertEquals(0, whole.code(), whole.err());
+        assertSameRun(official, dir, "former format");
         List<String> formerKeys = new ArrayList<>();
         JSON.readTree(Files.readAllLines(fixture.resolve("trace.jsonl")).getFirst()).fieldNames().forEachRemaining(formerKeys::add);
         for (String line : Files.readAllLines(dir.resolve("trace.jsonl"))) {
