@@ -34,6 +34,12 @@ final class MatMulVector {
     static final int W_BLOCK = 128 * 1024;
     /** Forward: converted rows of W sit k + LDW_PAD floats apart, so 8 broadcast streams do not share one L1 set. */
     static final int LDW_PAD = 16;
+    /**
+     * W rows packed together into B panels: one row at a time writes one NR-float row per panel,
+     * kLen·NR floats apart (an L1 set conflict and a new page per store); 8 rows write 1 KiB runs
+     * from 8 read streams (16 was slower at M = 16: more streams than the prefetchers follow).
+     */
+    static final int PACK_ROWS = 8;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -634,35 +640,47 @@ final class MatMulVector {
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
         // whole NR-wide panels two vectors at a time, inline; F16 rows are converted whole (Weights.read's
-        // vcvtph2ps loop) and then copied panel by panel
-        int full = R == NR ? count / R : 0, step = kLen * R;
-        float[] f16Run = type == DType.F16 ? new float[count] : null;
-        for (int p = 0; p < kLen; p++) {
-            long row = (long) (k0 + p) * k + i0;
-            int at = off + p * R;
+        // vcvtph2ps loop) and then copied panel by panel. PACK_ROWS rows at a time, panel by panel
+        int full = R == NR ? count / R : 0, step = kLen * R, group = PACK_ROWS;
+        float[] f16Run = type == DType.F16 ? new float[group * count] : null;
+        for (int p0 = 0; p0 < kLen; p0 += group) {
+            int rows = Math.min(group, kLen - p0);
+            long row0 = (long) (k0 + p0) * k + i0;
             switch (type) {
                 case F32 -> {
-                    for (int q = 0; q < full; q++, at += step) {
-                        WeightsVector.f32(w, row + q * R).intoArray(dst, at);
-                        WeightsVector.f32(w, row + q * R + L).intoArray(dst, at + L);
+                    for (int q = 0; q < full; q++) {
+                        long src = row0 + q * R;
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R, src += k) {
+                            WeightsVector.f32(w, src).intoArray(dst, at);
+                            WeightsVector.f32(w, src + L).intoArray(dst, at + L);
+                        }
                     }
                 }
                 case BF16 -> {
-                    for (int q = 0; q < full; q++, at += step) {
-                        WeightsVector.bf16(w, row + q * R).intoArray(dst, at);
-                        WeightsVector.bf16(w, row + q * R + L).intoArray(dst, at + L);
+                    for (int q = 0; q < full; q++) {
+                        long src = row0 + q * R;
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R, src += k) {
+                            WeightsVector.bf16(w, src).intoArray(dst, at);
+                            WeightsVector.bf16(w, src + L).intoArray(dst, at + L);
+                        }
                     }
                 }
                 case F16 -> {
-                    Weights.read(f16Run, 0, w, type, row, count);
-                    for (int q = 0; q < full; q++, at += step) System.arraycopy(f16Run, q * R, dst, at, R);
+                    for (int p = 0; p < rows; p++) Weights.read(f16Run, p * count, w, type, row0 + (long) p * k, count);
+                    for (int q = 0; q < full; q++) {
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R) {
+                            System.arraycopy(f16Run, p * count + q * R, dst, at, R);
+                        }
+                    }
                 }
                 default -> throw Weights.unsupported(type);
             }
-            for (int q = full; q * R < count; q++, at += step) {
+            for (int q = full; q * R < count; q++) {
                 int valid = Math.min(R, count - q * R);
-                Weights.read(dst, at, w, type, row + q * R, valid);
-                if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
+                for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R) {
+                    Weights.read(dst, at, w, type, row0 + (long) p * k + q * R, valid);
+                    if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
+                }
             }
         }
     }
