@@ -48,6 +48,11 @@ final class MatMulVector {
     static final int NB_DOT = 64, KB = 512;
     /** Up to this many rows the forward is a GEMV (packing W would cost as much as the product). */
     static final int GEMV_MAX_ROWS = 3;
+    /**
+     * BF16 forward with fewer rows than this takes the dot tiles (gemmRowsBf16), and with fewer
+     * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows).
+     */
+    static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
     static final int FORWARD_OUTER_MIN_ROWS = 16;
 
@@ -74,6 +79,10 @@ final class MatMulVector {
     static void matmul(float[] out, float[] x, int m, int k, MemorySegment w, DType wType, int n) {
         if (m <= GEMV_MAX_ROWS) {
             gemv(out, x, m, k, w, wType, n);
+            return;
+        }
+        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K)) {
+            gemmRowsBf16(out, x, m, k, w, n);
             return;
         }
         if (m >= FORWARD_OUTER_MIN_ROWS) {
@@ -711,6 +720,81 @@ final class MatMulVector {
                 }
             }
         });
+    }
+
+    /**
+     * out[m,n] = x·Wᵀ for BF16 W and up to 63 rows: 2×4 tiles of dot products (2 rows of x against
+     * 4 rows of W), W read straight from its segment and converted in registers, never stored as
+     * floats; threads take ranges of W rows, and each group of 4 rows, read from memory once, stays
+     * in L1 for all rows of x. Its horizontal sums, 8 per tile, are paid once per k, so the outer
+     * core wins from 32 rows on when k is short.
+     */
+    static void gemmRowsBf16(float[] out, float[] x, int m, int k, MemorySegment w, int n) {
+        int groups = MatMul.ceilDiv(n, 4);
+        int grain = Math.max(1, 8192 / Math.max(1, k));
+        int k2 = k / (2 * L) * (2 * L);
+        float[] xq = deinterleave(x, m, k, k2);
+        Parallel.forRange(groups, grain, (g0, g1) -> {
+            float[] sums = Scratch.floats(1, 8);
+            int j1 = Math.min(n, g1 * 4);
+            for (int j = g0 * 4; j < j1; j += 4) {
+                int rows = Math.min(4, j1 - j);
+                if (rows < 4) {
+                    for (int i = 0; i < m; i++) dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
+                    continue;
+                }
+                for (int i = 0; i < m; i += 2) tile2Bf16(out, n, i, Math.min(2, m - i), j, x, k, xq, k2, w, sums);
+            }
+        });
+    }
+
+    /**
+     * out[i + a, j + b] = x_(i+a)·W_(j+b) for a < xr ≤ 2, b < 4, BF16 W: 2L weights per step through
+     * {@link #deinterleave}d x; a row a ≥ xr re-reads row xr − 1 and is dropped. Two rows, not four:
+     * a 4×4 tile (32 FMAs per step) outgrows C2's inlining node budget and its vectors get boxed.
+     */
+    private static void tile2Bf16(float[] out, int n, int i, int xr, int j, float[] x, int k, float[] xq, int k2,
+                                  MemorySegment w, float[] sums) {
+        int x0 = i * k2, x1 = (i + Math.min(1, xr - 1)) * k2;
+        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00;
+        for (int p = 0; p < k2; p += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(F, xq, x0 + p), d0 = FloatVector.fromArray(F, xq, x0 + p + L);
+            FloatVector a1 = FloatVector.fromArray(F, xq, x1 + p), d1 = FloatVector.fromArray(F, xq, x1 + p + L);
+            IntVector v = pairs(w, r0 + p);
+            FloatVector e = evenBf16(v), o = oddBf16(v);
+            c00 = o.fma(d0, e.fma(a0, c00));
+            c10 = o.fma(d1, e.fma(a1, c10));
+            v = pairs(w, r1 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c01 = o.fma(d0, e.fma(a0, c01));
+            c11 = o.fma(d1, e.fma(a1, c11));
+            v = pairs(w, r2 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c02 = o.fma(d0, e.fma(a0, c02));
+            c12 = o.fma(d1, e.fma(a1, c12));
+            v = pairs(w, r3 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c03 = o.fma(d0, e.fma(a0, c03));
+            c13 = o.fma(d1, e.fma(a1, c13));
+        }
+        sums[0] = c00.reduceLanes(VectorOperators.ADD);
+        sums[1] = c01.reduceLanes(VectorOperators.ADD);
+        sums[2] = c02.reduceLanes(VectorOperators.ADD);
+        sums[3] = c03.reduceLanes(VectorOperators.ADD);
+        sums[4] = c10.reduceLanes(VectorOperators.ADD);
+        sums[5] = c11.reduceLanes(VectorOperators.ADD);
+        sums[6] = c12.reduceLanes(VectorOperators.ADD);
+        sums[7] = c13.reduceLanes(VectorOperators.ADD);
+        for (int a = 0; a < xr; a++) {
+            for (int b = 0; b < 4; b++) {
+                out[(i + a) * n + j + b] = sums[a * 4 + b] + tailDot(x, (i + a) * k, k2, k, w, DType.BF16, r0 + (long) b * k);
+            }
+        }
     }
 
     // The dotRows variants are the same loop over a different load; kept apart so each compiles
