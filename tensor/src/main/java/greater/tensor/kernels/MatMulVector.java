@@ -53,6 +53,11 @@ final class MatMulVector {
      * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows).
      */
     static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
+    /**
+     * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (kept in L1/L2
+     * while W streams by), takes inputGradRowsBf16; longer ones pack W (from 32×2048 on it won).
+     */
+    static final int BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
     static final int FORWARD_OUTER_MIN_ROWS = 16;
 
@@ -100,6 +105,10 @@ final class MatMulVector {
      * split over W's rows when there are enough of them, else over its columns.
      */
     static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
+        if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+            inputGradRowsBf16(dx, dy, m, n, w, k);
+            return;
+        }
         PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
         if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
             gemmSplitK(dx, m, k, n, a, w, wType);
@@ -125,6 +134,95 @@ final class MatMulVector {
                 (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
     }
 
+
+    /**
+     * dx[m,k] += dy[m,n]·W[n,k] for BF16 W and few rows: 8 rows of W at a time, 2L columns of each
+     * converted in registers (even and odd elements apart, as {@link #deinterleave}), then every
+     * row of dx takes its 16 FMAs from those registers, broadcasting 8 values of dy; dx is kept
+     * deinterleaved meanwhile. W is read once, 8 contiguous streams, never stored as floats.
+     * Threads split dx's columns.
+     */
+    static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
+        int k2 = k / (2 * L) * (2 * L), chunks = k2 / (2 * L);
+        float[] dq = deinterleave(dx, m, k, k2);
+        // one column range per thread: each reads its stretch of every W row, so more ranges mean shorter runs
+        Parallel.forRange(chunks, Math.max(1, MatMul.ceilDiv(chunks, Parallel.THREADS)), (c0, c1) -> {
+            for (int j0 = 0; j0 < n; j0 += 8) {
+                int last = Math.min(8, n - j0) - 1;
+                long r0 = (long) j0 * k, r1 = r0 + (long) Math.min(1, last) * k, r2 = r0 + (long) Math.min(2, last) * k;
+                long r3 = r0 + (long) Math.min(3, last) * k, r4 = r0 + (long) Math.min(4, last) * k;
+                long r5 = r0 + (long) Math.min(5, last) * k, r6 = r0 + (long) Math.min(6, last) * k;
+                long r7 = r0 + (long) Math.min(7, last) * k;
+                for (int c = c0; c < c1; c++) {
+                    int p = c * 2 * L;
+                    IntVector v = pairs(w, r0 + p);
+                    FloatVector e0 = evenBf16(v), o0 = oddBf16(v);
+                    v = pairs(w, r1 + p);
+                    FloatVector e1 = evenBf16(v), o1 = oddBf16(v);
+                    v = pairs(w, r2 + p);
+                    FloatVector e2 = evenBf16(v), o2 = oddBf16(v);
+                    v = pairs(w, r3 + p);
+                    FloatVector e3 = evenBf16(v), o3 = oddBf16(v);
+                    v = pairs(w, r4 + p);
+                    FloatVector e4 = evenBf16(v), o4 = oddBf16(v);
+                    v = pairs(w, r5 + p);
+                    FloatVector e5 = evenBf16(v), o5 = oddBf16(v);
+                    v = pairs(w, r6 + p);
+                    FloatVector e6 = evenBf16(v), o6 = oddBf16(v);
+                    v = pairs(w, r7 + p);
+                    FloatVector e7 = evenBf16(v), o7 = oddBf16(v);
+                    for (int i = 0; i < m; i++) {
+                        int g = i * n + j0, q = i * k2 + p;
+                        // rows past n re-read the last row and get a zero weight
+                        float g1 = last >= 1 ? dy[g + 1] : 0f, g2 = last >= 2 ? dy[g + 2] : 0f;
+                        float g3 = last >= 3 ? dy[g + 3] : 0f, g4 = last >= 4 ? dy[g + 4] : 0f;
+                        float g5 = last >= 5 ? dy[g + 5] : 0f, g6 = last >= 6 ? dy[g + 6] : 0f;
+                        float g7 = last >= 7 ? dy[g + 7] : 0f;
+                        FloatVector b = FloatVector.broadcast(F, dy[g]);
+                        FloatVector ae = e0.fma(b, FloatVector.fromArray(F, dq, q));
+                        FloatVector ao = o0.fma(b, FloatVector.fromArray(F, dq, q + L));
+                        b = FloatVector.broadcast(F, g1);
+                        ae = e1.fma(b, ae);
+                        ao = o1.fma(b, ao);
+                        b = FloatVector.broadcast(F, g2);
+                        ae = e2.fma(b, ae);
+                        ao = o2.fma(b, ao);
+                        b = FloatVector.broadcast(F, g3);
+                        ae = e3.fma(b, ae);
+                        ao = o3.fma(b, ao);
+                        b = FloatVector.broadcast(F, g4);
+                        ae = e4.fma(b, ae);
+                        ao = o4.fma(b, ao);
+                        b = FloatVector.broadcast(F, g5);
+                        ae = e5.fma(b, ae);
+                        ao = o5.fma(b, ao);
+                        b = FloatVector.broadcast(F, g6);
+                        ae = e6.fma(b, ae);
+                        ao = o6.fma(b, ao);
+                        b = FloatVector.broadcast(F, g7);
+                        ae = e7.fma(b, ae);
+                        ao = o7.fma(b, ao);
+                        ae.intoArray(dq, q);
+                        ao.intoArray(dq, q + L);
+                    }
+                }
+            }
+        });
+        // back to dx's order, and the columns past the last whole 2L chunk
+        for (int i = 0; i < m; i++) {
+            for (int c = 0; c < k2; c += 2 * L) {
+                int src = i * k2 + c, dst = i * k + c;
+                for (int e = 0; e < L; e++) {
+                    dx[dst + 2 * e] = dq[src + e];
+                    dx[dst + 2 * e + 1] = dq[src + L + e];
+                }
+            }
+            for (int j = 0; j < n && k2 < k; j++) {
+                float g = dy[i * n + j];
+                for (int p = k2; p < k; p++) dx[i * k + p] += g * Weights.get(w, DType.BF16, (long) j * k + p);
+            }
+        }
+    }
 
     // ---- dot core -----------------------------------------------------------------------------
 

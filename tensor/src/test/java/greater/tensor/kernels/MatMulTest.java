@@ -113,9 +113,11 @@ class MatMulTest {
     void inputGradMatchesScalarAndReference() {
         Random rnd = new Random(3);
         // n ≥ 2·THREADS·KC rows of W take the split-over-rows core: {1, 2048, 33}, {5, 1500, 70} (a
-        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy)
+        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy); BF16 W
+        // with m ≤ 8 or m·k ≤ 24·1024 takes the row kernel (all but the last three here; k past
+        // whole 2L chunks, n past whole blocks of 8), {40, 600, 700} and {40, 1100, 700} the others
         int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
-                {5, 1500, 70}, {1030, 1100, 37}};
+                {5, 1500, 70}, {8, 1100, 645}, {1030, 1100, 37}, {40, 600, 700}, {40, 1100, 700}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
