@@ -27,9 +27,12 @@ import java.lang.foreign.MemorySegment;
  *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>
- *   <li>dot core, forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x would mostly idle): x and W rows
- *       are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot products, its horizontal
- *       sums paid once per KB span;</li>
+ *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows (or at most 24k floats of dx):
+ *       8 rows of W, 32 columns at a time, converted into 16 registers that every row of dx
+ *       takes 16 FMAs from;</li>
+ *   <li>dot core, forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x would mostly
+ *       idle): x and W rows are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot
+ *       products, its horizontal sums paid once per KB span;</li>
  *   <li>GEMV, forward with up to 3 rows: streams W once, converting on the fly, 4 rows at a time.</li>
  * </ul>
  */
