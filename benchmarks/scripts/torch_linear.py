@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 # keep in step with MatMulBenchmark's "shape" parameter
-SHAPES = "1x2048x2048,16x2048x2048,64x2048x2048,256x576x1536,1024x576x1536"
+SHAPES = "1x2048x2048,8x2048x2048,16x2048x2048,32x2048x2048,64x2048x2048,256x576x1536,1024x576x1536"
 
 
 def bench(m, k, n, dtype, seconds):

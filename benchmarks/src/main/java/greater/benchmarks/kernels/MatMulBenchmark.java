@@ -39,10 +39,10 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class MatMulBenchmark {
     /**
-     * M x K x N: one-sequence decode (M = 1), batched decode or a short gradient (16), and prefill
+     * M x K x N: one-sequence decode (M = 1), batched decode or a short gradient (8 to 32), and prefill
      * or the gradient of a sequence (64 to 1024 tokens) on Llama-3.2-1B and SmolLM2-135M widths.
      */
-    @Param({"1x2048x2048", "16x2048x2048", "64x2048x2048", "256x576x1536", "1024x576x1536"})
+    @Param({"1x2048x2048", "8x2048x2048", "16x2048x2048", "32x2048x2048", "64x2048x2048", "256x576x1536", "1024x576x1536"})
     public String shape;
 
     @Param({"F32", "BF16", "F16"})

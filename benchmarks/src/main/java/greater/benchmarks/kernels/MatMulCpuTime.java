@@ -31,7 +31,7 @@ public final class MatMulCpuTime {
     }
 
     public static void main(String[] args) {
-        String shapes = args.length > 0 ? args[0] : "1x2048x2048,16x2048x2048,64x2048x2048,256x576x1536,1024x576x1536";
+        String shapes = args.length > 0 ? args[0] : "1x2048x2048,8x2048x2048,16x2048x2048,32x2048x2048,64x2048x2048,256x576x1536,1024x576x1536";
         String dtypes = args.length > 1 ? args[1] : "F32,BF16,F16";
         String ops = args.length > 2 ? args[2] : "forward,inputGrad";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;

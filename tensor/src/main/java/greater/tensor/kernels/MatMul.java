@@ -24,9 +24,15 @@ import java.lang.foreign.MemorySegment;
  *       outᵀ = W·xᵀ (B = xᵀ in panels, A = rows of W); dx = dy·W has B = W and dw = dyᵀ·x has
  *       B = x, whose panels are contiguous copies of rows. dx with many rows of W splits them
  *       (the reduction index) over the threads, each streaming whole rows into its own partial sum;</li>
- *   <li>dot core, forward with 4 to 15 rows (an NR-wide tile of x would mostly idle): x and W rows
- *       are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot products, its horizontal
- *       sums paid once per KB span;</li>
+ *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024): 2 rows of x
+ *       against 4 rows of W read straight from the segment and converted in registers (packing W
+ *       cost as much as the product at these sizes);</li>
+ *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows (or at most 24k floats of dx):
+ *       8 rows of W, 32 columns at a time, converted into 16 registers that every row of dx
+ *       takes 16 FMAs from;</li>
+ *   <li>dot core, forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x would mostly
+ *       idle): x and W rows are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot
+ *       products, its horizontal sums paid once per KB span;</li>
  *   <li>GEMV, forward with up to 3 rows: streams W once, converting on the fly, 4 rows at a time.</li>
  * </ul>
  */

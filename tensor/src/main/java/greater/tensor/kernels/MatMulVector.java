@@ -34,6 +34,12 @@ final class MatMulVector {
     static final int W_BLOCK = 128 * 1024;
     /** Forward: converted rows of W sit k + LDW_PAD floats apart, so 8 broadcast streams do not share one L1 set. */
     static final int LDW_PAD = 16;
+    /**
+     * W rows packed together into B panels: one row at a time writes one NR-float row per panel,
+     * kLen·NR floats apart (an L1 set conflict and a new page per store); 8 rows write 1 KiB runs
+     * from 8 read streams (16 was slower at M = 16: more streams than the prefetchers follow).
+     */
+    static final int PACK_ROWS = 8;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -42,6 +48,16 @@ final class MatMulVector {
     static final int NB_DOT = 64, KB = 512;
     /** Up to this many rows the forward is a GEMV (packing W would cost as much as the product). */
     static final int GEMV_MAX_ROWS = 3;
+    /**
+     * BF16 forward with fewer rows than this takes the dot tiles (gemmRowsBf16), and with fewer
+     * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows).
+     */
+    static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
+    /**
+     * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (kept in L1/L2
+     * while W streams by), takes inputGradRowsBf16; longer ones pack W (from 32×2048 on it won).
+     */
+    static final int BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
     static final int FORWARD_OUTER_MIN_ROWS = 16;
 
@@ -70,6 +86,10 @@ final class MatMulVector {
             gemv(out, x, m, k, w, wType, n);
             return;
         }
+        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K)) {
+            gemmRowsBf16(out, x, m, k, w, n);
+            return;
+        }
         if (m >= FORWARD_OUTER_MIN_ROWS) {
             gemmForward(out, x, m, k, w, wType, n);
             return;
@@ -85,6 +105,10 @@ final class MatMulVector {
      * split over W's rows when there are enough of them, else over its columns.
      */
     static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
+        if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+            inputGradRowsBf16(dx, dy, m, n, w, k);
+            return;
+        }
         PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
         if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
             gemmSplitK(dx, m, k, n, a, w, wType);
@@ -110,6 +134,95 @@ final class MatMulVector {
                 (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
     }
 
+
+    /**
+     * dx[m,k] += dy[m,n]·W[n,k] for BF16 W and few rows: 8 rows of W at a time, 2L columns of each
+     * converted in registers (even and odd elements apart, as {@link #deinterleave}), then every
+     * row of dx takes its 16 FMAs from those registers, broadcasting 8 values of dy; dx is kept
+     * deinterleaved meanwhile. W is read once, 8 contiguous streams, never stored as floats.
+     * Threads split dx's columns.
+     */
+    static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
+        int k2 = k / (2 * L) * (2 * L), chunks = k2 / (2 * L);
+        float[] dq = deinterleave(dx, m, k, k2);
+        // one column range per thread: each reads its stretch of every W row, so more ranges mean shorter runs
+        Parallel.forRange(chunks, Math.max(1, MatMul.ceilDiv(chunks, Parallel.THREADS)), (c0, c1) -> {
+            for (int j0 = 0; j0 < n; j0 += 8) {
+                int last = Math.min(8, n - j0) - 1;
+                long r0 = (long) j0 * k, r1 = r0 + (long) Math.min(1, last) * k, r2 = r0 + (long) Math.min(2, last) * k;
+                long r3 = r0 + (long) Math.min(3, last) * k, r4 = r0 + (long) Math.min(4, last) * k;
+                long r5 = r0 + (long) Math.min(5, last) * k, r6 = r0 + (long) Math.min(6, last) * k;
+                long r7 = r0 + (long) Math.min(7, last) * k;
+                for (int c = c0; c < c1; c++) {
+                    int p = c * 2 * L;
+                    IntVector v = pairs(w, r0 + p);
+                    FloatVector e0 = evenBf16(v), o0 = oddBf16(v);
+                    v = pairs(w, r1 + p);
+                    FloatVector e1 = evenBf16(v), o1 = oddBf16(v);
+                    v = pairs(w, r2 + p);
+                    FloatVector e2 = evenBf16(v), o2 = oddBf16(v);
+                    v = pairs(w, r3 + p);
+                    FloatVector e3 = evenBf16(v), o3 = oddBf16(v);
+                    v = pairs(w, r4 + p);
+                    FloatVector e4 = evenBf16(v), o4 = oddBf16(v);
+                    v = pairs(w, r5 + p);
+                    FloatVector e5 = evenBf16(v), o5 = oddBf16(v);
+                    v = pairs(w, r6 + p);
+                    FloatVector e6 = evenBf16(v), o6 = oddBf16(v);
+                    v = pairs(w, r7 + p);
+                    FloatVector e7 = evenBf16(v), o7 = oddBf16(v);
+                    for (int i = 0; i < m; i++) {
+                        int g = i * n + j0, q = i * k2 + p;
+                        // rows past n re-read the last row and get a zero weight
+                        float g1 = last >= 1 ? dy[g + 1] : 0f, g2 = last >= 2 ? dy[g + 2] : 0f;
+                        float g3 = last >= 3 ? dy[g + 3] : 0f, g4 = last >= 4 ? dy[g + 4] : 0f;
+                        float g5 = last >= 5 ? dy[g + 5] : 0f, g6 = last >= 6 ? dy[g + 6] : 0f;
+                        float g7 = last >= 7 ? dy[g + 7] : 0f;
+                        FloatVector b = FloatVector.broadcast(F, dy[g]);
+                        FloatVector ae = e0.fma(b, FloatVector.fromArray(F, dq, q));
+                        FloatVector ao = o0.fma(b, FloatVector.fromArray(F, dq, q + L));
+                        b = FloatVector.broadcast(F, g1);
+                        ae = e1.fma(b, ae);
+                        ao = o1.fma(b, ao);
+                        b = FloatVector.broadcast(F, g2);
+                        ae = e2.fma(b, ae);
+                        ao = o2.fma(b, ao);
+                        b = FloatVector.broadcast(F, g3);
+                        ae = e3.fma(b, ae);
+                        ao = o3.fma(b, ao);
+                        b = FloatVector.broadcast(F, g4);
+                        ae = e4.fma(b, ae);
+                        ao = o4.fma(b, ao);
+                        b = FloatVector.broadcast(F, g5);
+                        ae = e5.fma(b, ae);
+                        ao = o5.fma(b, ao);
+                        b = FloatVector.broadcast(F, g6);
+                        ae = e6.fma(b, ae);
+                        ao = o6.fma(b, ao);
+                        b = FloatVector.broadcast(F, g7);
+                        ae = e7.fma(b, ae);
+                        ao = o7.fma(b, ao);
+                        ae.intoArray(dq, q);
+                        ao.intoArray(dq, q + L);
+                    }
+                }
+            }
+        });
+        // back to dx's order, and the columns past the last whole 2L chunk
+        for (int i = 0; i < m; i++) {
+            for (int c = 0; c < k2; c += 2 * L) {
+                int src = i * k2 + c, dst = i * k + c;
+                for (int e = 0; e < L; e++) {
+                    dx[dst + 2 * e] = dq[src + e];
+                    dx[dst + 2 * e + 1] = dq[src + L + e];
+                }
+            }
+            for (int j = 0; j < n && k2 < k; j++) {
+                float g = dy[i * n + j];
+                for (int p = k2; p < k; p++) dx[i * k + p] += g * Weights.get(w, DType.BF16, (long) j * k + p);
+            }
+        }
+    }
 
     // ---- dot core -----------------------------------------------------------------------------
 
@@ -634,35 +747,47 @@ final class MatMulVector {
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
         // whole NR-wide panels two vectors at a time, inline; F16 rows are converted whole (Weights.read's
-        // vcvtph2ps loop) and then copied panel by panel
-        int full = R == NR ? count / R : 0, step = kLen * R;
-        float[] f16Run = type == DType.F16 ? new float[count] : null;
-        for (int p = 0; p < kLen; p++) {
-            long row = (long) (k0 + p) * k + i0;
-            int at = off + p * R;
+        // vcvtph2ps loop) and then copied panel by panel. PACK_ROWS rows at a time, panel by panel
+        int full = R == NR ? count / R : 0, step = kLen * R, group = PACK_ROWS;
+        float[] f16Run = type == DType.F16 ? new float[group * count] : null;
+        for (int p0 = 0; p0 < kLen; p0 += group) {
+            int rows = Math.min(group, kLen - p0);
+            long row0 = (long) (k0 + p0) * k + i0;
             switch (type) {
                 case F32 -> {
-                    for (int q = 0; q < full; q++, at += step) {
-                        WeightsVector.f32(w, row + q * R).intoArray(dst, at);
-                        WeightsVector.f32(w, row + q * R + L).intoArray(dst, at + L);
+                    for (int q = 0; q < full; q++) {
+                        long src = row0 + q * R;
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R, src += k) {
+                            WeightsVector.f32(w, src).intoArray(dst, at);
+                            WeightsVector.f32(w, src + L).intoArray(dst, at + L);
+                        }
                     }
                 }
                 case BF16 -> {
-                    for (int q = 0; q < full; q++, at += step) {
-                        WeightsVector.bf16(w, row + q * R).intoArray(dst, at);
-                        WeightsVector.bf16(w, row + q * R + L).intoArray(dst, at + L);
+                    for (int q = 0; q < full; q++) {
+                        long src = row0 + q * R;
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R, src += k) {
+                            WeightsVector.bf16(w, src).intoArray(dst, at);
+                            WeightsVector.bf16(w, src + L).intoArray(dst, at + L);
+                        }
                     }
                 }
                 case F16 -> {
-                    Weights.read(f16Run, 0, w, type, row, count);
-                    for (int q = 0; q < full; q++, at += step) System.arraycopy(f16Run, q * R, dst, at, R);
+                    for (int p = 0; p < rows; p++) Weights.read(f16Run, p * count, w, type, row0 + (long) p * k, count);
+                    for (int q = 0; q < full; q++) {
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R) {
+                            System.arraycopy(f16Run, p * count + q * R, dst, at, R);
+                        }
+                    }
                 }
                 default -> throw Weights.unsupported(type);
             }
-            for (int q = full; q * R < count; q++, at += step) {
+            for (int q = full; q * R < count; q++) {
                 int valid = Math.min(R, count - q * R);
-                Weights.read(dst, at, w, type, row + q * R, valid);
-                if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
+                for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R) {
+                    Weights.read(dst, at, w, type, row0 + (long) p * k + q * R, valid);
+                    if (valid < R) Arrays.fill(dst, at + valid, at + R, 0f);
+                }
             }
         }
     }
@@ -693,6 +818,81 @@ final class MatMulVector {
                 }
             }
         });
+    }
+
+    /**
+     * out[m,n] = x·Wᵀ for BF16 W and up to 63 rows: 2×4 tiles of dot products (2 rows of x against
+     * 4 rows of W), W read straight from its segment and converted in registers, never stored as
+     * floats; threads take ranges of W rows, and each group of 4 rows, read from memory once, stays
+     * in L1 for all rows of x. Its horizontal sums, 8 per tile, are paid once per k, so the outer
+     * core wins from 32 rows on when k is short.
+     */
+    static void gemmRowsBf16(float[] out, float[] x, int m, int k, MemorySegment w, int n) {
+        int groups = MatMul.ceilDiv(n, 4);
+        int grain = Math.max(1, 8192 / Math.max(1, k));
+        int k2 = k / (2 * L) * (2 * L);
+        float[] xq = deinterleave(x, m, k, k2);
+        Parallel.forRange(groups, grain, (g0, g1) -> {
+            float[] sums = Scratch.floats(1, 8);
+            int j1 = Math.min(n, g1 * 4);
+            for (int j = g0 * 4; j < j1; j += 4) {
+                int rows = Math.min(4, j1 - j);
+                if (rows < 4) {
+                    for (int i = 0; i < m; i++) dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
+                    continue;
+                }
+                for (int i = 0; i < m; i += 2) tile2Bf16(out, n, i, Math.min(2, m - i), j, x, k, xq, k2, w, sums);
+            }
+        });
+    }
+
+    /**
+     * out[i + a, j + b] = x_(i+a)·W_(j+b) for a < xr ≤ 2, b < 4, BF16 W: 2L weights per step through
+     * {@link #deinterleave}d x; a row a ≥ xr re-reads row xr − 1 and is dropped. Two rows, not four:
+     * a 4×4 tile (32 FMAs per step) outgrows C2's inlining node budget and its vectors get boxed.
+     */
+    private static void tile2Bf16(float[] out, int n, int i, int xr, int j, float[] x, int k, float[] xq, int k2,
+                                  MemorySegment w, float[] sums) {
+        int x0 = i * k2, x1 = (i + Math.min(1, xr - 1)) * k2;
+        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c13 = c00;
+        for (int p = 0; p < k2; p += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(F, xq, x0 + p), d0 = FloatVector.fromArray(F, xq, x0 + p + L);
+            FloatVector a1 = FloatVector.fromArray(F, xq, x1 + p), d1 = FloatVector.fromArray(F, xq, x1 + p + L);
+            IntVector v = pairs(w, r0 + p);
+            FloatVector e = evenBf16(v), o = oddBf16(v);
+            c00 = o.fma(d0, e.fma(a0, c00));
+            c10 = o.fma(d1, e.fma(a1, c10));
+            v = pairs(w, r1 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c01 = o.fma(d0, e.fma(a0, c01));
+            c11 = o.fma(d1, e.fma(a1, c11));
+            v = pairs(w, r2 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c02 = o.fma(d0, e.fma(a0, c02));
+            c12 = o.fma(d1, e.fma(a1, c12));
+            v = pairs(w, r3 + p);
+            e = evenBf16(v);
+            o = oddBf16(v);
+            c03 = o.fma(d0, e.fma(a0, c03));
+            c13 = o.fma(d1, e.fma(a1, c13));
+        }
+        sums[0] = c00.reduceLanes(VectorOperators.ADD);
+        sums[1] = c01.reduceLanes(VectorOperators.ADD);
+        sums[2] = c02.reduceLanes(VectorOperators.ADD);
+        sums[3] = c03.reduceLanes(VectorOperators.ADD);
+        sums[4] = c10.reduceLanes(VectorOperators.ADD);
+        sums[5] = c11.reduceLanes(VectorOperators.ADD);
+        sums[6] = c12.reduceLanes(VectorOperators.ADD);
+        sums[7] = c13.reduceLanes(VectorOperators.ADD);
+        for (int a = 0; a < xr; a++) {
+            for (int b = 0; b < 4; b++) {
+                out[(i + a) * n + j + b] = sums[a * 4 + b] + tailDot(x, (i + a) * k, k2, k, w, DType.BF16, r0 + (long) b * k);
+            }
+        }
     }
 
     // The dotRows variants are the same loop over a different load; kept apart so each compiles

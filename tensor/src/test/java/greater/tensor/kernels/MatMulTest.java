@@ -59,9 +59,12 @@ class MatMulTest {
     void largerShapesExerciseTilingAndThreads() {
         Random rnd = new Random(2);
         // m ≤ 3: GEMV; 4 ≤ m < 16: dot core; m ≥ 16: outer core, whose last panel of x takes the
-        // one-vector kernel when it has at most L rows (m = 16, 33, 48, 130) (see MatMulVector)
+        // one-vector kernel when it has at most L rows (m = 16, 33, 48, 130); BF16 W with m < 32,
+        // or m < 64 and k ≥ 1024: 2×4 dot tiles (odd m, k past whole 2L steps, n past whole groups
+        // of 4: {5, 1000, 129}, {33, 1100, 38}, {63, 1030, 9}) (see MatMulVector)
         int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64},
-                {4, 67, 33}, {7, 17, 5}, {15, 131, 40}, {16, 600, 9}, {2, 300, 257}, {48, 300, 37}, {20, 129, 70}};
+                {4, 67, 33}, {7, 17, 5}, {15, 131, 40}, {16, 600, 9}, {2, 300, 257}, {48, 300, 37}, {20, 129, 70},
+                {33, 1100, 38}, {63, 1030, 9}, {64, 1024, 20}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) checkForward(rnd, type, s[0], s[1], s[2], true);
         }
@@ -110,9 +113,11 @@ class MatMulTest {
     void inputGradMatchesScalarAndReference() {
         Random rnd = new Random(3);
         // n ≥ 2·THREADS·KC rows of W take the split-over-rows core: {1, 2048, 33}, {5, 1500, 70} (a
-        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy)
+        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy); BF16 W
+        // with m ≤ 8 or m·k ≤ 24·1024 takes the row kernel (all but the last three here; k past
+        // whole 2L chunks, n past whole blocks of 8), {40, 600, 700} and {40, 1100, 700} the others
         int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
-                {5, 1500, 70}, {1030, 1100, 37}};
+                {5, 1500, 70}, {8, 1100, 645}, {1030, 1100, 37}, {40, 600, 700}, {40, 1100, 700}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];

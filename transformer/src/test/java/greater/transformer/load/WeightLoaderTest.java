@@ -128,7 +128,8 @@ class WeightLoaderTest {
                 : name.startsWith("language_model.") ? name : "model." + name, w -> { });
         int[] ids = {5, 17, 3, 9, 11};
         try (LanguageModel renamed = LanguageModel.load(dir); LanguageModel published = LanguageModel.load(FIXTURES.resolve("gemma3_multimodal"))) {
-            assertArrayEquals(published.transformer().logits(ids).data(), renamed.transformer().logits(ids).data());
+            // the rewrite stores F32, the fixture BF16: the matmul kernels sum in a dtype-specific order
+            assertArrayEquals(published.transformer().logits(ids).data(), renamed.transformer().logits(ids).data(), 1e-5f);
         }
     }
 
