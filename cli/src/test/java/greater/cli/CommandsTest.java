@@ -49,6 +49,17 @@ class CommandsTest {
     }
 
     @Test
+    void versionNamesTheProgramAndTheMachinePath() {
+        CommandLine cli = GreaterCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("--version"));
+        String[] lines = out.toString().strip().split("\n");
+        assertEquals("greater " + Version.VERSION, lines[0]);
+        assertTrue(lines[1].startsWith("JDK " + Runtime.version()) && lines[1].endsWith(" threads"), out.toString());
+    }
+
+    @Test
     void badInputIsOneLineAndNonZero(@TempDir Path tmp) throws Exception {
         List<String[]> cases = List.of(
                 new String[]{"inspect", "--model", tmp.resolve("missing").toString()},

@@ -42,6 +42,12 @@ public final class Tensor {
         return new Tensor(s, DType.F32, data, null);
     }
 
+    /**
+     * A new owned F32 tensor of the given dimensions, all zeros ({@code torch.zeros}).
+     *
+     * @throws IllegalArgumentException for a negative dimension
+     * @throws ArithmeticException      when it would hold more than {@code Integer.MAX_VALUE} floats
+     */
     public static Tensor zeros(int... dims) {
         return of(new float[Math.toIntExact(Shape.of(dims).size())], dims);
     }

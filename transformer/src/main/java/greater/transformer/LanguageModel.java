@@ -110,6 +110,7 @@ public final class LanguageModel implements AutoCloseable {
         return stopIds;
     }
 
+    /** Greedy decoding of at most {@code maxNewTokens} tokens that stops at this model's {@link #stopIds()}. */
     public GenerationOptions greedy(int maxNewTokens) {
         return GenerationOptions.greedy(maxNewTokens, stopIds);
     }

@@ -96,11 +96,6 @@ public final class Tape implements AutoCloseable {
         return false;
     }
 
-    /** Number of recorded ops. */
-    public int size() {
-        return nodes.size();
-    }
-
     /**
      * Backpropagates from {@code loss}, seeding d(loss)/d(loss) = 1 for every element (a scalar
      * loss in practice), then releases the tape. Leaves that require gradients keep theirs.

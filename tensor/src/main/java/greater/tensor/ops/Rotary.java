@@ -17,11 +17,6 @@ public final class Rotary {
     private Rotary() {
     }
 
-    /** Full rotary (R = headDim), no scaling. */
-    public static Tensor apply(Tensor x, int heads, int headDim, int[] positions, float[] invFreq) {
-        return apply(x, heads, headDim, headDim, positions, invFreq, 1f);
-    }
-
     /**
      * @param rotaryDim R ≤ headDim, even: the rotated features at the start of each head
      * @param invFreq   [R/2]

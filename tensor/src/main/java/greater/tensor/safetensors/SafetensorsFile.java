@@ -144,8 +144,8 @@ public final class SafetensorsFile implements TensorSource {
         return data.asSlice(info.begin(), info.byteSize());
     }
 
-    /** Size of the data section (everything after the header). */
-    public long dataSize() {
+    /** Size of the data section (everything after the header); tests check the layout with it. */
+    long dataSize() {
         return data.byteSize();
     }
 

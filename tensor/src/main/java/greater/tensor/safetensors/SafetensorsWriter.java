@@ -52,36 +52,45 @@ public final class SafetensorsWriter {
         void writeTo(Sink sink) throws IOException;
     }
 
+    /** Adds {@code key: value} to {@code __metadata__} (replacing an earlier value of the key). */
     public SafetensorsWriter metadata(String key, String value) {
         if (key == null || value == null) throw new IllegalArgumentException("metadata keys and values must be non-null");
         metadata.put(key, value);
         return this;
     }
 
+    /** Adds every entry of {@code entries} to {@code __metadata__}, as {@link #metadata(String, String)}. */
     public SafetensorsWriter metadata(Map<String, String> entries) {
         entries.forEach(this::metadata);
         return this;
     }
 
+    /**
+     * Stores {@code data} as F32 of dimensions {@code shape} (row-major; one add method per dtype).
+     *
+     * @throws IllegalArgumentException when the name is taken or reserved, or {@code shape} does not hold {@code data.length} values
+     */
     public SafetensorsWriter addF32(String name, float[] data, int... shape) {
         return add(name, DType.F32, shape, data.length, sink -> {
             for (float v : data) sink.putFloat(v);
         });
     }
 
-    /** Stores {@code data} rounded to bf16 (nearest even, {@link Float16s#floatToBf16}). */
+    /** Stores {@code data} rounded to bf16 (nearest even, {@link Float16s#floatToBf16}); otherwise as {@link #addF32}. */
     public SafetensorsWriter addBf16(String name, float[] data, int... shape) {
         return add(name, DType.BF16, shape, data.length, sink -> {
             for (float v : data) sink.putShort(Float16s.floatToBf16(v));
         });
     }
 
+    /** Stores {@code data} as I64 (PyTorch's dtype for token ids); otherwise as {@link #addF32}. */
     public SafetensorsWriter addI64(String name, long[] data, int... shape) {
         return add(name, DType.I64, shape, data.length, sink -> {
             for (long v : data) sink.putLong(v);
         });
     }
 
+    /** Stores {@code data} as I32 (e.g. masks, ids of a 32-bit producer); otherwise as {@link #addF32}. */
     public SafetensorsWriter addI32(String name, int[] data, int... shape) {
         return add(name, DType.I32, shape, data.length, sink -> {
             for (int v : data) sink.putInt(v);

@@ -9,14 +9,17 @@ public record Message(Role role, String content) {
         Objects.requireNonNull(content, "content");
     }
 
+    /** A system prompt (templates that have no system turn fold it into the first user turn or refuse it). */
     public static Message system(String content) {
         return new Message(Role.SYSTEM, content);
     }
 
+    /** A user turn. */
     public static Message user(String content) {
         return new Message(Role.USER, content);
     }
 
+    /** An assistant turn (a reply, or with {@link ChatTemplate#continueFinalMessage} one to continue). */
     public static Message assistant(String content) {
         return new Message(Role.ASSISTANT, content);
     }

@@ -15,7 +15,12 @@ public enum Role {
         return id;
     }
 
-    /** The role named {@code id} ("system", "user", "assistant"; case-insensitive). */
+    /**
+     * The role named {@code id} ("system", "user", "assistant"; case-insensitive), as in the
+     * {@code role} field of a transformers message.
+     *
+     * @throws IllegalArgumentException for any other name
+     */
     public static Role of(String id) {
         for (Role r : values()) {
             if (r.id.equalsIgnoreCase(id)) {

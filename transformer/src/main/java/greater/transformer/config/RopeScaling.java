@@ -32,11 +32,6 @@ public record RopeScaling(String type, double theta, double factor, double lowFr
         return type.equals("dynamic") || type.equals("longrope");
     }
 
-    /** The frequencies at initialisation (no sequence length known): see {@link #inverseFrequencies(int, int)}. */
-    public float[] inverseFrequencies(int dim) {
-        return inverseFrequencies(dim, 0);
-    }
-
     /**
      * {@code invFreq[i] = θ^(-2i/d)} for i &lt; d/2 (d = the rotary dimension: head_dim, or Phi-3's
      * head_dim · partial_rotary_factor), then the scaling rule, exponents in float32 as torch does.

@@ -96,10 +96,6 @@ final class AddedVocabulary {
         return specialContents.contains(text);
     }
 
-    Set<Integer> specialIds() {
-        return specialIds;
-    }
-
     Map<Integer, AddedToken> all() {
         return byId;
     }

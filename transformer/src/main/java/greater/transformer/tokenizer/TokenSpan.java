@@ -11,10 +11,6 @@ public record TokenSpan(int start, int end) {
         }
     }
 
-    public int length() {
-        return end - start;
-    }
-
     public boolean isEmpty() {
         return start == end;
     }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * A HuggingFace {@code tokenizer.json} tokenizer that produces the very ids HF's
@@ -229,11 +227,6 @@ public final class Tokenizer {
         return added.isSpecial(id);
     }
 
-    /** The ids of all special added tokens. */
-    public Set<Integer> specialIds() {
-        return Collections.unmodifiableSet(added.specialIds());
-    }
-
     /** {@code bos_token} of tokenizer_config.json. */
     public Optional<String> bosToken() {
         return Optional.ofNullable(config.bosToken());
@@ -244,10 +237,12 @@ public final class Tokenizer {
         return Optional.ofNullable(config.eosToken());
     }
 
+    /** The id of {@link #bosToken()}; empty when the config names none or the vocabulary lacks it. */
     public OptionalInt bosId() {
         return idOf(config.bosToken());
     }
 
+    /** The id of {@link #eosToken()}; empty when the config names none or the vocabulary lacks it. */
     public OptionalInt eosId() {
         return idOf(config.eosToken());
     }

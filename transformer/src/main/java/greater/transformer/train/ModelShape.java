@@ -40,13 +40,6 @@ public record ModelShape(int vocabSize, int hiddenSize, int intermediateSize, in
         return hiddenSize / heads;
     }
 
-    /** Trainable parameters (the tied LM head counted once). */
-    public long parameterCount() {
-        long h = hiddenSize, kv = (long) kvHeads * headDim();
-        long perLayer = 2 * h + h * h * 2 + 2 * h * kv + 3 * h * intermediateSize;
-        return vocabSize * h + layers * perLayer + h;
-    }
-
     /** config.json for this shape (transformers 4.x and 5.x keys both present). */
     public ObjectNode configJson(Integer bosTokenId, int eosTokenId, Integer padTokenId) {
         ObjectNode c = JSON.createObjectNode();

@@ -101,16 +101,12 @@ public final class TrainableModel {
         return shape;
     }
 
-    public ModelConfig config() {
-        return config;
-    }
-
     public List<Parameter> layout() {
         return layout;
     }
 
-    /** The trainable tensors by HF name, in {@link #layout()} order. */
-    public Map<String, Tensor> tensors() {
+    /** The trainable tensors by HF name, in {@link #layout()} order (tests compare them). */
+    Map<String, Tensor> tensors() {
         return tensors;
     }
 

@@ -143,13 +143,13 @@ public final class Trainer {
         return trainSeconds;
     }
 
-    /** The generator batches are drawn from (its state is checkpointed). */
-    public RandomGenerator dataRng() {
+    /** The generator batches are drawn from (its state is checkpointed; tests draw from it). */
+    RandomGenerator dataRng() {
         return dataRng;
     }
 
-    /** Mean cross-entropy over the predicted tokens of {@code batch}, without training (no tape). */
-    public double evaluate(List<TrainingSequence> batch) {
+    /** Mean cross-entropy over the predicted tokens of {@code batch}, without training (no tape; tests' held-out loss). */
+    double evaluate(List<TrainingSequence> batch) {
         double sum = 0;
         int count = 0;
         for (List<TrainingSequence> pass : passes(batch)) {

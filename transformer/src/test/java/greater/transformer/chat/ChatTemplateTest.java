@@ -101,6 +101,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void rolesParseTheirTransformersNames() {
+        for (Role r : Role.values()) assertEquals(r, Role.of(r.id().toUpperCase(java.util.Locale.ROOT)));
+        assertEquals(new Message(Role.SYSTEM, "s"), Message.system("s"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Role.of("tool"));
+        assertTrue(e.getMessage().contains("\"tool\""), e.getMessage());
+    }
+
+    @Test
     void llama3TrimsContentAndRecordsWhereItLanded() {
         ChatText t = ChatTemplate.byName("llama3").render(List.of(Message.system(" Be brief. "), Message.user("\n Hi there\t")),
                 true, "<|begin_of_text|>", "<|end_of_text|>");

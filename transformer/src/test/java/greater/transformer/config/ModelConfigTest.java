@@ -118,7 +118,7 @@ class ModelConfigTest {
     @Test
     void dynamicRopeIsDefaultUpToMaxPositionsThenNtkScaled() {
         RopeScaling dyn = new RopeScaling("dynamic", 10000, 2.0, 0, 0, 0, 64, null, null, 1.0);
-        assertArrayEquals(RopeScaling.plain(10000).inverseFrequencies(16), dyn.inverseFrequencies(16, 64));
+        assertArrayEquals(RopeScaling.plain(10000).inverseFrequencies(16, 0), dyn.inverseFrequencies(16, 64));
         // transformers: base' = base * (factor * L / max - (factor - 1)) ** (d / (d - 2))
         float[] at128 = dyn.inverseFrequencies(16, 128);
         double base = 10000 * Math.pow(2.0 * 128 / 64 - 1, 16.0 / 14);

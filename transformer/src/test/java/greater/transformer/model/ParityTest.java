@@ -19,6 +19,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -95,6 +96,10 @@ class ParityTest {
     void prefixReuseGivesTheSameContinuation(String name) {
         try (LanguageModel lm = LanguageModel.load(FIXTURES.resolve(name))) {
             Transformer model = lm.transformer();
+            greater.transformer.infer.GenerationOptions greedy = lm.greedy(6);
+            assertEquals(6, greedy.maxNewTokens());
+            assertEquals(lm.stopIds(), greedy.stopIds(), name + ": greedy stops at the model's stop ids");
+            assertFalse(greedy.stopIds().isEmpty(), name + ": config.json names an eos id");
             int[] prefix = {5, 17, 3, 9};
             int[][] suffixes = {{11, 2}, {40}, {7, 7, 7}};
             KvCache cache = model.newCache(64);
