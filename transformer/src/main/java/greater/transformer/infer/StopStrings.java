@@ -30,10 +30,6 @@ public record StopStrings(List<String> texts, Function<int[], String> decode) {
         if (decode == null) throw new IllegalArgumentException("stop texts need a decoder");
     }
 
-    public boolean isEmpty() {
-        return texts.isEmpty();
-    }
-
     /**
      * Where generation stops, checked after each new token: −1 while none of the texts occurs in
      * the decoding of {@code tokens[0, n)}; else the number of tokens to keep (see the class doc).
