@@ -308,6 +308,18 @@ class ResumeTest {
             assertEquals(result.get("final_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-12, file.toString());
             assertEquals(result.get("final_prompt").asText(), e.get("prompt").asText());
         }
+        // A run's result.json alone: evaluated under the run's reasoning stop, limit and split, no flags repeated.
+        Path other = tmp.resolve("other-settings");
+        CommandsTest.Run r = run("optimize", "--quiet", "--steps", "2", "--train", "3", "--test", "6", "--split-seed", "3",
+                "--max-reasoning-tokens", "12", "--reasoning-stop", "end-of-turn", "--topk", "8", "--out", other.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode otherResult = JSON.readTree(other.resolve("result.json").toFile());
+        CommandsTest.Run ev = run("evaluate", "--prompt-file", other.resolve("result.json").toString(), "--json", "--quiet");
+        assertEquals(0, ev.code(), ev.err());
+        JsonNode e = JSON.readTree(ev.out());
+        assertEquals(6, e.get("n").asInt());
+        assertEquals(otherResult.get("final_accuracy").asDouble(), e.get("accuracy").asDouble(), 1e-12, "as the run evaluated it");
+
         CommandsTest.Run missing = run("evaluate", "--prompt-file", tmp.resolve("none.txt").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("error: --prompt-file: cannot read"), missing.err());

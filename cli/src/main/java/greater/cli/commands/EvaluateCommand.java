@@ -7,6 +7,8 @@ import greater.optimizer.greater.ExecutionSettings;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.greater.ReasoningStop;
 import greater.optimizer.run.Progress;
+import greater.optimizer.run.RunFolder;
+import greater.optimizer.run.RunFolderException;
 import greater.optimizer.task.Task;
 import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
@@ -37,7 +39,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     static final class PromptSource {
         @Option(names = "--prompt", paramLabel = "S", description = "The prompt (instruction after the question).")
         String text;
-        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a file: its text, or the final_prompt of a result.json.")
+        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a file: its text, or the final_prompt of a run's result.json (then evaluated as the run did: settings, model and split from the run.json beside it, unless flags given).")
         Path file;
     }
 
@@ -61,8 +63,16 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // The preset's settings with the flag given over them, checked before the model loads.
-        GreaterSettings.Builder b = task.preset().settings().toBuilder();
+        // The preset's settings (or the run's, for its result.json) with the flags given over them,
+        // checked before the model loads.
+        Path runJson = source.file == null ? null : runJsonOf(source.file);
+        RunFolder.Recorded run = runJson == null ? null : new RunFolder(runJson.getParent()).recorded();
+        GreaterSettings.Builder b = (run != null ? run.settings() : task.preset().settings()).toBuilder();
+        if (run != null) {
+            adoptInvocation(run.invocation(), runJson);
+            if (!quiet && !json) System.err.println("evaluating as the run did: settings, model and data split from " + runJson
+                    + " (flags given replace them)");
+        }
         maxReasoning.ifPresent(b::maxReasoningTokens);
         GreaterSettings settings = SettingFlags.check(spec, () -> {
             reasoningStop.map(ReasoningStop::parse).ifPresent(b::reasoningStop);
@@ -98,6 +108,36 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code file}'s run.json when {@code file} is a run folder's result.json, else null. */
+    private static Path runJsonOf(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !file.getFileName().toString().equals("result.json")) return null;
+        Path runJson = dir.resolve("run.json");
+        return Files.isRegularFile(runJson) ? runJson : null;
+    }
+
+    /** The run's model, template, task and split (run.json's "invocation"), each unless its flag was given. */
+    private void adoptInvocation(Map<String, Object> recorded, Path runJson) {
+        if (recorded.isEmpty()) return;
+        OptimizeCommand.Invocation inv;
+        try {
+            inv = new ObjectMapper().convertValue(recorded, OptimizeCommand.Invocation.class);
+        } catch (IllegalArgumentException e) {
+            throw new RunFolderException(runJson + ": \"invocation\" is not usable: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        var given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--model") && inv.model() != null) model.dir = Path.of(inv.model());
+        if (!given.hasMatchedOption("--template")) model.template = inv.template();
+        if (!given.hasMatchedOption("--task")) task.task = inv.task();
+        if (!given.hasMatchedOption("--data-dir") && inv.data_dir() != null) task.dataDir = Path.of(inv.data_dir());
+        if (!given.hasMatchedOption("--extractor")) task.extractor = inv.extractor();
+        if (!given.hasMatchedOption("--train")) task.train = Optional.of(inv.train());
+        if (!given.hasMatchedOption("--dev")) task.dev = inv.dev();
+        if (!given.hasMatchedOption("--test")) task.test = Optional.of(inv.test());
+        if (!given.hasMatchedOption("--offset")) task.offset = inv.offset();
+        if (!given.hasMatchedOption("--split-seed")) task.splitSeed = inv.split_seed();
     }
 
     /** The prompt in {@code file}: a result.json's final_prompt, or the file's text without its trailing newline. */

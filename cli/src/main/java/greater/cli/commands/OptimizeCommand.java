@@ -168,9 +168,9 @@ public final class OptimizeCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "final prompt:   %s%n  accuracy %.1f%% on %d test examples (chosen by %s)%n", o.final_prompt(),
                     100 * o.final_accuracy(), n, r.selection().rule());
             System.out.printf(Locale.ROOT, "%d steps, %.1f s of optimization (%.1f s for this command); %s; %s%n", done, r.timings().seconds_per_step() * done,
-                    (System.nanoTime() - t0) / 1e9, r.method().reasoning() ? "gradient over reasoning" : "ablation: no reasoning", r.status());
-            System.out.printf(Locale.ROOT, "%s ranking, %s search, reasoning stops at the %s%n", s.ranking().label(), s.search().label(),
-                    s.reasoningStop() == ReasoningStop.EXTRACTOR ? "model's own extractor" : "end of the turn");
+                    (System.nanoTime() - t0) / 1e9, r.method().reasoning() ? "with reasoning" : "ablation: no reasoning", r.status());
+            System.out.printf(Locale.ROOT, "%s ranking, %s search%s%n", s.ranking().label(), s.search().label(), !s.useReasoning() ? ""
+                    : s.reasoningStop() == ReasoningStop.EXTRACTOR ? ", reasoning stops at the model's own extractor" : ", reasoning stops at the end of the turn");
             System.out.println("results: " + folder.resultFile() + "\nreport:  " + folder.reportFile());
         }
         return 0;

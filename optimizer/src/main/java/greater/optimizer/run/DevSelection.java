@@ -45,10 +45,14 @@ public record DevSelection(String rule, String reason, String chosen, List<Candi
     }
 
     /** Without a dev split: the optimizer's best prompt. */
-    static DevSelection byTrainScore(String best, float score) {
+    static DevSelection byTrainScore(String best, float score, List<StepRecord> history) {
+        int step = -1;
+        for (StepRecord r : history) {
+            for (StepRecord.Scored s : r.selected()) if (step < 0 && s.prompt().equals(best)) step = r.step();
+        }
         return new DevSelection("train score", String.format(Locale.ROOT,
                 "no dev split (--dev 0): the prompt with the lowest train selection score (%.4f)", score), best,
-                List.of(new Candidate(best, score, -1, null, null, null)));
+                List.of(new Candidate(best, score, step, null, null, null)));
     }
 
     /** The most accurate on dev among {@code top} (in train-score order; ties keep the earlier). */

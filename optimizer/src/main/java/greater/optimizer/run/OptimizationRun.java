@@ -241,7 +241,7 @@ public final class OptimizationRun {
 
     /** The final prompt: by dev accuracy among the top-k by train score, or the best by train score without a dev split. */
     private DevSelection choose(RunFolder folder, Evaluator evaluator, RunState end) throws IOException {
-        if (spec.dev().isEmpty()) return DevSelection.byTrainScore(format.decodePrompt(end.bestPrompt()), end.bestScore());
+        if (spec.dev().isEmpty()) return DevSelection.byTrainScore(format.decodePrompt(end.bestPrompt()), end.bestScore(), end.history());
         List<DevSelection.Candidate> top = DevSelection.topByTrainScore(spec.initialPrompt(), end.initialScore(), end.history(), spec.devTopK());
         Map<String, Evaluation> dev = folder != null ? folder.devEvaluations() : new LinkedHashMap<>();
         int done = 0;
