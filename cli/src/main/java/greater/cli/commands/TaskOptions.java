@@ -93,7 +93,7 @@ public final class TaskOptions {
         for (GreaterPreset p : GreaterPreset.all()) {
             GreaterSettings s = p.settings();
             b.append(String.format(Locale.ROOT, "  %-6s --steps %d --topk %d --topq %d --candidates %d --fluency-weight %s%n"
-                            + "         --max-reasoning-tokens %d --reasoning-stop %s --seed %d --train %d --test %d%n"
+                            + "         --max-reasoning-tokens %d --reasoning-stop %s%n         --seed %d --train %d --test %d%n"
                             + "         --initial-prompt \"%s\"%n",
                     p.name(), s.steps(), s.topK(), s.topQ(), s.selectionCandidates(), s.fluencyWeight(), s.maxReasoningTokens(),
                     s.reasoningStop().label(), s.seed(), p.trainSize(), p.testSize(), p.initialPrompt()));
