@@ -53,13 +53,28 @@ public final class GreedyNearTies {
             System.err.println("usage: GreedyNearTies MODEL_DIR [K] [N] [CSV]");
             System.exit(2);
         }
-        int k = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        int n = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        int k, n;
+        try {
+            k = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+            n = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        } catch (NumberFormatException e) {
+            System.err.println("GreedyNearTies: K and N must be whole numbers, got " + String.join(" ", args));
+            System.exit(2);
+            return;
+        }
+        if (k < 1 || n < 1) {
+            System.err.println("GreedyNearTies: K and N must be >= 1, got K=" + k + " N=" + n);
+            System.exit(2);
+        }
         Path csv = Path.of(args.length > 3 ? args[3] : "../shared/data/bbh/date_understanding.csv");
         try (LanguageModel lm = LanguageModel.load(Path.of(args[0]))) {
             Tokenizer tok = lm.requireTokenizer();
             Transformer model = lm.transformer();
             List<Example> examples = Datasets.read(csv);
+            if (k > examples.size()) {
+                System.err.println("GreedyNearTies: " + csv + " has " + examples.size() + " questions, fewer than K=" + k);
+                System.exit(2);
+            }
             int[][] prompts = new int[k][];
             for (int s = 0; s < k; s++) prompts[s] = tok.encode(examples.get(s).question() + PROMPT);
             System.out.printf(Locale.ROOT, "model %s (%s, vocab %d), %d sequences x %d greedy tokens, prompts of %d-%d tokens%n",

@@ -128,10 +128,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new RunFolderException(runJson + ": \"invocation\" is not usable: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
         var given = spec.commandLine().getParseResult();
-        if (!given.hasMatchedOption("--model") && inv.model() != null) model.dir = Path.of(inv.model());
+        try {
+            if (!given.hasMatchedOption("--model") && inv.model() != null) model.dir = Path.of(inv.model());
+            if (!given.hasMatchedOption("--data-dir") && inv.data_dir() != null) task.dataDir = Path.of(inv.data_dir());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new RunFolderException(runJson + ": \"invocation\" holds an invalid path: " + e.getMessage(), e);
+        }
         if (!given.hasMatchedOption("--template")) model.template = inv.template();
         if (!given.hasMatchedOption("--task")) task.task = inv.task();
-        if (!given.hasMatchedOption("--data-dir") && inv.data_dir() != null) task.dataDir = Path.of(inv.data_dir());
         if (!given.hasMatchedOption("--extractor")) task.extractor = inv.extractor();
         if (!given.hasMatchedOption("--train")) task.train = Optional.of(inv.train());
         if (!given.hasMatchedOption("--dev")) task.dev = inv.dev();
