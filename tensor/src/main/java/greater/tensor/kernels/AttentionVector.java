@@ -22,7 +22,7 @@ final class AttentionVector {
         float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0) return;
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
-        int sp = MatMul.roundUp(Math.max(1, s), L);
+        int sp = paddedKeys(Math.max(1, s));
         float[] kT = Attention.transposed(t, group) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         int blocks = (t + Attention.QB - 1) / Attention.QB;
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
@@ -68,7 +68,7 @@ final class AttentionVector {
         if (t <= 0 || s <= 0) return;
         float[] P = probs != null ? probs : recomputeProbs(q, k, v, extent, spec);
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
-        int sp = MatMul.roundUp(s, L);
+        int sp = paddedKeys(s);
         boolean transpose = Attention.transposed(t, group);
         float[] vT = transpose ? Attention.transposeHeads(v, s, kvHeads, headDim, sp) : null;
         float[] kT = transpose && softcap > 0f ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
@@ -123,6 +123,17 @@ final class AttentionVector {
                 }
             }
         });
+    }
+
+    /**
+     * Row stride of the transposed keys/values and score rows: s rounded up to L, plus L when that
+     * is a multiple of 4L floats. The scores kernel walks kT down its headDim rows; at a stride of
+     * a multiple of 256 bytes those rows share a few L1 sets and evict each other (s = 256: a
+     * 1 KiB stride, 1/16 of the sets; KernelsBenchmark.attention, benchmarks/README.md).
+     */
+    static int paddedKeys(int s) {
+        int sp = MatMul.roundUp(s, L);
+        return sp % (4 * L) == 0 ? sp + L : sp;
     }
 
     /** Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place. */

@@ -37,6 +37,7 @@ class AttentionTest {
             new Cfg(33, 33, 4, 2, 64, 0, 50f, 16),          // bigger, threaded
             new Cfg(3, 4, 2, 2, 16, 4, 0, 2),               // queries past the filled keys: the last sees none
             new Cfg(3, 9, 2, 2, 20, 6, 4f, 0),              // few queries per kv head (no key transpose) + softcap
+            new Cfg(60, 60, 4, 2, 32, 0, 0, 0),             // s rounds up to a multiple of 4L: padded key rows
     };
 
     /** Double-precision attention straight from the definition, masking with −∞. */
