@@ -2,7 +2,6 @@
 package greater.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The Vector API side of {@link Activations}: float lanes with the Vector API's exp/tanh; tails use its scalar ranges. */
@@ -29,7 +28,7 @@ final class ActivationsVector {
             int i = from;
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
-                FloatVector e = g.neg().min(Activations.EXP_CAP).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(g.neg().min(Activations.EXP_CAP));
                 FloatVector s = ONE.div(e.add(1f));
                 FloatVector grad = s.mul(g.mul(e).mul(s).add(1f));
                 d.mul(FloatVector.fromArray(F, up, i)).fma(grad, FloatVector.fromArray(F, dGate, i)).intoArray(dGate, i);
@@ -67,7 +66,7 @@ final class ActivationsVector {
         Activations.split(n, (from, to) -> {
             int i = from;
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
-                FloatVector.fromArray(F, x, i).mul(inv).lanewise(VectorOperators.TANH).mul(cap).intoArray(out, i);
+                VectorMath.tanh(FloatVector.fromArray(F, x, i).mul(inv)).mul(cap).intoArray(out, i);
             }
             return i;
         }, (from, to) -> Activations.softcapRange(out, x, cap, from, to));
@@ -87,13 +86,13 @@ final class ActivationsVector {
     }
 
     static FloatVector siluV(FloatVector x) {
-        return x.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return x.div(VectorMath.exp(x.neg()).add(1f));
     }
 
     /** x·σ(2u): equal to 0.5x(1 + tanh u), without the cancellation of 1 + tanh u where u ≪ 0. */
     static FloatVector geluTanhV(FloatVector x) {
         FloatVector u2 = x.mul(x).mul((float) Activations.GELU_TANH_CUBIC).add(1f).mul(x).mul((float) (-2 * Activations.GELU_TANH_SCALE));
-        return x.div(u2.lanewise(VectorOperators.EXP).add(1f));
+        return x.div(VectorMath.exp(u2).add(1f));
     }
 
     /**
@@ -102,8 +101,8 @@ final class ActivationsVector {
      */
     static FloatVector geluTanhGradV(FloatVector x) {
         FloatVector x2 = x.mul(x);
-        FloatVector e = x2.mul((float) Activations.GELU_TANH_CUBIC).add(1f).mul(x).mul((float) (-2 * Activations.GELU_TANH_SCALE))
-                .min(Activations.EXP_CAP).lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(x2.mul((float) Activations.GELU_TANH_CUBIC).add(1f).mul(x)
+                .mul((float) (-2 * Activations.GELU_TANH_SCALE)).min(Activations.EXP_CAP));
         FloatVector s = ONE.div(e.add(1f));
         FloatVector du = x2.mul((float) (3 * Activations.GELU_TANH_CUBIC)).add(1f).mul((float) (2 * Activations.GELU_TANH_SCALE));
         return s.add(x.mul(e).mul(s).mul(s).mul(du));

@@ -2,7 +2,6 @@
 package greater.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -143,7 +142,7 @@ final class AttentionVector {
         if (softcap > 0f) {
             float inv = scale / softcap;
             for (int bound = lo + F.loopBound(hi - lo); j < bound; j += L) {
-                FloatVector.fromArray(F, sc, o + j).mul(inv).lanewise(VectorOperators.TANH).mul(softcap)
+                VectorMath.tanh(FloatVector.fromArray(F, sc, o + j).mul(inv)).mul(softcap)
                         .intoArray(sc, o + j);
             }
             for (; j < hi; j++) sc[o + j] = softcap * (float) Math.tanh(sc[o + j] * inv);
@@ -337,7 +336,7 @@ final class AttentionVector {
             FloatVector g = FloatVector.fromArray(F, dp, o + j).sub(dot).mul(FloatVector.fromArray(F, P, po + j))
                     .mul(scale);
             if (raw != null) {
-                FloatVector th = FloatVector.fromArray(F, raw, o + j).mul(inv).lanewise(VectorOperators.TANH);
+                FloatVector th = VectorMath.tanh(FloatVector.fromArray(F, raw, o + j).mul(inv));
                 g = g.mul(th.mul(th).neg().add(1f));
             }
             g.intoArray(dp, o + j);

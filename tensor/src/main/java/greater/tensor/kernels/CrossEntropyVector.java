@@ -2,7 +2,6 @@
 package greater.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The Vector API side of {@link CrossEntropy}. */
@@ -45,7 +44,7 @@ final class CrossEntropyVector {
                 float scale = g / SoftmaxVector.sumExp(logits, o, cols, max);
                 int c = 0;
                 for (int bound = F.loopBound(cols); c < bound; c += L) {
-                    FloatVector e = FloatVector.fromArray(F, logits, o + c).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(F, logits, o + c).sub(max));
                     e.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, dLogits, o + c)).intoArray(dLogits, o + c);
                 }
                 for (; c < cols; c++) dLogits[o + c] += scale * (float) Math.exp(logits[o + c] - max);

@@ -3,7 +3,6 @@ package greater.tensor.kernels;
 
 import greater.tensor.DType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -68,7 +67,7 @@ final class ElementwiseVector {
             s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
             i += L;
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD) + Elementwise.dotScalar(a, aOff + i, b, bOff + i, n - i);
+        return VectorMath.sum(s0.add(s1)) + Elementwise.dotScalar(a, aOff + i, b, bOff + i, n - i);
     }
 
     static void addRowBias(float[] x, int rows, int cols, MemorySegment bias, DType bType) {

@@ -318,22 +318,22 @@ final class MatMulVector {
         }
         // Horizontal sums straight into a per-thread buffer: passing the vectors to a helper would
         // make C2 box them.
-        sums[0] = c00.reduceLanes(VectorOperators.ADD);
-        sums[1] = c01.reduceLanes(VectorOperators.ADD);
-        sums[2] = c02.reduceLanes(VectorOperators.ADD);
-        sums[3] = c03.reduceLanes(VectorOperators.ADD);
-        sums[4] = c10.reduceLanes(VectorOperators.ADD);
-        sums[5] = c11.reduceLanes(VectorOperators.ADD);
-        sums[6] = c12.reduceLanes(VectorOperators.ADD);
-        sums[7] = c13.reduceLanes(VectorOperators.ADD);
-        sums[8] = c20.reduceLanes(VectorOperators.ADD);
-        sums[9] = c21.reduceLanes(VectorOperators.ADD);
-        sums[10] = c22.reduceLanes(VectorOperators.ADD);
-        sums[11] = c23.reduceLanes(VectorOperators.ADD);
-        sums[12] = c30.reduceLanes(VectorOperators.ADD);
-        sums[13] = c31.reduceLanes(VectorOperators.ADD);
-        sums[14] = c32.reduceLanes(VectorOperators.ADD);
-        sums[15] = c33.reduceLanes(VectorOperators.ADD);
+        sums[0] = VectorMath.sum(c00);
+        sums[1] = VectorMath.sum(c01);
+        sums[2] = VectorMath.sum(c02);
+        sums[3] = VectorMath.sum(c03);
+        sums[4] = VectorMath.sum(c10);
+        sums[5] = VectorMath.sum(c11);
+        sums[6] = VectorMath.sum(c12);
+        sums[7] = VectorMath.sum(c13);
+        sums[8] = VectorMath.sum(c20);
+        sums[9] = VectorMath.sum(c21);
+        sums[10] = VectorMath.sum(c22);
+        sums[11] = VectorMath.sum(c23);
+        sums[12] = VectorMath.sum(c30);
+        sums[13] = VectorMath.sum(c31);
+        sums[14] = VectorMath.sum(c32);
+        sums[15] = VectorMath.sum(c33);
         for (int r = 0; r < vr; r++) {
             int o = (ci + r) * ldc + cj;
             for (int q = 0; q < vc; q++) c[o + q] = acc ? c[o + q] + sums[r * NR_DOT + q] : sums[r * NR_DOT + q];
@@ -897,14 +897,14 @@ final class MatMulVector {
             c03 = o.fma(d0, e.fma(a0, c03));
             c13 = o.fma(d1, e.fma(a1, c13));
         }
-        sums[0] = c00.reduceLanes(VectorOperators.ADD);
-        sums[1] = c01.reduceLanes(VectorOperators.ADD);
-        sums[2] = c02.reduceLanes(VectorOperators.ADD);
-        sums[3] = c03.reduceLanes(VectorOperators.ADD);
-        sums[4] = c10.reduceLanes(VectorOperators.ADD);
-        sums[5] = c11.reduceLanes(VectorOperators.ADD);
-        sums[6] = c12.reduceLanes(VectorOperators.ADD);
-        sums[7] = c13.reduceLanes(VectorOperators.ADD);
+        sums[0] = VectorMath.sum(c00);
+        sums[1] = VectorMath.sum(c01);
+        sums[2] = VectorMath.sum(c02);
+        sums[3] = VectorMath.sum(c03);
+        sums[4] = VectorMath.sum(c10);
+        sums[5] = VectorMath.sum(c11);
+        sums[6] = VectorMath.sum(c12);
+        sums[7] = VectorMath.sum(c13);
         for (int a = 0; a < xr; a++) {
             for (int b = 0; b < 4; b++) {
                 out[(i + a) * n + j + b] = sums[a * 4 + b] + tailDot(x, (i + a) * k, k2, k, w, DType.BF16, r0 + (long) b * k);
@@ -931,10 +931,10 @@ final class MatMulVector {
             s2 = WeightsVector.f32(w, r2 + p).fma(xv, s2);
             s3 = WeightsVector.f32(w, r3 + p).fma(xv, s3);
         }
-        out[oo] = s0.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r0);
-        out[oo + 1] = s1.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r1);
-        out[oo + 2] = s2.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r2);
-        out[oo + 3] = s3.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r3);
+        out[oo] = VectorMath.sum(s0) + tailDot(x, xo, p, k, w, DType.F32, r0);
+        out[oo + 1] = VectorMath.sum(s1) + tailDot(x, xo, p, k, w, DType.F32, r1);
+        out[oo + 2] = VectorMath.sum(s2) + tailDot(x, xo, p, k, w, DType.F32, r2);
+        out[oo + 3] = VectorMath.sum(s3) + tailDot(x, xo, p, k, w, DType.F32, r3);
     }
 
     private static float dotF32(float[] x, int xo, int k, MemorySegment w, long r0) {
@@ -942,7 +942,7 @@ final class MatMulVector {
         int bound = F.loopBound(k);
         int p = 0;
         for (; p < bound; p += L) s = WeightsVector.f32(w, r0 + p).fma(FloatVector.fromArray(F, x, xo + p), s);
-        return s.reduceLanes(VectorOperators.ADD) + tailDot(x, xo, p, k, w, DType.F32, r0);
+        return VectorMath.sum(s) + tailDot(x, xo, p, k, w, DType.F32, r0);
     }
 
     /**
@@ -1002,10 +1002,10 @@ final class MatMulVector {
             s3 = evenBf16(v).fma(xe, s3);
             t3 = oddBf16(v).fma(xd, t3);
         }
-        out[oo] = s0.add(t0).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
-        out[oo + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r1);
-        out[oo + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r2);
-        out[oo + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r3);
+        out[oo] = VectorMath.sum(s0.add(t0)) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
+        out[oo + 1] = VectorMath.sum(s1.add(t1)) + tailDot(x, xo, k2, k, w, DType.BF16, r1);
+        out[oo + 2] = VectorMath.sum(s2.add(t2)) + tailDot(x, xo, k2, k, w, DType.BF16, r2);
+        out[oo + 3] = VectorMath.sum(s3.add(t3)) + tailDot(x, xo, k2, k, w, DType.BF16, r3);
     }
 
     private static float dotBf16(float[] x, int xo, float[] xq, int qo, int k, int k2, MemorySegment w, long r0) {
@@ -1015,7 +1015,7 @@ final class MatMulVector {
             s = evenBf16(v).fma(FloatVector.fromArray(F, xq, qo + p), s);
             t = oddBf16(v).fma(FloatVector.fromArray(F, xq, qo + p + L), t);
         }
-        return s.add(t).reduceLanes(VectorOperators.ADD) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
+        return VectorMath.sum(s.add(t)) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
     }
 
     /** Σ_{p ≥ from} x[xo+p]·W[r0+p]: the scalar tail of a vector dot product. */

@@ -3,7 +3,6 @@ package greater.tensor.kernels;
 
 import greater.tensor.DType;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -46,7 +45,7 @@ final class NormsVector {
                     FloatVector dyg = FloatVector.fromArray(F, dy, o + c).mul(FloatVector.fromArray(F, g, c));
                     acc = dyg.fma(FloatVector.fromArray(F, x, o + c), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = VectorMath.sum(acc);
                 for (int t = c; t < dim; t++) dot += dy[o + t] * g[t] * x[o + t];
                 float coef = dot * rs * rs / dim;
                 c = 0;

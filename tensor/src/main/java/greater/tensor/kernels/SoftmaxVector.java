@@ -36,9 +36,9 @@ final class SoftmaxVector {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
-            s = s.add(FloatVector.fromArray(F, x, o + c).sub(max).lanewise(VectorOperators.EXP));
+            s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, o + c).sub(max)));
         }
-        float total = s.reduceLanes(VectorOperators.ADD);
+        float total = VectorMath.sum(s);
         for (; c < n; c++) total += (float) Math.exp(x[o + c] - max);
         return total;
     }
@@ -48,11 +48,11 @@ final class SoftmaxVector {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
-            FloatVector e = FloatVector.fromArray(F, x, o + c).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, o + c).sub(max));
             e.intoArray(out, o + c);
             s = s.add(e);
         }
-        float total = s.reduceLanes(VectorOperators.ADD);
+        float total = VectorMath.sum(s);
         for (; c < n; c++) {
             float e = (float) Math.exp(x[o + c] - max);
             out[o + c] = e;
