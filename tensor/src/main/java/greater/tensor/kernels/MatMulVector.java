@@ -247,7 +247,7 @@ final class MatMulVector {
             int fm0 = m0;
             Parallel.forRange(nBlocks, 1, (b0, b1) -> {
                 float[] bp = Scratch.floats(1, NB_DOT * kp);
-                float[] sums = Scratch.floats(2, MR_DOT * NR_DOT);
+                float[] sums = Scratch.floats(2, MR_DOT * NR_DOT * L);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * NB_DOT, nRows = Math.min(NB_DOT, N - n0);
                     packPadded(bp, kp, K, b, n0, nRows, MatMul.roundUp(nRows, NR_DOT));
@@ -274,16 +274,20 @@ final class MatMulVector {
             boolean acc = k0 > 0;
             for (int i = 0; i < mRows; i += MR_DOT) {
                 for (int j = 0; j < nRows; j += NR_DOT) {
-                    tile(c, ldc, m0 + i, n0 + j, Math.min(MR_DOT, mRows - i), Math.min(NR_DOT, nRows - j),
-                            ap, i * kp + k0, bp, j * kp + k0, kp, len, acc, sums);
+                    tile(ap, i * kp + k0, bp, j * kp + k0, kp, len, sums);
+                    storeTile(c, ldc, m0 + i, n0 + j, Math.min(MR_DOT, mRows - i), Math.min(NR_DOT, nRows - j), acc,
+                            sums);
                 }
             }
         }
     }
 
-    /** C[ci..ci+vr, cj..cj+vc] (+)= the 4×4 dot products of packed rows over [0, len) (len a multiple of L). */
-    private static void tile(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0, float[] bp,
-                             int b0, int kp, int len, boolean acc, float[] sums) {
+    /**
+     * sums[(r·NR_DOT + q)·L, +L) = the lanes of the 4×4 dot products of packed rows over [0, len) (len a
+     * multiple of L), for {@link #storeTile}. Their horizontal sums are left to the caller: inlined
+     * here, next to 16 accumulators, they outgrow C2's inlining node budget and get boxed.
+     */
+    private static void tile(float[] ap, int a0, float[] bp, int b0, int kp, int len, float[] sums) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -316,24 +320,28 @@ final class MatMulVector {
             c23 = x2.fma(w, c23);
             c33 = x3.fma(w, c33);
         }
-        // Horizontal sums straight into a per-thread buffer: passing the vectors to a helper would
-        // make C2 box them.
-        sums[0] = VectorMath.sum(c00);
-        sums[1] = VectorMath.sum(c01);
-        sums[2] = VectorMath.sum(c02);
-        sums[3] = VectorMath.sum(c03);
-        sums[4] = VectorMath.sum(c10);
-        sums[5] = VectorMath.sum(c11);
-        sums[6] = VectorMath.sum(c12);
-        sums[7] = VectorMath.sum(c13);
-        sums[8] = VectorMath.sum(c20);
-        sums[9] = VectorMath.sum(c21);
-        sums[10] = VectorMath.sum(c22);
-        sums[11] = VectorMath.sum(c23);
-        sums[12] = VectorMath.sum(c30);
-        sums[13] = VectorMath.sum(c31);
-        sums[14] = VectorMath.sum(c32);
-        sums[15] = VectorMath.sum(c33);
+        // to a per-thread buffer: passing the vectors to a helper would make C2 box them
+        c00.intoArray(sums, 0);
+        c01.intoArray(sums, L);
+        c02.intoArray(sums, 2 * L);
+        c03.intoArray(sums, 3 * L);
+        c10.intoArray(sums, 4 * L);
+        c11.intoArray(sums, 5 * L);
+        c12.intoArray(sums, 6 * L);
+        c13.intoArray(sums, 7 * L);
+        c20.intoArray(sums, 8 * L);
+        c21.intoArray(sums, 9 * L);
+        c22.intoArray(sums, 10 * L);
+        c23.intoArray(sums, 11 * L);
+        c30.intoArray(sums, 12 * L);
+        c31.intoArray(sums, 13 * L);
+        c32.intoArray(sums, 14 * L);
+        c33.intoArray(sums, 15 * L);
+    }
+
+    /** C[ci..ci+vr, cj..cj+vc] (+)= the horizontal sums of {@link #tile}'s lanes. */
+    private static void storeTile(float[] c, int ldc, int ci, int cj, int vr, int vc, boolean acc, float[] sums) {
+        VectorMath.sumRows(sums, MR_DOT * NR_DOT);
         for (int r = 0; r < vr; r++) {
             int o = (ci + r) * ldc + cj;
             for (int q = 0; q < vc; q++) c[o + q] = acc ? c[o + q] + sums[r * NR_DOT + q] : sums[r * NR_DOT + q];
@@ -820,18 +828,20 @@ final class MatMulVector {
         Parallel.forRange(groups, grain, (g0, g1) -> {
             // F16: the 4 rows converted to floats once (Weights.read: vcvtph2ps) and dotted as F32
             float[] f16Rows = type == DType.F16 ? Scratch.floats(1, 4 * k) : null;
+            float[] lanes = Scratch.floats(2, 4 * L + 4);
             MemorySegment f16Seg = f16Rows != null ? MemorySegment.ofArray(f16Rows) : null;
             int j1 = Math.min(n, g1 * 4);
             for (int j = g0 * 4; j < j1; j += 4) {
                 int rows = Math.min(4, j1 - j);
                 if (f16Rows != null) Weights.read(f16Rows, 0, w, type, (long) j * k, rows * k);
                 for (int i = 0; i < m; i++) {
-                    switch (type) {
-                        case F32 -> dotRowsF32(out, i * n + j, x, i * k, k, w, j, rows);
-                        case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
-                        case F16 -> dotRowsF32(out, i * n + j, x, i * k, k, f16Seg, 0, rows);
+                    boolean lanesLeft = switch (type) {
+                        case F32 -> dotRowsF32(out, i * n + j, x, i * k, k, w, j, rows, lanes);
+                        case BF16 -> dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows, lanes);
+                        case F16 -> dotRowsF32(out, i * n + j, x, i * k, k, f16Seg, 0, rows, lanes);
                         default -> throw Weights.unsupported(type);
-                    }
+                    };
+                    if (lanesLeft) finishRows(out, i * n + j, lanes);
                 }
             }
         });
@@ -850,15 +860,18 @@ final class MatMulVector {
         int k2 = k / (2 * L) * (2 * L);
         float[] xq = deinterleave(x, m, k, k2);
         Parallel.forRange(groups, grain, (g0, g1) -> {
-            float[] sums = Scratch.floats(1, 8);
+            float[] sums = Scratch.floats(1, 8 * L + 4);
             int j1 = Math.min(n, g1 * 4);
             for (int j = g0 * 4; j < j1; j += 4) {
                 int rows = Math.min(4, j1 - j);
                 if (rows < 4) {
-                    for (int i = 0; i < m; i++) dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows);
+                    for (int i = 0; i < m; i++) dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows, sums);
                     continue;
                 }
-                for (int i = 0; i < m; i += 2) tile2Bf16(out, n, i, Math.min(2, m - i), j, x, k, xq, k2, w, sums);
+                for (int i = 0; i < m; i += 2) {
+                    tile2Bf16(i, Math.min(2, m - i), j, k, xq, k2, w, sums);
+                    storeTile2Bf16(out, n, i, Math.min(2, m - i), j, x, k, k2, w, sums);
+                }
             }
         });
     }
@@ -868,8 +881,7 @@ final class MatMulVector {
      * {@link #deinterleave}d x; a row a ≥ xr re-reads row xr − 1 and is dropped. Two rows, not four:
      * a 4×4 tile (32 FMAs per step) outgrows C2's inlining node budget and its vectors get boxed.
      */
-    private static void tile2Bf16(float[] out, int n, int i, int xr, int j, float[] x, int k, float[] xq, int k2,
-                                  MemorySegment w, float[] sums) {
+    private static void tile2Bf16(int i, int xr, int j, int k, float[] xq, int k2, MemorySegment w, float[] sums) {
         int x0 = i * k2, x1 = (i + Math.min(1, xr - 1)) * k2;
         long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
@@ -897,14 +909,22 @@ final class MatMulVector {
             c03 = o.fma(d0, e.fma(a0, c03));
             c13 = o.fma(d1, e.fma(a1, c13));
         }
-        sums[0] = VectorMath.sum(c00);
-        sums[1] = VectorMath.sum(c01);
-        sums[2] = VectorMath.sum(c02);
-        sums[3] = VectorMath.sum(c03);
-        sums[4] = VectorMath.sum(c10);
-        sums[5] = VectorMath.sum(c11);
-        sums[6] = VectorMath.sum(c12);
-        sums[7] = VectorMath.sum(c13);
+        // summed by the caller (storeTile2Bf16), as in tile
+        c00.intoArray(sums, 0);
+        c01.intoArray(sums, L);
+        c02.intoArray(sums, 2 * L);
+        c03.intoArray(sums, 3 * L);
+        c10.intoArray(sums, 4 * L);
+        c11.intoArray(sums, 5 * L);
+        c12.intoArray(sums, 6 * L);
+        c13.intoArray(sums, 7 * L);
+    }
+
+    /** out[i + a, j + b] = the horizontal sums of {@link #tile2Bf16}'s lanes + the tails past k2. */
+    private static void storeTile2Bf16(float[] out, int n, int i, int xr, int j, float[] x, int k, int k2,
+                                       MemorySegment w, float[] sums) {
+        VectorMath.sumRows(sums, 8);
+        long r0 = (long) j * k;
         for (int a = 0; a < xr; a++) {
             for (int b = 0; b < 4; b++) {
                 out[(i + a) * n + j + b] = sums[a * 4 + b] + tailDot(x, (i + a) * k, k2, k, w, DType.BF16, r0 + (long) b * k);
@@ -915,10 +935,16 @@ final class MatMulVector {
     // The dotRows variants are the same loop over a different load; kept apart so each compiles
     // to straight-line vector code with no per-iteration dtype dispatch.
 
-    private static void dotRowsF32(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows) {
+    /**
+     * Fewer than 4 rows: writes out[oo + r] and returns false. 4 rows: leaves their lanes and tails in
+     * lanes (a per-thread buffer of 4L + 4 floats) for {@link #finishRows} and returns true; the
+     * horizontal sums inlined here would outgrow C2's inlining node budget (see tile).
+     */
+    private static boolean dotRowsF32(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows,
+                                      float[] lanes) {
         if (rows < 4) {
             for (int r = 0; r < rows; r++) out[oo + r] = dotF32(x, xo, k, w, (long) (j + r) * k);
-            return;
+            return false;
         }
         long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
@@ -931,10 +957,21 @@ final class MatMulVector {
             s2 = WeightsVector.f32(w, r2 + p).fma(xv, s2);
             s3 = WeightsVector.f32(w, r3 + p).fma(xv, s3);
         }
-        out[oo] = VectorMath.sum(s0) + tailDot(x, xo, p, k, w, DType.F32, r0);
-        out[oo + 1] = VectorMath.sum(s1) + tailDot(x, xo, p, k, w, DType.F32, r1);
-        out[oo + 2] = VectorMath.sum(s2) + tailDot(x, xo, p, k, w, DType.F32, r2);
-        out[oo + 3] = VectorMath.sum(s3) + tailDot(x, xo, p, k, w, DType.F32, r3);
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        lanes[4 * L] = tailDot(x, xo, p, k, w, DType.F32, r0);
+        lanes[4 * L + 1] = tailDot(x, xo, p, k, w, DType.F32, r1);
+        lanes[4 * L + 2] = tailDot(x, xo, p, k, w, DType.F32, r2);
+        lanes[4 * L + 3] = tailDot(x, xo, p, k, w, DType.F32, r3);
+        return true;
+    }
+
+    /** out[oo + r] = Σ lanes[rL, rL + L) + lanes[4L + r] for r < 4: the end of a 4-row dotRows. */
+    private static void finishRows(float[] out, int oo, float[] lanes) {
+        VectorMath.sumRows(lanes, 4);
+        for (int r = 0; r < 4; r++) out[oo + r] = lanes[r] + lanes[4 * L + r];
     }
 
     private static float dotF32(float[] x, int xo, int k, MemorySegment w, long r0) {
@@ -978,12 +1015,15 @@ final class MatMulVector {
         return IntVector.fromMemorySegment(WeightsVector.I, w, element * 2, WeightsVector.LE);
     }
 
-    /** Dot products of 4 (or fewer) bf16 rows with x: 2L weights per step through {@link #deinterleave}d x. */
-    private static void dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
-                                    MemorySegment w, int j, int rows) {
+    /**
+     * Dot products of 4 (or fewer) bf16 rows with x: 2L weights per step through {@link #deinterleave}d x;
+     * returns and leaves lanes as {@link #dotRowsF32}.
+     */
+    private static boolean dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
+                                       MemorySegment w, int j, int rows, float[] lanes) {
         if (rows < 4) {
             for (int r = 0; r < rows; r++) out[oo + r] = dotBf16(x, xo, xq, qo, k, k2, w, (long) (j + r) * k);
-            return;
+            return false;
         }
         long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
@@ -1002,10 +1042,15 @@ final class MatMulVector {
             s3 = evenBf16(v).fma(xe, s3);
             t3 = oddBf16(v).fma(xd, t3);
         }
-        out[oo] = VectorMath.sum(s0.add(t0)) + tailDot(x, xo, k2, k, w, DType.BF16, r0);
-        out[oo + 1] = VectorMath.sum(s1.add(t1)) + tailDot(x, xo, k2, k, w, DType.BF16, r1);
-        out[oo + 2] = VectorMath.sum(s2.add(t2)) + tailDot(x, xo, k2, k, w, DType.BF16, r2);
-        out[oo + 3] = VectorMath.sum(s3.add(t3)) + tailDot(x, xo, k2, k, w, DType.BF16, r3);
+        s0.add(t0).intoArray(lanes, 0);
+        s1.add(t1).intoArray(lanes, L);
+        s2.add(t2).intoArray(lanes, 2 * L);
+        s3.add(t3).intoArray(lanes, 3 * L);
+        lanes[4 * L] = tailDot(x, xo, k2, k, w, DType.BF16, r0);
+        lanes[4 * L + 1] = tailDot(x, xo, k2, k, w, DType.BF16, r1);
+        lanes[4 * L + 2] = tailDot(x, xo, k2, k, w, DType.BF16, r2);
+        lanes[4 * L + 3] = tailDot(x, xo, k2, k, w, DType.BF16, r3);
+        return true;
     }
 
     private static float dotBf16(float[] x, int xo, float[] xq, int qo, int k, int k2, MemorySegment w, long r0) {

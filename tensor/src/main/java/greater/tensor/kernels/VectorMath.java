@@ -5,6 +5,7 @@ package greater.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,9 +30,14 @@ final class VectorMath {
     private static final VectorSpecies<Float> F = WeightsVector.F;
     private static final int L = WeightsVector.L;
 
-    /** Lane i takes lane (i + h) mod L: the constant shuffles of the pairwise tree (null where h ≥ L). */
-    private static final VectorShuffle<Float> FOLD32 = fold(32), FOLD16 = fold(16), FOLD8 = fold(8),
-            FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);
+    /** Lane i takes lane i XOR h: the constant shuffles of the pairwise tree (null where h ≥ L). */
+    private static final VectorShuffle<Float> FOLD32 = butterfly(32), FOLD16 = butterfly(16), FOLD8 = butterfly(8),
+            FOLD4 = butterfly(4), FOLD2 = butterfly(2), FOLD1 = butterfly(1);
+    /** For {@link #sum4}: the butterflies over L/2 and L/4, the lanes with that bit set, and those below L/4. */
+    private static final VectorShuffle<Float> BY_HALF = butterfly(L / 2), BY_QUARTER = butterfly(L / 4);
+    private static final VectorMask<Float> HALF_BIT = bit(L / 2), QUARTER_BIT = bit(L / 4);
+    private static final VectorShuffle<Float> REST8 = L >= 64 ? FOLD8 : null, REST4 = L >= 32 ? FOLD4 : null,
+            REST2 = L >= 16 ? FOLD2 : null, REST1 = L >= 8 ? FOLD1 : null;
 
     // exp: x = n·ln2 + r, |r| ≤ ln2/2; e^x = 2^n·e^r. ln2 split for Cody and Waite (1980): LN2_HI has
     // 16 significant bits, so n·LN2_HI is exact for |n| ≤ 2^8 and x − n·LN2_HI loses nothing.
@@ -64,17 +70,61 @@ final class VectorMath {
 
     /**
      * Σ of v's lanes in a fixed pairwise tree: lanes i and i + L/2 are added, then i and i + L/4 of
-     * that, down to one lane. Replaces {@code reduceLanes(ADD)}; the tree is as short as C2's
-     * intrinsic (log2 L shuffles and adds).
+     * that, down to one lane (as butterflies, lane i with lane i XOR h, so every lane ends with the
+     * same sum). Replaces {@code reduceLanes(ADD)}; the tree is as short as C2's intrinsic (log2 L
+     * shuffles and adds) and, on x86, sums in the same order.
      */
     static float sum(FloatVector v) {
-        if (L > 32) v = v.add(v.rearrange(FOLD32));
-        if (L > 16) v = v.add(v.rearrange(FOLD16));
-        if (L > 8) v = v.add(v.rearrange(FOLD8));
-        if (L > 4) v = v.add(v.rearrange(FOLD4));
-        if (L > 2) v = v.add(v.rearrange(FOLD2));
-        if (L > 1) v = v.add(v.rearrange(FOLD1));
-        return v.lane(0);
+        // tiny methods (under C2's 35-byte MaxInlineSize) so that C2 inlines them at every call site,
+        // however cold: a FloatVector passed to a method that is not inlined is boxed, 1.5x slower GEMV
+        return fold2(fold2(fold2(v, FOLD32, FOLD16), FOLD8, FOLD4), FOLD2, FOLD1).lane(0);
+    }
+
+    private static FloatVector fold2(FloatVector v, VectorShuffle<Float> first, VectorShuffle<Float> second) {
+        return fold(fold(v, first), second);
+    }
+
+    /** Lane i: v_i + v_(i XOR h); v itself where h ≥ L (the constant null folds the branch away). */
+    private static FloatVector fold(FloatVector v, VectorShuffle<Float> byH) {
+        return byH == null ? v : v.add(v.rearrange(byH));
+    }
+
+    /**
+     * a[r] = {@link #sum} of a[r·L, r·L + L) for r &lt; rows, in place (row r is read before a[r] is
+     * written, and a[r] lies in a row already read). For kernels that keep many accumulators: they
+     * store them with intoArray and sum here, which keeps 16 inlined trees out of C2's inlining
+     * node budget (past it the remaining sums are calls and their vectors are boxed).
+     */
+    static void sumRows(float[] a, int rows) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int o = r * L;
+            sum4(FloatVector.fromArray(F, a, o), FloatVector.fromArray(F, a, o + L),
+                    FloatVector.fromArray(F, a, o + 2 * L), FloatVector.fromArray(F, a, o + 3 * L)).intoArray(a, o);
+            // rows r..r+3 are read, so their first row holds the four sums now (see sum4)
+            float s0 = a[o], s1 = a[o + L / 2], s2 = a[o + L / 4], s3 = a[o + 3 * L / 4];
+            a[r] = s0;
+            a[r + 1] = s1;
+            a[r + 2] = s2;
+            a[r + 3] = s3;
+        }
+        for (; r < rows; r++) a[r] = sum(FloatVector.fromArray(F, a, r * L));
+    }
+
+    /**
+     * The {@link #sum}s of a, b, c, d, bit for bit, in one vector: lanes [0, L/4) hold a's, [L/2, 3L/4)
+     * b's, [L/4, L/2) c's and [3L/4, L) d's. The first two tree levels merge two vectors each (lanes
+     * with bit h clear fold a, those with it set fold b), the rest fold within each quarter: 12 vector
+     * operations instead of 4·2·log2 L. Needs L ≥ 4.
+     */
+    static FloatVector sum4(FloatVector a, FloatVector b, FloatVector c, FloatVector d) {
+        FloatVector v = merge(merge(a, b, HALF_BIT, BY_HALF), merge(c, d, HALF_BIT, BY_HALF), QUARTER_BIT, BY_QUARTER);
+        return fold(fold(fold(fold(v, REST8), REST4), REST2), REST1);
+    }
+
+    /** One tree level of x (lanes without bit h) and y (lanes with it): lane i = z_i + z_(i XOR h). */
+    private static FloatVector merge(FloatVector x, FloatVector y, VectorMask<Float> bitH, VectorShuffle<Float> byH) {
+        return x.blend(y, bitH).add(y.blend(x, bitH).rearrange(byH));
     }
 
     /** The scalar twin of {@link #sum}: lanes[0..n) summed in the same tree (n a power of two ≤ 64). */
@@ -142,7 +192,13 @@ final class VectorMath {
         return x < 0 ? -large : large;
     }
 
-    private static VectorShuffle<Float> fold(int h) {
-        return h < L ? VectorShuffle.iota(F, h, 1, true) : null;
+    private static VectorShuffle<Float> butterfly(int h) {
+        return h >= 1 && h < L ? VectorShuffle.fromOp(F, i -> i ^ h) : null;
+    }
+
+    private static VectorMask<Float> bit(int h) {
+        boolean[] set = new boolean[L];
+        for (int i = 0; i < L; i++) set[i] = (i & h) != 0;
+        return VectorMask.fromArray(F, set, 0);
     }
 }

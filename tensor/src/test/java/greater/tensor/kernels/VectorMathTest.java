@@ -36,6 +36,25 @@ class VectorMathTest {
             double bound = Integer.numberOfTrailingZeros(L) * 0x1p-24 * abs * 1.0001;
             assertTrue(Math.abs(sum - exact) <= bound, sum + " vs " + exact + " (bound " + bound + ")");
         }
+        // sum4 and sumRows give each of their vectors' sum bit for bit
+        float[] rows = random(rnd, 7 * L, 1000f), four = new float[4], copy;
+        for (int i = 0; i < rows.length; i++) rows[i] = (float) Math.scalb(rows[i], rnd.nextInt(21) - 10);
+        copy = rows.clone();
+        float[] merged = new float[L];
+        VectorMath.sum4(FloatVector.fromArray(WeightsVector.F, rows, 0), FloatVector.fromArray(WeightsVector.F, rows, L),
+                FloatVector.fromArray(WeightsVector.F, rows, 2 * L), FloatVector.fromArray(WeightsVector.F, rows, 3 * L))
+                .intoArray(merged, 0);
+        for (int i = 0; i < L; i++) four[(i >= L / 2 ? 1 : 0) + (i % (L / 2) >= L / 4 ? 2 : 0)] = merged[i];
+        for (int i = 0; i < L; i++) {
+            assertEquals(Float.floatToIntBits(four[(i >= L / 2 ? 1 : 0) + (i % (L / 2) >= L / 4 ? 2 : 0)]),
+                    Float.floatToIntBits(merged[i]), "every lane of a quarter holds its sum, lane " + i);
+        }
+        VectorMath.sumRows(copy, 7);
+        for (int r = 0; r < 7; r++) {
+            float expected = VectorMath.sumScalar(java.util.Arrays.copyOfRange(rows, r * L, (r + 1) * L));
+            if (r < 4) assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(four[r]), "sum4 row " + r);
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(copy[r]), "sumRows row " + r);
+        }
         float[] special = new float[L];
         special[L - 1] = Float.POSITIVE_INFINITY;
         assertEquals(Float.POSITIVE_INFINITY, VectorMath.sum(FloatVector.fromArray(WeightsVector.F, special, 0)));
