@@ -4,9 +4,10 @@
 package greater.tensor.kernels;
 
 /**
- * Backward kernels accumulate into their gradient outputs. Vector forms compute in float with the
- * Vector API's exp/tanh; the scalar twins compute each element in double where that is cheap.
- * Tails use the scalar forms.
+ * Backward kernels accumulate into their gradient outputs. Vector forms compute in float with
+ * {@link VectorMath}'s exp/tanh (within 1 and 2 ulp, the same bits interpreted and compiled, see
+ * {@link VectorApi}); the scalar twins compute each element in double where that is cheap. Tails use
+ * the scalar forms, so a different thread count, which moves the chunk ends, may change the last bits.
  */
 public final class Activations {
     /** Elements per parallel task (transcendental-heavy, so smaller than Elementwise's). */

@@ -4,7 +4,10 @@ package greater.tensor.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** The Vector API side of {@link Activations}: float lanes with the Vector API's exp/tanh; tails use its scalar ranges. */
+/**
+ * The Vector API side of {@link Activations}: float lanes with {@link VectorMath}'s exp/tanh (the same
+ * bits interpreted and compiled); tails use its scalar ranges.
+ */
 final class ActivationsVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
     private static final int L = WeightsVector.L;

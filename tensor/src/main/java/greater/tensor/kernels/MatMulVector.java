@@ -17,7 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-/** The Vector API side of {@link MatMul} (see there for the cores); loaded only when VectorApi.ENABLED. */
+/**
+ * The Vector API side of {@link MatMul} (see there for the cores); loaded only when VectorApi.ENABLED.
+ * Dot products end in {@link VectorMath}'s fixed-order lane sums, never {@code reduceLanes(ADD)}, so
+ * they give the same bits interpreted and compiled (see {@link VectorApi} on reproducibility); the
+ * tiles and the 4-row GEMV leave their accumulators in a buffer and their callers sum them
+ * ({@link VectorMath#sumRows}), which keeps C2 from boxing them.
+ */
 final class MatMulVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
     private static final int L = WeightsVector.L;

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * softmax(x)_c = exp(x_c − max) / Σ exp(x − max); the max shift keeps exp from overflowing.
- * Each row is vectorised along its length with a scalar tail.
+ * Each row is vectorised along its length with a scalar tail; exp and the lane sums are
+ * {@link VectorMath}'s, so a row gives the same bits interpreted and compiled, on any thread.
  */
 final class SoftmaxVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;

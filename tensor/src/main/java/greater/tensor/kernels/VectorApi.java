@@ -10,6 +10,16 @@ package greater.tensor.kernels;
  * twins (same results at the kernel tests' tolerances, 20–35× slower on a model), after one line
  * on stderr saying so. {@code -Dgreater.vector=false} forces the scalar kernels (as llama3.java's
  * {@code -Dllama.VectorBitSize=0} does).
+ *
+ * <p>Reproducibility: the vector kernels give the same bits whether the JVM interprets them or C1
+ * or C2 compiled them, so two runs of a program on the same CPU, JDK and thread count
+ * ({@code -Dgreater.threads}) give bitwise-identical results, however JIT and thread timing fall:
+ * horizontal sums go through {@link VectorMath#sum}'s fixed tree and exp/tanh through its
+ * polynomial, never {@code reduceLanes(ADD)} or {@code lanewise(EXP)}, whose order and last bits
+ * differ between the Vector API's Java fallback and C2's intrinsics ({@code
+ * JitModeReproducibilityTest}). A different thread count may change the last bits (kernels split
+ * their work, and some sums, by thread), as may a CPU with another vector width. The scalar twins
+ * are deterministic too but differ from the vector kernels in the last bits.
  */
 public final class VectorApi {
     /** System property that disables the Vector API when set to {@code false}. */
