@@ -355,11 +355,7 @@ final class MatMulVector {
         }
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
         float[] xp = Scratch.floats(0, MatMul.roundUp(Math.min(MC, m), NR) * k);
-        // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
-        // hands its share to the others; at most 64 rows and W_BLOCK floats. x's panels are re-read
-        // once per block, so fewer rows per block cost more of that traffic (k = 8192: 16 rows).
-        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR),
-                MatMul.roundUp(MatMul.ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        int nb = forwardBlockRows(n, k);
         int ldw = k + LDW_PAD;
         int kc = forwardSpan(m, k);
         for (int m0 = 0; m0 < m; m0 += MC) {
@@ -409,6 +405,27 @@ final class MatMulVector {
                 }
             });
         }
+    }
+
+    /**
+     * Rows of W per forward task: at most 64 and W_BLOCK floats (x's panels are re-read once per
+     * block, so fewer rows per block cost more of that traffic; k = 8192: 16 rows), and among those
+     * the most rows whose blocks the threads finish together ({@link Parallel#makespan}): n = 576
+     * on 2 threads is 12 blocks of 48, not 9 of 64 (one thread doing 5 of them, the other 4).
+     */
+    static int forwardBlockRows(int n, int k) {
+        int most = Math.max(MR, Math.min(64, W_BLOCK / Math.max(1, k) / MR * MR));
+        int best = most;
+        long bestEnd = Long.MAX_VALUE;
+        for (int nb = most; nb >= MR; nb -= MR) {
+            int rows = nb;
+            long end = Parallel.makespan(MatMul.ceilDiv(n, rows), 1, b -> Math.min(rows, n - b * rows));
+            if (end < bestEnd) {
+                best = nb;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /**
@@ -543,8 +560,8 @@ final class MatMulVector {
     // ---- outer core ---------------------------------------------------------------------------
 
     /**
-     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is packed once by the calling
-     * thread; each task packs its own slice of B's columns, KC k-steps at a time.
+     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is packed once, its panels
+     * split over the threads; each task packs its own slice of B's columns, KC k-steps at a time.
      */
     static void gemmOuter(float[] c, int M, int N, int K, PanelPacker a, PanelPacker b) {
         if (M <= 0 || N <= 0 || K <= 0) return;
@@ -553,9 +570,15 @@ final class MatMulVector {
         int mcMax = Math.min(MC, M);
         float[] ap = Scratch.floats(0, MatMul.roundUp(mcMax, MR) * K);
         for (int m0 = 0; m0 < M; m0 += MC) {
-            int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR);
-            for (int k0 = 0; k0 < K; k0 += KC) a.pack(ap, k0 * mp, MR, m0, mRows, k0, Math.min(KC, K - k0));
-            int fm0 = m0;
+            int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR), panels = mp / MR, fm0 = m0;
+            // one task per (k-span, MR-row panel), as gemmForward packs x: packed by one thread, A
+            // (dy of an input gradient) left the others waiting
+            Parallel.forRange(MatMul.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
+                for (int task = t0; task < t1; task++) {
+                    int k0 = (task / panels) * KC, kLen = Math.min(KC, K - k0), q = task % panels;
+                    a.pack(ap, k0 * mp + q * kLen * MR, MR, fm0 + q * MR, Math.min(MR, mRows - q * MR), k0, kLen);
+                }
+            });
             Parallel.forRange(nBlocks, 1, (b0, b1) -> {
                 float[] bp = Scratch.floats(1, MatMul.roundUp(nb, NR) * KC);
                 float[] tile = Scratch.floats(2, MR * NR);
@@ -586,7 +609,7 @@ final class MatMulVector {
      */
     static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
         if (M <= 0 || N <= 0 || K <= 0) return;
-        int slabs = MatMul.ceilDiv(K, KC), tasks = Math.min(slabs, 2 * Parallel.THREADS), size = M * N;
+        int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
         // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
         int np = MatMul.roundUp(N, NR);
@@ -619,6 +642,26 @@ final class MatMulVector {
                 for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
             });
         }
+    }
+
+    /**
+     * Tasks of gemmSplitK over its slabs (task t takes slabs [t·slabs/tasks, (t+1)·slabs/tasks)):
+     * the fewest of up to 2 per thread that the threads finish together ({@link Parallel#makespan}),
+     * since every task past the first adds an M×N partial to zero and to sum. 6 slabs on 2 threads:
+     * 2 tasks of 3, not 4 of 1, 2, 1, 2 (which end at 4 slabs' time); one thread: 1 task.
+     */
+    static int splitKTasks(int slabs) {
+        int best = 1;
+        long bestEnd = Long.MAX_VALUE;
+        for (int tasks = 1; tasks <= Math.min(slabs, 2 * Parallel.THREADS); tasks++) {
+            int count = tasks;
+            long end = Parallel.makespan(count, 1, t -> (long) (t + 1) * slabs / count - (long) t * slabs / count);
+            if (end < bestEnd) {
+                best = tasks;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */
