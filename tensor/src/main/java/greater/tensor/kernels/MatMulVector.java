@@ -45,6 +45,8 @@ final class MatMulVector {
      * (balanced spans), so each tile's accumulators are flushed once instead of k/KC times.
      */
     static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128;
+    /** Split-K: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
+    static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -107,19 +109,20 @@ final class MatMulVector {
 
     /**
      * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
-     * split over W's rows when there are enough of them, else over its columns.
+     * split over W's rows when there are enough of them, else over its columns. dy is read by
+     * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
+     * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
         if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
-        PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
         if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
-            gemmSplitK(dx, m, k, n, a, w, wType);
+            gemmSplitK(dx, m, k, n, dy, w, wType);
             return;
         }
-        gemmOuter(dx, m, k, n, a,
+        gemmOuter(dx, m, k, n, null, dy,
                 (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));
     }
 
@@ -135,7 +138,7 @@ final class MatMulVector {
             return;
         }
         gemmOuter(dw, n, k, m,
-                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen),
+                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen), null,
                 (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
     }
 
@@ -385,7 +388,7 @@ final class MatMulVector {
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
-                                rowsKernel(acc, mp, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
+                                rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
                                         xp, k0 * mp + j * kLen, tile);
                             }
                         }
@@ -441,11 +444,11 @@ final class MatMulVector {
 
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then c[ci + r, cj + q] += tile[r][q] for the valid vr × vc corner. Rows
+     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc corner. Rows
      * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
-    private static void rowsKernel(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                   int aStride, int kLen, float[] bp, int bo, float[] tile) {
+    private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -499,7 +502,7 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, 0, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     /**
@@ -560,25 +563,33 @@ final class MatMulVector {
     // ---- outer core ---------------------------------------------------------------------------
 
     /**
-     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is packed once, its panels
-     * split over the threads; each task packs its own slice of B's columns, KC k-steps at a time.
+     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is prepared once, split over
+     * the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
+     * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
+     * packs its own slice of B's columns, KC k-steps at a time.
      */
-    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker a, PanelPacker b) {
+    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b) {
         if (M <= 0 || N <= 0 || K <= 0) return;
         int nb = blockColumns(N);
         int nBlocks = MatMul.ceilDiv(N, nb);
-        int mcMax = Math.min(MC, M);
-        float[] ap = Scratch.floats(0, MatMul.roundUp(mcMax, MR) * K);
+        int mcMax = Math.min(MC, M), lda = K + LDW_PAD;
+        float[] ap = Scratch.floats(0, aRows != null ? mcMax * lda : MatMul.roundUp(mcMax, MR) * K);
         for (int m0 = 0; m0 < M; m0 += MC) {
             int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR), panels = mp / MR, fm0 = m0;
-            // one task per (k-span, MR-row panel), as gemmForward packs x: packed by one thread, A
-            // (dy of an input gradient) left the others waiting
-            Parallel.forRange(MatMul.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
-                for (int task = t0; task < t1; task++) {
-                    int k0 = (task / panels) * KC, kLen = Math.min(KC, K - k0), q = task % panels;
-                    a.pack(ap, k0 * mp + q * kLen * MR, MR, fm0 + q * MR, Math.min(MR, mRows - q * MR), k0, kLen);
-                }
-            });
+            if (aRows != null) {
+                Parallel.forRange(mRows, Math.max(1, 16384 / K), (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) System.arraycopy(aRows, (fm0 + r) * K, ap, r * lda, K);
+                });
+            } else {
+                // one task per (k-span, MR-row panel), as gemmForward packs x
+                Parallel.forRange(MatMul.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
+                    for (int task = t0; task < t1; task++) {
+                        int k0 = (task / panels) * KC, kLen = Math.min(KC, K - k0), q = task % panels;
+                        aPanels.pack(ap, k0 * mp + q * kLen * MR, MR, fm0 + q * MR, Math.min(MR, mRows - q * MR), k0,
+                                kLen);
+                    }
+                });
+            }
             Parallel.forRange(nBlocks, 1, (b0, b1) -> {
                 float[] bp = Scratch.floats(1, MatMul.roundUp(nb, NR) * KC);
                 float[] tile = Scratch.floats(2, MR * NR);
@@ -588,10 +599,15 @@ final class MatMulVector {
                         int kLen = Math.min(KC, K - k0);
                         b.pack(bp, 0, NR, n0, nRows, k0, kLen);
                         for (int i = 0; i < mRows; i += MR) {
-                            int aOff = k0 * mp + i * kLen;
+                            int vr = Math.min(MR, mRows - i);
                             for (int j = 0; j < nRows; j += NR) {
-                                microKernel(c, N, 0, fm0 + i, n0 + j, Math.min(MR, mRows - i), Math.min(NR, nRows - j),
-                                        ap, aOff, bp, j * kLen, kLen, tile);
+                                if (aRows != null) {
+                                    rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap, i * lda + k0,
+                                            lda, kLen, bp, j * kLen, tile);
+                                } else {
+                                    microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
+                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
+                                }
                             }
                         }
                     }
@@ -603,11 +619,12 @@ final class MatMulVector {
     /**
      * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
      * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
-     * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
+     * panels (and copies its own KC-span of A's rows, [M, K] row-major, to a padded stride), and
+     * sums its K-range into its own partial C; the
      * partials are added at the end. Column blocks (gemmOuter) would read W in short runs a whole
      * row apart, a TLB miss and a prefetcher restart per run.
      */
-    static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
+    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type) {
         if (M <= 0 || N <= 0 || K <= 0) return;
         int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
         // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
@@ -615,7 +632,7 @@ final class MatMulVector {
         int np = MatMul.roundUp(N, NR);
         Parallel.forRange(tasks, 1, (t0, t1) -> {
             float[] bp = Scratch.floats(1, np * KC);
-            float[] ap = Scratch.floats(2, MatMul.roundUp(Math.min(MC, M), MR) * KC);
+            float[] ap = Scratch.floats(2, Math.min(MC, M) * LDA_SLAB);
             float[] tile = Scratch.floats(3, MR * NR);
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
@@ -626,11 +643,11 @@ final class MatMulVector {
                     packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
                     for (int m0 = 0; m0 < M; m0 += MC) {
                         int mRows = Math.min(MC, M - m0);
-                        a.pack(ap, 0, MR, m0, mRows, k0, kLen);
+                        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
                         for (int j = 0; j < N; j += NR) {
                             for (int i = 0; i < mRows; i += MR) {
-                                microKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
-                                        ap, i * kLen, bp, j * kLen, kLen, tile);
+                                rowsKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
+                                        ap, i * LDA_SLAB, LDA_SLAB, kLen, bp, j * kLen, tile);
                             }
                         }
                     }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ParallelTest {
 
@@ -44,6 +45,7 @@ class ParallelTest {
 
     @Test
     void matMulChoosesBlocksThatTheThreadsFinishTogether() {
+        assumeTrue(VectorApi.ENABLED, "the block choices are MatMulVector's");
         int t = Parallel.THREADS;
         for (int n : new int[]{20, 192, 576, 1536, 49152}) {
             int nb = MatMulVector.forwardBlockRows(n, 576);
