@@ -361,6 +361,7 @@ final class MatMulVector {
         int nb = forwardBlockRows(n, k);
         int ldw = k + LDW_PAD;
         int kc = forwardSpan(m, k);
+        boolean oneSpan = kc >= k;
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = MatMul.roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             // a last panel with at most L valid columns runs the one-vector kernel (half of a
@@ -376,27 +377,31 @@ final class MatMulVector {
             Parallel.forRange(MatMul.ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR_NARROW * NR);
-                // outᵀ of the block, [rows, mp], summed over all k-spans and written out transposed
-                // once, not k/KC times as scattered read-modify-writes of out
-                float[] acc = Scratch.floats(3, nb * mp);
+                // with several k-spans: outᵀ of the block, [rows, mp], summed over all of them and
+                // written out transposed once, not k/KC times as scattered read-modify-writes of
+                // out; with one span each tile is stored transposed straight into out
+                float[] acc = oneSpan ? null : Scratch.floats(3, nb * mp);
+                float[] c = oneSpan ? out : acc;
+                int ldc = oneSpan ? n : mp;
                 for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
+                    int n0 = blk * nb, rows = Math.min(nb, n - n0), cBase = oneSpan ? fm0 * n + n0 : 0;
                     for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
-                    Arrays.fill(acc, 0, rows * mp, 0f);
+                    if (!oneSpan) Arrays.fill(acc, 0, rows * mp, 0f);
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
-                                rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile);
+                                rowsKernel(c, ldc, cBase, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
+                                        xp, k0 * mp + j * kLen, tile, oneSpan);
                             }
                         }
                         for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
-                            rowsKernelNarrow(acc, mp, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd, wb,
-                                    i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
+                            rowsKernelNarrow(c, ldc, cBase, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
+                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, oneSpan);
                         }
                     }
+                    if (oneSpan) continue;
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back
                     for (int q0 = 0; q0 < mRows; q0 += 16) {
@@ -444,11 +449,13 @@ final class MatMulVector {
 
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc corner. Rows
+     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc
+     * corner, or, transposed, c[cBase + (cj + q)·ldc + ci + r] = tile[r][q]. Rows
      * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
     private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
+                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
+                                   boolean transposed) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -502,15 +509,17 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
+        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     /**
      * {@link #rowsKernel} for a panel whose valid columns fit one vector: MR_NARROW rows × 1 vector
      * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
      */
-    private static void rowsKernelNarrow(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                         int aStride, int kLen, float[] bp, int bo, float[] tile) {
+    private static void rowsKernelNarrow(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
+                                         boolean transposed) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -557,7 +566,8 @@ final class MatMulVector {
         c13.intoArray(tile, 13 * NR);
         c14.intoArray(tile, 14 * NR);
         c15.intoArray(tile, 15 * NR);
-        flush(c, ldc, 0, ci, cj, vr, vc, tile);
+        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
+        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     // ---- outer core ---------------------------------------------------------------------------
@@ -603,7 +613,7 @@ final class MatMulVector {
                             for (int j = 0; j < nRows; j += NR) {
                                 if (aRows != null) {
                                     rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap, i * lda + k0,
-                                            lda, kLen, bp, j * kLen, tile);
+                                            lda, kLen, bp, j * kLen, tile, false);
                                 } else {
                                     microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
                                             k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
@@ -647,7 +657,7 @@ final class MatMulVector {
                         for (int j = 0; j < N; j += NR) {
                             for (int i = 0; i < mRows; i += MR) {
                                 rowsKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
-                                        ap, i * LDA_SLAB, LDA_SLAB, kLen, bp, j * kLen, tile);
+                                        ap, i * LDA_SLAB, LDA_SLAB, kLen, bp, j * kLen, tile, false);
                             }
                         }
                     }
@@ -744,6 +754,17 @@ final class MatMulVector {
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
         flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+    }
+
+    /**
+     * C[cBase + (cj + q)·ldc + ci + r] = tile[r·NR + q] for the valid vr × vc corner: the tile of
+     * outᵀ stored into out (the forward with one k-span), vr consecutive floats per row of out.
+     */
+    private static void storeTransposed(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
+        for (int q = 0; q < vc; q++) {
+            int o = cBase + (cj + q) * ldc + ci;
+            for (int r = 0; r < vr; r++) c[o + r] = tile[r * NR + q];
+        }
     }
 
     /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
