@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The {@code greater} program: a thin picocli layer over the library. Every failure ends as one
@@ -49,6 +52,15 @@ public final class GreaterCommand implements Runnable {
     /** The configured command line; tests call {@code execute} on it. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GreaterCommand());
+        // An empty path would silently mean the working folder (an unset shell variable, --model "$DIR", looks like this).
+        cli.registerConverter(Path.class, text -> {
+            if (text.isEmpty()) throw new CommandLine.TypeConversionException("the path is empty");
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        });
         for (String name : new String[]{"optimize", "evaluate"}) {
             cli.getSubcommands().get(name).getCommandSpec().usageMessage().footer(greater.cli.commands.TaskOptions.presetsHelp());
         }
@@ -65,12 +77,24 @@ public final class GreaterCommand implements Runnable {
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             // picocli starts some of its messages with "Error: "; ours already says "error: ".
-            err.println("error: " + ex.getMessage().replaceFirst("^Error: ", ""));
+            err.println("error: " + asTyped(ex.getMessage().replaceFirst("^Error: ", ""), ex.getArgSpec(), List.of(args)));
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             err.flush();
             return 2;
         });
         return cli;
+    }
+
+    /**
+     * {@code message} with the option it quotes under the name the user typed: picocli quotes one
+     * name of an option ({@code '--fluency-weight'} when {@code --control-weight} was given).
+     */
+    static String asTyped(String message, CommandLine.Model.ArgSpec arg, List<String> args) {
+        if (!(arg instanceof CommandLine.Model.OptionSpec option)) return message;
+        String typed = greater.cli.commands.SettingFlags.typedName(option, args);
+        if (typed == null) return message;
+        for (String name : option.names()) message = message.replace("'" + name + "'", "'" + typed + "'");
+        return message;
     }
 
     /** The message of {@code ex}, or of the first cause that has one, on one line. */

@@ -213,9 +213,12 @@ class ResumeTest {
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("4 steps over 3 train samples"), dry.out());
 
-        CommandsTest.Run notAFolder = run("optimize", "--resume", tmp.resolve("nothing").toString());
-        assertEquals(2, notAFolder.code());
-        assertTrue(notAFolder.err().contains("no run.json"), notAFolder.err());
+        CommandsTest.Run missing = run("optimize", "--resume", tmp.resolve("nothing").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("error: --resume: ") && missing.err().contains("does not exist"), missing.err());
+        CommandsTest.Run notARun = run("optimize", "--resume", Files.createDirectories(tmp.resolve("not-a-run")).toString());
+        assertEquals(2, notARun.code());
+        assertTrue(notARun.err().startsWith("error: --resume: ") && notARun.err().contains("no run.json"), notARun.err());
     }
 
     @Test

@@ -99,4 +99,63 @@ class UserErrorTest {
         check("--train", "optimize", "--train", "-1", "--dry-run");
         check("KV cache", "generate", "--model", model.toString(), "--ids", "1,2", "--max-new-tokens", "100000000");
     }
+    @Test
+    void splitsAndTaskTextNameTheirFlag() {
+        check("--test must be >= 1, got 0", "optimize", "--test", "0", "--dry-run");
+        check("--test must be >= 1, got 0", "evaluate", "--prompt", "x", "--test", "0");
+        check("--extractor must contain text, got ''", "optimize", "--extractor", "", "--dry-run");
+        check("--extractor must contain text, got ' '", "evaluate", "--prompt", "x", "--extractor", " ");
+        check("--task: 'abc' is neither a task name nor an existing file", "optimize", "--task", "abc", "--dry-run");
+        check("--task: '' is neither a task name nor an existing file", "evaluate", "--prompt", "x", "--task", "");
+    }
+
+    @Test
+    void theInitialPromptAndTheExtractorAreCheckedAgainstTheTokenizerUnderTheirFlag() {
+        check("--initial-prompt '' tokenizes to nothing", "optimize", "--initial-prompt", "", "--dry-run");
+        check("--control-init ' ' tokenizes to nothing", "optimize", "--control-init", " ", "--dry-run");
+        // The demo tokenizer has one token " (-": a negative answer cannot be told apart from the extractor "(".
+        check("--extractor '(' merges into the first token of the answer", "optimize", "--extractor", "(", "--train", "2", "--test", "2", "--dry-run");
+        check("--extractor '(' merges into the first token of the answer", "evaluate", "--prompt", "x", "--extractor", "(", "--test", "2");
+    }
+
+    @Test
+    void picocliNamesAnOptionAsTyped() {
+        check("'--control-weight': 'abc' is not a float", "optimize", "--control-weight", "abc", "--dry-run");
+        check("'--fluency-weight': 'abc' is not a float", "optimize", "--fluency-weight=abc", "--dry-run");
+    }
+
+    @Test
+    void anEmptyPathIsRefusedUnderItsFlag(@TempDir Path tmp) {
+        // Path.of("") is the working folder: an unset shell variable must not silently mean it.
+        check("'--model': the path is empty", "inspect", "--model", "");
+        check("'--tokenizer': the path is empty", "tokenize", "--tokenizer", "", "--text", "x");
+        check("'--data-dir': the path is empty", "optimize", "--task", "navigate", "--data-dir", "", "--dry-run");
+        check("'--out': the path is empty", "train", "--task", "arithmetic", "--out", "");
+        check("'--records': the path is empty", "evaluate", "--prompt", "x", "--records", "");
+    }
+
+    @Test
+    void commandsWithTheirOwnNumbersNameTheFlagOutOfRange(@TempDir Path tmp) {
+        Path model = FIXTURES.resolve("llama");
+        Assumptions.assumeTrue(Files.isDirectory(model), "fixture missing");
+        for (String flag : new String[]{"--prefill", "--grad", "--decode"}) {
+            check(flag + " must be >= 0, got -1", "bench", "--model", model.toString(), flag, "-1");
+        }
+        check("--repeats must be >= 1, got 0", "bench", "--model", model.toString(), "--repeats", "0");
+        String out = tmp.resolve("m").toString();
+        check("--steps must be >= 1, got 0", "train", "--task", "arithmetic", "--out", out, "--steps", "0");
+        check("--vocab must be >= 300, got 299", "train", "--task", "arithmetic", "--out", out, "--vocab", "299");
+        check("--log-every must be >= 1, got 0", "train", "--task", "arithmetic", "--out", out, "--log-every", "0");
+        check("--eval must be >= 0, got -1", "train", "--task", "arithmetic", "--out", out, "--eval", "-1");
+        assertFalse(Files.exists(tmp.resolve("m")), "nothing is written for a refused value");
+    }
+
+    @Test
+    void inlineIdsToDecodeAreNamedByTheirFlag() {
+        Assumptions.assumeTrue(Files.isDirectory(LLAMA3), "../shared/tokenizers/llama3 is absent");
+        check("--decode: neither a JSON array of ids nor ids separated by commas", "tokenize", "--tokenizer", LLAMA3.toString(), "--decode", "abc");
+        check("--decode: " + LLAMA3.resolve("tokenizer.json") + ": token id -1 is not in the vocabulary", "tokenize", "--tokenizer", LLAMA3.toString(),
+                "--decode", "-1");
+        check("--text: not a JSON array of ids", "tokenize", "--tokenizer", LLAMA3.toString(), "--decode", "--text", "[1,");
+    }
 }

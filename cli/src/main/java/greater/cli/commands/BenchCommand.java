@@ -1,7 +1,6 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import greater.tensor.UserInputException;
 import greater.tensor.kernels.Parallel;
 import greater.tensor.kernels.VectorApi;
 import greater.transformer.LanguageModel;
@@ -48,7 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (prefill < 0 || grad < 0 || decode < 0 || repeats < 1) throw new UserInputException("lengths must be >= 0 and --repeats >= 1");
+        SettingFlags.atLeast("--prefill", prefill, 0);
+        SettingFlags.atLeast("--grad", grad, 0);
+        SettingFlags.atLeast("--decode", decode, 0);
+        SettingFlags.atLeast("--repeats", repeats, 1);
         try (LanguageModel lm = model.load()) {
             Transformer m = lm.transformer();
             Random rnd = new Random(1234);

@@ -20,6 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -79,22 +81,22 @@ public final class EvaluateCommand implements Callable<Integer> {
             return b.build();
         });
         ExecutionSettings execution = SettingFlags.check(spec, () -> new ExecutionSettings(tokenBudget, true, true, true));
+        if (records != null) { // checked before the evaluation, not after it
+            Path parent = records.toAbsolutePath().getParent();
+            if (Files.isDirectory(records)) throw new UserInputException("--records: " + records + " is a folder; give a file name such as records.jsonl");
+            if (parent == null || !Files.isDirectory(parent)) throw new UserInputException("--records: the folder " + parent + " does not exist");
+        }
         String prompt = source.text != null ? source.text : readPrompt(source.file);
         Task t = task.load();
-        var test = TaskOptions.nonEmpty(task.split(t).test(), "the test");
+        var test = task.split(t).test();
         Progress progress = new Progress(System.err, quiet || json, 0);
         try (LanguageModel lm = model.load()) {
             var format = model.format(lm);
             if (format.encodePrompt(prompt).length == 0) throw new UserInputException((source.text != null ? "--prompt" : "--prompt-file") + ": '" + prompt + "' tokenizes to nothing");
-            Evaluation e = new Evaluator(lm.transformer(), format, t.preset(), settings.maxReasoningTokens(), settings.reasoningStop(),
-                    execution.tokenBudget())
-                    .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()));
+            Evaluation e = SettingFlags.check(spec, () -> new Evaluator(lm.transformer(), format, t.preset(), settings.maxReasoningTokens(),
+                    settings.reasoningStop(), execution.tokenBudget())
+                    .evaluate(prompt, test, done -> progress.count("evaluating", done, test.size()))); // a bad --extractor fails before any generation
             ObjectMapper json = new ObjectMapper();
-            if (records != null) {
-                StringBuilder sb = new StringBuilder();
-                for (Evaluation.Record r : e.records()) sb.append(json.writeValueAsString(r)).append('\n');
-                Files.writeString(records, sb.toString());
-            }
             if (this.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("accuracy", e.accuracy());
@@ -105,6 +107,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                 System.out.println(json.writeValueAsString(m));
             } else {
                 System.out.printf(Locale.ROOT, "accuracy %.1f%% (%d/%d) for prompt: %s%n", 100 * e.accuracy(), e.correct(), e.n(), prompt);
+            }
+            if (records != null) { // after the accuracy is printed, so a failed write loses none of the evaluation's result
+                StringBuilder sb = new StringBuilder();
+                for (Evaluation.Record r : e.records()) sb.append(json.writeValueAsString(r)).append('\n');
+                try {
+                    Files.writeString(records, sb.toString());
+                } catch (IOException ex) {
+                    String why = ex instanceof FileSystemException f && f.getReason() != null ? f.getReason() : ex.getClass().getSimpleName();
+                    throw new UserInputException("--records: cannot write " + records + " (" + why + ")", ex);
+                }
             }
         }
         return 0;

@@ -118,6 +118,10 @@ public final class OptimizeCommand implements Callable<Integer> {
         if (resume != null && Files.isRegularFile(resume) && resume.getFileName().toString().equals("run.json")) {
             resume = resume.toAbsolutePath().getParent();
         }
+        if (resume != null && !Files.isRegularFile(resume.resolve("run.json"))) {
+            throw new UserInputException("--resume: " + resume + (!Files.exists(resume) ? " does not exist"
+                    : !Files.isDirectory(resume) ? " is not a folder" : " is not a run folder (no run.json)"));
+        }
         Budget limit = budget != null ? SettingFlags.check(commandSpec, () -> Budget.parse(budget)) : Budget.NONE;
         RunFolder folder = null;
         GreaterSettings s;
@@ -148,7 +152,7 @@ public final class OptimizeCommand implements Callable<Integer> {
             var format = model.format(lm);
             var spec = SettingFlags.check(commandSpec, () -> new OptimizationRun.Spec(model.name(), task.name(), t.preset(),
                     split.train(), split.dev(), split.test(), init, s, topKDev, JSON.convertValue(invocation(), Map.class), task.splitSeed()));
-            var run = new OptimizationRun(lm.transformer(), format, spec, progress, execution);
+            var run = SettingFlags.check(commandSpec, () -> new OptimizationRun(lm.transformer(), format, spec, progress, execution));
             if (dryRun) {
                 CostEstimate estimate = run.estimate(3);
                 System.out.println(estimate.describe());

@@ -4,6 +4,8 @@ import greater.optimizer.greater.ChatPromptFormat;
 import greater.optimizer.greater.PromptFormat;
 import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
+import greater.transformer.chat.ChatTemplate;
+import greater.transformer.tokenizer.TokenizerException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -26,7 +28,15 @@ public final class OptionalModel {
         if (dir != null) dir = dir.toAbsolutePath().normalize();
     }
 
+    /** The model; an unknown {@code --template} fails first, before anything loads. */
     LanguageModel load() {
+        if (template != null) {
+            try {
+                ChatTemplate.byName(template);
+            } catch (TokenizerException e) {
+                throw new UserInputException("--template: " + e.getMessage(), e);
+            }
+        }
         Path folder = dir;
         if (folder == null) {
             folder = DemoModel.folder();

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * ({@code fluencyWeight must be ...}); the commands report them under the flag the user typed
  * ({@code --control-weight must be ...} when the old name was used).
  */
-final class SettingFlags {
+public final class SettingFlags {
     private static final Map<String, String> FLAGS = Map.ofEntries(
             Map.entry("preset", "--preset"),
             Map.entry("steps", "--steps"),
@@ -31,7 +31,9 @@ final class SettingFlags {
             Map.entry("budget", "--budget"),
             Map.entry("batchSize", "--batch"),
             Map.entry("peakLr", "--lr"),
-            Map.entry("checkpointEvery", "--checkpoint-every"));
+            Map.entry("checkpointEvery", "--checkpoint-every"),
+            Map.entry("initialPrompt", "--initial-prompt"),
+            Map.entry("extractor", "--extractor"));
 
     private SettingFlags() {
     }
@@ -48,14 +50,25 @@ final class SettingFlags {
         }
     }
 
+    /** @throws UserInputException ({@code flag must be >= min, got value}) unless {@code value >= min}: for a flag no library setting checks */
+    static void atLeast(String flag, long value, long min) {
+        if (value < min) throw new UserInputException(flag + " must be >= " + min + ", got " + value);
+    }
+
     /** The flag for {@code setting}: the name the user typed it with, else its primary name; the setting's own name when no flag sets it. */
     static String flag(CommandSpec command, String setting) {
         String primary = FLAGS.get(setting);
         OptionSpec option = primary == null ? null : command.findOption(primary);
         if (option == null) return setting;
-        for (String arg : command.commandLine().getParseResult().originalArgs()) {
+        String typed = typedName(option, command.commandLine().getParseResult().originalArgs());
+        return typed != null ? typed : primary;
+    }
+
+    /** The name {@code option} has in {@code args} ({@code --control-weight} for {@code --fluency-weight}'s old name), or null when it is not there. */
+    public static String typedName(OptionSpec option, Iterable<String> args) {
+        for (String arg : args) {
             for (String name : option.names()) if (arg.equals(name) || arg.startsWith(name + "=")) return name;
         }
-        return primary;
+        return null;
     }
 }

@@ -3,7 +3,6 @@ package greater.cli.commands;
 import greater.optimizer.greater.GreaterPreset;
 import greater.optimizer.greater.GreaterSettings;
 import greater.optimizer.task.Datasets;
-import greater.optimizer.task.Example;
 import greater.optimizer.task.Task;
 import greater.optimizer.task.TaskPreset;
 import greater.tensor.UserInputException;
@@ -105,7 +104,7 @@ public final class TaskOptions {
     Task.Split split(Task t) {
         int tr = trainSize(), te = testSize();
         if (tr < 1) throw new UserInputException("--train must be >= 1, got " + tr);
-        if (te < 0) throw new UserInputException("--test must be >= 0, got " + te);
+        if (te < 1) throw new UserInputException("--test must be >= 1, got " + te); // both commands end by evaluating on it
         if (dev < 0) throw new UserInputException("--dev must be >= 0, got " + dev);
         if (offset < 0) throw new UserInputException("--offset must be >= 0, got " + offset);
         return isDemo() ? DemoTask.split(tr, dev, te, offset, splitSeed) : t.split(tr, dev, te, offset, splitSeed);
@@ -133,13 +132,16 @@ public final class TaskOptions {
                     : new TaskPreset(stem, "Therefore, the final answer is $", greater.optimizer.task.AnswerFormat.TEXT);
             return withExtractor(new Task(preset, Datasets.read(file)));
         }
-        if (task.contains("/") || task.contains(".")) throw new UserInputException("--task: " + task + " is neither a task name nor an existing file");
+        if (!TaskPreset.names().contains(task)) {
+            throw new UserInputException("--task: '" + task + "' is neither a task name nor an existing file (task names: "
+                    + String.join(", ", TaskPreset.names()) + ")");
+        }
         TaskPreset preset = TaskPreset.named(task);
         return withExtractor(new Task(preset, Datasets.read(presetData(task))));
     }
 
     private Task withExtractor(Task t) {
-        return extractor == null ? t : new Task(t.preset().withExtractor(extractor), t.examples());
+        return extractor == null ? t : new Task(SettingFlags.check(command, () -> t.preset().withExtractor(extractor)), t.examples());
     }
 
     private Path presetData(String name) {
@@ -151,10 +153,5 @@ public final class TaskOptions {
         };
         for (Path p : candidates) if (Files.isRegularFile(p)) return p;
         throw new UserInputException("--task " + name + ": no data at " + candidates.getFirst() + " (pass --data-dir DIR or a data file)");
-    }
-
-    static List<Example> nonEmpty(List<Example> xs, String what) {
-        if (xs.isEmpty()) throw new UserInputException(what + " split is empty");
-        return xs;
     }
 }

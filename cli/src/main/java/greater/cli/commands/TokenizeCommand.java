@@ -6,6 +6,7 @@ import greater.transformer.chat.ChatTemplate;
 import greater.transformer.chat.Message;
 import greater.transformer.config.ModelConfig;
 import greater.transformer.tokenizer.Tokenizer;
+import greater.transformer.tokenizer.TokenizerException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,7 +67,12 @@ public final class TokenizeCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizer.load(dir);
         if (jsonl && input.file == null) throw new UserInputException("--jsonl needs --text-file");
         if (decode && chat) throw new UserInputException("--decode and --chat cannot be combined");
-        ChatTemplate t = chat ? ChatTemplate.resolve(template, modelType(dir), tok) : null;
+        ChatTemplate t;
+        try {
+            t = chat ? ChatTemplate.resolve(template, modelType(dir), tok) : null;
+        } catch (TokenizerException e) {
+            throw new UserInputException((template != null ? "--template: " : "--chat: ") + e.getMessage(), e);
+        }
         List<String> texts = new ArrayList<>();
         if (idsInline) {
             texts.add(decodeIds);
@@ -85,7 +91,13 @@ public final class TokenizeCommand implements Callable<Integer> {
             String raw = texts.get(i);
             if (decode) {
                 int[] ids = raw.strip().startsWith("[") ? parse(raw, int[].class, i) : commaSeparated(raw, i);
-                System.out.println(json.writeValueAsString(tok.decode(ids)));
+                String text;
+                try {
+                    text = tok.decode(ids);
+                } catch (TokenizerException e) { // an id outside the vocabulary; the message names tokenizer.json
+                    throw new UserInputException(where(i) + ": " + e.getMessage(), e);
+                }
+                System.out.println(json.writeValueAsString(text));
             } else {
                 String text = jsonl ? parse(raw, String.class, i) : raw;
                 int[] ids = t != null ? t.apply(tok, List.of(Message.user(text))).ids() : tok.encode(text);
@@ -109,8 +121,7 @@ public final class TokenizeCommand implements Callable<Integer> {
         try {
             return json.readValue(line, type);
         } catch (IOException e) {
-            String where = jsonl ? input.file + ": line " + (index + 1) : "the input";
-            throw new UserInputException(where + " is not a JSON " + (type == String.class ? "string" : "array of ids"));
+            throw new UserInputException(where(index) + ": not a JSON " + (type == String.class ? "string" : "array of ids"));
         }
     }
 
@@ -118,9 +129,15 @@ public final class TokenizeCommand implements Callable<Integer> {
         try {
             return java.util.Arrays.stream(text.strip().split("\\s*,\\s*")).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            String where = jsonl ? input.file + ": line " + (index + 1) : "the input";
-            throw new UserInputException(where + " is neither a JSON array of ids nor ids separated by commas");
+            throw new UserInputException(where(index) + ": neither a JSON array of ids nor ids separated by commas");
         }
+    }
+
+    /** Where the {@code index}-th input came from: the flag, or the file and line with {@code --jsonl}. */
+    private String where(int index) {
+        if (jsonl) return input.file + ": line " + (index + 1);
+        if (input.file != null) return "--text-file " + input.file;
+        return input.text != null ? "--text" : "--decode";
     }
 
     /** model_type from config.json beside the tokenizer, or null (the template then comes from tokenizer_config.json). */

@@ -95,9 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!task.equals("arithmetic")) throw new UserInputException("--task: unknown task '" + task + "' (known: arithmetic)");
         if (!size.equals("small") && !size.equals("tiny")) throw new UserInputException("--size must be small or tiny, got '" + size + "'");
-        if (steps < 1 || vocab < 300 || logEvery < 1 || eval < 0) {
-            throw new UserInputException("need --steps >= 1, --vocab >= 300, --log-every >= 1, --eval >= 0");
-        }
+        SettingFlags.atLeast("--steps", steps, 1);
+        SettingFlags.atLeast("--vocab", vocab, 300);
+        SettingFlags.atLeast("--log-every", logEvery, 1);
+        SettingFlags.atLeast("--eval", eval, 0);
         TrainOptions options = SettingFlags.check(spec, () -> { // for a fresh run; checked before anything is written
             TrainOptions.Builder b = TrainOptions.builder(steps, seed);
             batch.ifPresent(b::batchSize);

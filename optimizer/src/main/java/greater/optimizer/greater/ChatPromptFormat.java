@@ -1,6 +1,7 @@
 package greater.optimizer.greater;
 
 import greater.optimizer.task.Example;
+import greater.tensor.SettingException;
 import greater.tensor.UserInputException;
 import greater.transformer.LanguageModel;
 import greater.transformer.chat.ChatTemplate;
@@ -79,8 +80,11 @@ public final class ChatPromptFormat implements PromptFormat {
         String target = head + example.answer();
         Encoding enc = tokenizer.encode(target, false, false);
         TokenSpan answer = enc.tokensCovering(head.length(), target.length());
-        if (answer.isEmpty() || answer.start() == 0) {
-            throw new UserInputException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
+        if (answer.isEmpty()) throw new UserInputException("cannot locate the answer '" + example.answer() + "' after the extractor in its tokens");
+        if (answer.start() == 0) { // the first token covering the answer also holds all of " " + extractor
+            throw new SettingException("extractor", "'" + extractor + "' merges into the first token of the answer '" + example.answer()
+                    + "', so the answer cannot be located after it (end the extractor so that the answer starts a token of its own, "
+                    + "as \"Therefore, the final answer is $\" does)");
         }
         return new SampleLayout(example, Sample.concat(this.head, question), tail, enc.ids(), answer.start());
     }

@@ -2,6 +2,7 @@ package greater.optimizer.greater;
 
 import greater.optimizer.task.Example;
 import greater.optimizer.task.TaskPreset;
+import greater.tensor.SettingException;
 import greater.tensor.UserInputException;
 import greater.transformer.infer.GenerationOptions;
 import greater.transformer.model.Transformer;
@@ -68,11 +69,25 @@ public final class GreaterOptimizer {
         this.samples = Sample.prepare(model, layouts, execution);
     }
 
-    /** A fresh state for {@code initialPrompt}, with its selection score measured (and its reasoning kept for step 0). */
-    public RunState start(String initialPrompt) {
+    /**
+     * The ids of {@code initialPrompt} in {@code format}.
+     *
+     * @throws SettingException ({@code initialPrompt}) when it has no tokens or more than 256
+     */
+    public static int[] initialPromptIds(PromptFormat format, String initialPrompt) {
         int[] prompt = format.encodePrompt(initialPrompt);
-        if (prompt.length == 0) throw new UserInputException("the initial prompt '" + initialPrompt + "' tokenizes to nothing");
-        if (prompt.length > 256) throw new UserInputException("the initial prompt has " + prompt.length + " tokens; at most 256 are supported");
+        if (prompt.length == 0) throw new SettingException("initialPrompt", "'" + initialPrompt + "' tokenizes to nothing");
+        if (prompt.length > 256) throw new SettingException("initialPrompt", "has " + prompt.length + " tokens; at most 256 are supported");
+        return prompt;
+    }
+
+    /**
+     * A fresh state for {@code initialPrompt}, with its selection score measured (and its reasoning kept for step 0).
+     *
+     * @throws SettingException ({@code initialPrompt}) as {@link #initialPromptIds}
+     */
+    public RunState start(String initialPrompt) {
+        int[] prompt = initialPromptIds(format, initialPrompt);
         List<PromptPosition> positions = PromptPosition.compute(model, samples, prompt, 0, settings, execution);
         CandidateSelection.PromptScore ps = CandidateSelection.score(model, positions, List.of(prompt), null, reasoningOptions, settings, execution).getFirst();
         sweepScores.put(key(prompt), ps);

@@ -10,7 +10,11 @@ import java.util.Set;
  */
 public interface PromptFormat {
 
-    /** The layout of {@code example} with this extractor: prefix, suffix, target and where the answer starts. */
+    /**
+     * The layout of {@code example} with this extractor: prefix, suffix, target and where the answer starts.
+     *
+     * @throws greater.tensor.SettingException ({@code extractor}) when the answer cannot be located after the extractor in the tokens
+     */
     SampleLayout layout(Example example, String extractor);
 
     /** The ids of a prompt as it sits after "... . Use" (a leading space, no special tokens). */

@@ -8,7 +8,8 @@ import java.util.List;
  * prompt ids, the best prompt so far, the per-step history, and the samples' reasoning under the
  * current prompt when it is known (null otherwise; a resumed run then need not generate it).
  * Randomness is derived from (seed, step), so a resumed run makes the same choices as an
- * uninterrupted one.
+ * uninterrupted one. {@code step} is the number of steps done, which is the 0-based index of the
+ * next step.
  */
 public record RunState(
         int step,

@@ -15,7 +15,7 @@ import java.util.List;
  * gradientSeconds, selectionSeconds, reasoningReused, draftTokens, draftAccepted, ranking,
  * search, rankCorrelation}.
  *
- * @param step       0-based step number
+ * @param step       0-based step index (the console and report.html count from 1: their "step k" is index k - 1; README "The run folder")
  * @param position   the prompt position i edited (0-based, in prompt tokens)
  * @param candidates the candidate set C_i in re-scoring order
  * @param selected   the candidates re-scored, in the order tried
@@ -54,7 +54,12 @@ public record StepRecord(
     public record Scores(float gradientLoss, float score, float answerLoss, float mistakeRate) {
     }
 
-    /** Wall-clock seconds of the whole step and of its three phases: reasoning, gradient, selection. */
+    /**
+     * Wall-clock seconds of the whole step and of its three phases: reasoning (generated under the
+     * current prompt; about 0 when {@link Drafts#reasoningReused} carried it over: the previous
+     * step's selection generated it, or for the first step the scoring of the initial prompt),
+     * gradient (candidate proposal included) and selection.
+     */
     public record Timings(double seconds, double generationSeconds, double gradientSeconds, double selectionSeconds) {
     }
 

@@ -27,7 +27,7 @@ import java.util.Map;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DevSelection(String rule, String reason, String chosen, List<Candidate> candidates) {
 
-    /** A prompt seen in the run: its train selection score, the step that first scored it (-1: initial), its dev accuracy if measured. */
+    /** A prompt seen in the run: its train selection score, the step that first scored it (its 0-based trace index; -1: initial), its dev accuracy if measured. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Candidate(String prompt, float trainScore, int step, Double devAccuracy, Integer devCorrect, Integer devSize) {
     }

@@ -70,8 +70,19 @@ public final class OptimizationRun {
         this(model, format, spec, progress, ExecutionSettings.defaults());
     }
 
-    /** @param execution how steps and evaluations are computed (batching, reuse, drafts, token budget); not part of the run's identity */
+    /**
+     * Checks, before any work, what only the format can tell: that the initial prompt has tokens
+     * and that every example's answer can be located after the extractor.
+     *
+     * @param execution how steps and evaluations are computed (batching, reuse, drafts, token budget); not part of the run's identity
+     * @throws SettingException ({@code initialPrompt}) for a prompt of no tokens or more than 256; ({@code extractor}) for an
+     *                          extractor an answer merges into
+     */
     public OptimizationRun(Transformer model, PromptFormat format, Spec spec, Progress progress, ExecutionSettings execution) {
+        GreaterOptimizer.initialPromptIds(format, spec.initialPrompt());
+        for (List<Example> split : List.of(spec.train(), spec.dev(), spec.test())) {
+            for (Example e : split) format.layout(e, spec.preset().extractor());
+        }
         this.model = model;
         this.format = format;
         this.spec = spec;

@@ -73,7 +73,11 @@ final class Report {
         sb.append("<h2>Gradient loss</h2><p>Mean answer loss (at the answer temperature) plus the fluency term, over the train samples, at each gradient step.</p>");
         sb.append(chart("loss", "step", List.of(new Series("gradient-step loss", "#1f77b4", sx, loss, false)), 0, n, true));
 
-        sb.append("<h2>Seconds per step, by phase</h2>");
+        sb.append("<h2>Seconds per step, by phase</h2><p>Reasoning is what a step generates under its current prompt before the "
+                + "gradient; gradient includes the candidate proposal. A step whose reasoning was carried over ("
+                + steps.stream().filter(s -> s.drafts().reasoningReused()).count() + " of " + n + " here) generates nothing then: "
+                + "that reasoning was generated, and counted, under the previous step's selection (the first step's when the "
+                + "initial prompt was scored, before any step).</p>");
         sb.append(phaseBars(steps));
 
         sb.append("<h2>Accuracy of the prompts evaluated</h2>");

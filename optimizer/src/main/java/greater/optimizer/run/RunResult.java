@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @param model  the model as named on the command line
  * @param task   the task's name
- * @param status why the run ended (finished, stopped early, stopped by the budget)
+ * @param status why the run ended (finished, stopped early, stopped by the budget); its step numbers count from 1, as the console's
  */
 public record RunResult(
         String model,
@@ -50,7 +50,9 @@ public record RunResult(
 
     /**
      * Wall-clock seconds: of the last command ({@code seconds}), per step on average, and summed
-     * over the steps for each phase (reasoning generation, gradient, selection).
+     * over the steps for each phase (reasoning generation, gradient, selection). Reasoning carried
+     * over from the previous step's selection costs its step nothing, so with reuse (the default)
+     * {@code generation_seconds} is about 0 and the reasoning work is in {@code selection_seconds}.
      */
     public record Timings(double seconds, double seconds_per_step, double generation_seconds, double gradient_seconds,
                           double selection_seconds) {

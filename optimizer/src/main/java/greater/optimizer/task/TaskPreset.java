@@ -1,5 +1,7 @@
 package greater.optimizer.task;
 
+import greater.tensor.SettingException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +21,11 @@ import java.util.Set;
  */
 public record TaskPreset(String name, String extractor, AnswerFormat format) {
     private static final Map<String, TaskPreset> PRESETS = new LinkedHashMap<>();
+
+    /** @throws SettingException ({@code extractor}) for an extractor without text: the answer would follow the reasoning with nothing to mark it */
+    public TaskPreset {
+        if (extractor == null || extractor.isBlank()) throw new SettingException("extractor", "must contain text, got '" + extractor + "'");
+    }
 
     static {
         choice("date_understanding", 'F');
@@ -88,7 +95,7 @@ public record TaskPreset(String name, String extractor, AnswerFormat format) {
         return Collections.unmodifiableSet(PRESETS.keySet());
     }
 
-    /** A copy with another extractor (--extractor). */
+    /** A copy with another extractor (--extractor); a {@link SettingException} ({@code extractor}) for one without text. */
     public TaskPreset withExtractor(String text) {
         return new TaskPreset(name, text, format);
     }

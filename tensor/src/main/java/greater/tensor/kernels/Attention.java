@@ -16,10 +16,11 @@ import java.util.Arrays;
  * j ≤ p and (window ≤ 0 or p − j < window). Head h reads kv head h / group.
  * score_ij = (q_i·k_j)·scale, then softcap·tanh(score/softcap) when softcap > 0 (Gemma 2);
  * P = softmax over visible keys; out_i = Σ_j P_ij v_j.
- * <p>Both passes work on QB = 4 queries of one head at a time, so every loaded key or value
- * vector feeds 4 FMAs: scores come from the transposed keys (2L keys × 4 queries accumulated per
- * step, no horizontal sums), weighted row sums (P·V, dS·K, dSᵀ·Q, Pᵀ·dOut) from 4 rows of
- * weights × 2L features. Threads split (head, query block) pairs; the backward's second pass,
+ * <p>Both passes work on QB = 8 queries of one head at a time, so every loaded key or value
+ * vector feeds 8 FMAs: scores come from the transposed keys (2L keys × 8 queries accumulated per
+ * step, no horizontal sums), weighted row sums (P·V, dS·K, dSᵀ·Q, Pᵀ·dOut) from 8 rows of
+ * weights × 2L features: 16 accumulators, 2 vector loads and 8 broadcasts per 16 FMAs (4 rows
+ * left the loads, 6 per 8 FMAs, as the limit: KernelsBenchmark.attention, benchmarks/README.md). Threads split (head, query block) pairs; the backward's second pass,
  * which gathers dk and dv, splits (kv head, key block) pairs instead, so no two tasks write the
  * same row.
  */
@@ -27,7 +28,7 @@ public final class Attention {
     /** Multiply-adds per parallel task, roughly. */
     static final int GRAIN = 1 << 16;
     /** Queries (forward, backward pass 1) or keys (backward pass 2) per register tile. */
-    static final int QB = 4;
+    static final int QB = 8;
 
     private Attention() {
     }

@@ -38,7 +38,7 @@ final class AttentionVector {
                     if (kT != null) scores(sc, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
                     else scoresDirect(sc, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
                     for (int r = 0; r < nq; r++) {
-                        softmaxRow(sc, r * sp, lo[r], hi[r], scale, softcap);
+                        softmaxRow(sc, r * sp, sp, lo[r], hi[r], scale, softcap);
                         Attention.clearOutside(sc, r * sp, jlo, jhi, lo[r], hi[r]);
                     }
                 }
@@ -135,23 +135,33 @@ final class AttentionVector {
         return sp % (4 * L) == 0 ? sp + L : sp;
     }
 
-    /** Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place. */
-    static void softmaxRow(float[] sc, int o, int lo, int hi, float scale, float softcap) {
+    /**
+     * Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place. The row holds width
+     * floats; when [lo, hi) rounded up to whole vectors fits, the rounding is filled with −∞ (exp
+     * gives 0) so every pass runs on whole vectors: a scalar tail of up to L − 1 entries per row,
+     * Math.exp for each, cost as much as the vector part on the short rows of causal attention.
+     */
+    static void softmaxRow(float[] sc, int o, int width, int lo, int hi, float scale, float softcap) {
         if (hi <= lo) return;
-        int j = lo;
+        int n = hi - lo, whole = MatMul.roundUp(n, L);
+        boolean padded = lo + whole <= width;
         if (softcap > 0f) {
             float inv = scale / softcap;
-            for (int bound = lo + F.loopBound(hi - lo); j < bound; j += L) {
+            int j = lo;
+            for (int bound = lo + F.loopBound(n); j < bound; j += L) {
                 VectorMath.tanh(FloatVector.fromArray(F, sc, o + j).mul(inv)).mul(softcap)
                         .intoArray(sc, o + j);
             }
             for (; j < hi; j++) sc[o + j] = softcap * (float) Math.tanh(sc[o + j] * inv);
+            if (padded) Arrays.fill(sc, o + hi, o + lo + whole, Float.NEGATIVE_INFINITY);
         } else {
-            SoftmaxVector.scaleRow(sc, o + lo, hi - lo, scale);
+            if (padded) Arrays.fill(sc, o + hi, o + lo + whole, Float.NEGATIVE_INFINITY);
+            SoftmaxVector.scaleRow(sc, o + lo, padded ? whole : n, scale);
         }
-        float max = SoftmaxVector.max(sc, o + lo, hi - lo);
-        float sum = SoftmaxVector.expShifted(sc, sc, o + lo, hi - lo, max);
-        SoftmaxVector.scaleRow(sc, o + lo, hi - lo, 1f / sum);
+        if (padded) n = whole;
+        float max = SoftmaxVector.max(sc, o + lo, n);
+        float sum = SoftmaxVector.expShifted(sc, sc, o + lo, n, max);
+        SoftmaxVector.scaleRow(sc, o + lo, n, 1f / sum);
     }
 
     /** sc[r·sp + j] = a_r · b_j (vector dot products) for r < n and j in [lo[r], hi[r]). */
@@ -171,11 +181,13 @@ final class AttentionVector {
     static void scores(float[] sc, int sp, float[] a, int a0, int aStride, int n, float[] bT, int b0, int headDim,
                        int jlo, int jhi) {
         int r1 = a0 + Math.min(1, n - 1) * aStride, r2 = a0 + Math.min(2, n - 1) * aStride;
-        int r3 = a0 + Math.min(3, n - 1) * aStride;
+        int r3 = a0 + Math.min(3, n - 1) * aStride, r4 = a0 + Math.min(4, n - 1) * aStride;
+        int r5 = a0 + Math.min(5, n - 1) * aStride, r6 = a0 + Math.min(6, n - 1) * aStride;
+        int r7 = a0 + Math.min(7, n - 1) * aStride;
         int j = jlo - jlo % L;
         for (; j + L < jhi; j += 2 * L) {
-            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
-            FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
             for (int d = 0; d < headDim; d++) {
                 int bo = b0 + d * sp + j;
                 FloatVector k0 = FloatVector.fromArray(F, bT, bo), k1 = FloatVector.fromArray(F, bT, bo + L);
@@ -191,6 +203,18 @@ final class AttentionVector {
                 x = FloatVector.broadcast(F, a[r3 + d]);
                 s30 = x.fma(k0, s30);
                 s31 = x.fma(k1, s31);
+                x = FloatVector.broadcast(F, a[r4 + d]);
+                s40 = x.fma(k0, s40);
+                s41 = x.fma(k1, s41);
+                x = FloatVector.broadcast(F, a[r5 + d]);
+                s50 = x.fma(k0, s50);
+                s51 = x.fma(k1, s51);
+                x = FloatVector.broadcast(F, a[r6 + d]);
+                s60 = x.fma(k0, s60);
+                s61 = x.fma(k1, s61);
+                x = FloatVector.broadcast(F, a[r7 + d]);
+                s70 = x.fma(k0, s70);
+                s71 = x.fma(k1, s71);
             }
             s00.intoArray(sc, j);
             s01.intoArray(sc, j + L);
@@ -206,20 +230,44 @@ final class AttentionVector {
                 s30.intoArray(sc, 3 * sp + j);
                 s31.intoArray(sc, 3 * sp + j + L);
             }
+            if (n > 4) {
+                s40.intoArray(sc, 4 * sp + j);
+                s41.intoArray(sc, 4 * sp + j + L);
+            }
+            if (n > 5) {
+                s50.intoArray(sc, 5 * sp + j);
+                s51.intoArray(sc, 5 * sp + j + L);
+            }
+            if (n > 6) {
+                s60.intoArray(sc, 6 * sp + j);
+                s61.intoArray(sc, 6 * sp + j + L);
+            }
+            if (n > 7) {
+                s70.intoArray(sc, 7 * sp + j);
+                s71.intoArray(sc, 7 * sp + j + L);
+            }
         }
         for (; j < jhi; j += L) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             for (int d = 0; d < headDim; d++) {
                 FloatVector kv = FloatVector.fromArray(F, bT, b0 + d * sp + j);
                 s0 = FloatVector.broadcast(F, a[a0 + d]).fma(kv, s0);
                 s1 = FloatVector.broadcast(F, a[r1 + d]).fma(kv, s1);
                 s2 = FloatVector.broadcast(F, a[r2 + d]).fma(kv, s2);
                 s3 = FloatVector.broadcast(F, a[r3 + d]).fma(kv, s3);
+                s4 = FloatVector.broadcast(F, a[r4 + d]).fma(kv, s4);
+                s5 = FloatVector.broadcast(F, a[r5 + d]).fma(kv, s5);
+                s6 = FloatVector.broadcast(F, a[r6 + d]).fma(kv, s6);
+                s7 = FloatVector.broadcast(F, a[r7 + d]).fma(kv, s7);
             }
             s0.intoArray(sc, j);
             if (n > 1) s1.intoArray(sc, sp + j);
             if (n > 2) s2.intoArray(sc, 2 * sp + j);
             if (n > 3) s3.intoArray(sc, 3 * sp + j);
+            if (n > 4) s4.intoArray(sc, 4 * sp + j);
+            if (n > 5) s5.intoArray(sc, 5 * sp + j);
+            if (n > 6) s6.intoArray(sc, 6 * sp + j);
+            if (n > 7) s7.intoArray(sc, 7 * sp + j);
         }
     }
 
@@ -236,21 +284,25 @@ final class AttentionVector {
 
     /**
      * y_rd += Σ_{c &lt; count} w_rc·x_cd for rows r &lt; n (≤ Attention.QB) and features d &lt; headDim, with y
-     * and x {@link Strided#rows} and w any strided view. 4 rows × 2L features of accumulators; rows r ≥ n
-     * repeat row n − 1 (every tile reads y before writing it, so the repeats store the same value).
+     * and x {@link Strided#rows} and w any strided view. Attention.QB rows × 2L features of accumulators;
+     * rows r ≥ n repeat row n − 1 (every tile reads y before writing it, so the repeats store the same value).
      */
     static void weightedRows(Strided yv, Strided wv, Strided xv, int n, int count, int headDim) {
         float[] y = yv.a(), w = wv.a(), x = xv.a();
         int yStride = yv.rowStride(), wRow = wv.rowStride(), wStep = wv.colStride();
         int x0 = xv.offset(), xStride = xv.rowStride();
-        int o0 = yv.offset(), o1 = o0 + Math.min(1, n - 1) * yStride, o2 = o0 + Math.min(2, n - 1) * yStride;
-        int o3 = o0 + Math.min(3, n - 1) * yStride;
-        int w0 = wv.offset(), w1 = w0 + Math.min(1, n - 1) * wRow, w2 = w0 + Math.min(2, n - 1) * wRow;
-        int w3 = w0 + Math.min(3, n - 1) * wRow;
+        int o0 = yv.offset(), w0 = wv.offset();
+        int o1 = o0 + Math.min(1, n - 1) * yStride, w1 = w0 + Math.min(1, n - 1) * wRow;
+        int o2 = o0 + Math.min(2, n - 1) * yStride, w2 = w0 + Math.min(2, n - 1) * wRow;
+        int o3 = o0 + Math.min(3, n - 1) * yStride, w3 = w0 + Math.min(3, n - 1) * wRow;
+        int o4 = o0 + Math.min(4, n - 1) * yStride, w4 = w0 + Math.min(4, n - 1) * wRow;
+        int o5 = o0 + Math.min(5, n - 1) * yStride, w5 = w0 + Math.min(5, n - 1) * wRow;
+        int o6 = o0 + Math.min(6, n - 1) * yStride, w6 = w0 + Math.min(6, n - 1) * wRow;
+        int o7 = o0 + Math.min(7, n - 1) * yStride, w7 = w0 + Math.min(7, n - 1) * wRow;
         int d = 0;
         for (; d + 2 * L <= headDim; d += 2 * L) {
-            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
-            FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
             for (int c = 0; c < count; c++) {
                 int xo = x0 + c * xStride + d, wc = c * wStep;
                 FloatVector x0v = FloatVector.fromArray(F, x, xo), x1v = FloatVector.fromArray(F, x, xo + L);
@@ -266,6 +318,18 @@ final class AttentionVector {
                 p = FloatVector.broadcast(F, w[w3 + wc]);
                 s30 = p.fma(x0v, s30);
                 s31 = p.fma(x1v, s31);
+                p = FloatVector.broadcast(F, w[w4 + wc]);
+                s40 = p.fma(x0v, s40);
+                s41 = p.fma(x1v, s41);
+                p = FloatVector.broadcast(F, w[w5 + wc]);
+                s50 = p.fma(x0v, s50);
+                s51 = p.fma(x1v, s51);
+                p = FloatVector.broadcast(F, w[w6 + wc]);
+                s60 = p.fma(x0v, s60);
+                s61 = p.fma(x1v, s61);
+                p = FloatVector.broadcast(F, w[w7 + wc]);
+                s70 = p.fma(x0v, s70);
+                s71 = p.fma(x1v, s71);
             }
             // all reads of y before any write: repeated rows (r ≥ n) alias row n − 1
             s00 = s00.add(FloatVector.fromArray(F, y, o0 + d));
@@ -276,6 +340,22 @@ final class AttentionVector {
             s21 = s21.add(FloatVector.fromArray(F, y, o2 + d + L));
             s30 = s30.add(FloatVector.fromArray(F, y, o3 + d));
             s31 = s31.add(FloatVector.fromArray(F, y, o3 + d + L));
+            s40 = s40.add(FloatVector.fromArray(F, y, o4 + d));
+            s41 = s41.add(FloatVector.fromArray(F, y, o4 + d + L));
+            s50 = s50.add(FloatVector.fromArray(F, y, o5 + d));
+            s51 = s51.add(FloatVector.fromArray(F, y, o5 + d + L));
+            s60 = s60.add(FloatVector.fromArray(F, y, o6 + d));
+            s61 = s61.add(FloatVector.fromArray(F, y, o6 + d + L));
+            s70 = s70.add(FloatVector.fromArray(F, y, o7 + d));
+            s71 = s71.add(FloatVector.fromArray(F, y, o7 + d + L));
+            s70.intoArray(y, o7 + d);
+            s71.intoArray(y, o7 + d + L);
+            s60.intoArray(y, o6 + d);
+            s61.intoArray(y, o6 + d + L);
+            s50.intoArray(y, o5 + d);
+            s51.intoArray(y, o5 + d + L);
+            s40.intoArray(y, o4 + d);
+            s41.intoArray(y, o4 + d + L);
             s30.intoArray(y, o3 + d);
             s31.intoArray(y, o3 + d + L);
             s20.intoArray(y, o2 + d);
@@ -286,7 +366,7 @@ final class AttentionVector {
             s01.intoArray(y, o0 + d + L);
         }
         for (; d + L <= headDim; d += L) {
-            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
             for (int c = 0; c < count; c++) {
                 FloatVector xvec = FloatVector.fromArray(F, x, x0 + c * xStride + d);
                 int wc = c * wStep;
@@ -294,18 +374,30 @@ final class AttentionVector {
                 s1 = FloatVector.broadcast(F, w[w1 + wc]).fma(xvec, s1);
                 s2 = FloatVector.broadcast(F, w[w2 + wc]).fma(xvec, s2);
                 s3 = FloatVector.broadcast(F, w[w3 + wc]).fma(xvec, s3);
+                s4 = FloatVector.broadcast(F, w[w4 + wc]).fma(xvec, s4);
+                s5 = FloatVector.broadcast(F, w[w5 + wc]).fma(xvec, s5);
+                s6 = FloatVector.broadcast(F, w[w6 + wc]).fma(xvec, s6);
+                s7 = FloatVector.broadcast(F, w[w7 + wc]).fma(xvec, s7);
             }
             s0 = s0.add(FloatVector.fromArray(F, y, o0 + d));
             s1 = s1.add(FloatVector.fromArray(F, y, o1 + d));
             s2 = s2.add(FloatVector.fromArray(F, y, o2 + d));
             s3 = s3.add(FloatVector.fromArray(F, y, o3 + d));
+            s4 = s4.add(FloatVector.fromArray(F, y, o4 + d));
+            s5 = s5.add(FloatVector.fromArray(F, y, o5 + d));
+            s6 = s6.add(FloatVector.fromArray(F, y, o6 + d));
+            s7 = s7.add(FloatVector.fromArray(F, y, o7 + d));
+            s7.intoArray(y, o7 + d);
+            s6.intoArray(y, o6 + d);
+            s5.intoArray(y, o5 + d);
+            s4.intoArray(y, o4 + d);
             s3.intoArray(y, o3 + d);
             s2.intoArray(y, o2 + d);
             s1.intoArray(y, o1 + d);
             s0.intoArray(y, o0 + d);
         }
         for (; d < headDim; d++) {
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
             for (int c = 0; c < count; c++) {
                 float xs = x[x0 + c * xStride + d];
                 int wc = c * wStep;
@@ -313,8 +405,17 @@ final class AttentionVector {
                 s1 += w[w1 + wc] * xs;
                 s2 += w[w2 + wc] * xs;
                 s3 += w[w3 + wc] * xs;
+                s4 += w[w4 + wc] * xs;
+                s5 += w[w5 + wc] * xs;
+                s6 += w[w6 + wc] * xs;
+                s7 += w[w7 + wc] * xs;
             }
-            float y0v = y[o0 + d] + s0, y1v = y[o1 + d] + s1, y2v = y[o2 + d] + s2, y3v = y[o3 + d] + s3;
+            float y0v = y[o0 + d] + s0; float y1v = y[o1 + d] + s1; float y2v = y[o2 + d] + s2; float y3v = y[o3 + d] + s3;
+            float y4v = y[o4 + d] + s4; float y5v = y[o5 + d] + s5; float y6v = y[o6 + d] + s6; float y7v = y[o7 + d] + s7;
+            y[o7 + d] = y7v;
+            y[o6 + d] = y6v;
+            y[o5 + d] = y5v;
+            y[o4 + d] = y4v;
             y[o3 + d] = y3v;
             y[o2 + d] = y2v;
             y[o1 + d] = y1v;

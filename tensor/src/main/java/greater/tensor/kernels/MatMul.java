@@ -21,9 +21,12 @@ import java.lang.foreign.MemorySegment;
  *   <li>outer cores (GotoBLAS/BLIS style), used from 16 rows on and by both gradients: per k step
  *       the micro-kernel loads NR/L = 2 vectors of a B row, broadcasts MR = 8 scalars of A and
  *       issues 16 FMAs into registers, with no horizontal sums. The forward computes
- *       outᵀ = W·xᵀ (B = xᵀ in panels, A = rows of W); dx = dy·W has B = W and dw = dyᵀ·x has
- *       B = x, whose panels are contiguous copies of rows. dx with many rows of W splits them
- *       (the reduction index) over the threads, each streaming whole rows into its own partial sum;</li>
+ *       outᵀ = W·xᵀ (B = xᵀ in panels packed by 16×16 register transposes, A = rows of W; from
+ *       128 rows one k-span up to 2048); dx = dy·W has B = W and A = rows of dy (copied to a
+ *       padded stride, not packed); dw = dyᵀ·x has B = x, whose panels are contiguous copies of
+ *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
+ *       streaming whole rows into its own partial sum. Blocks and tasks are sized so the threads
+ *       finish together (Parallel.makespan);</li>
  *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>

@@ -51,6 +51,8 @@ final class MatMulVector {
      * (balanced spans), so each tile's accumulators are flushed once instead of k/KC times.
      */
     static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128;
+    /** Split-K: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
+    static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -113,19 +115,20 @@ final class MatMulVector {
 
     /**
      * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
-     * split over W's rows when there are enough of them, else over its columns.
+     * split over W's rows when there are enough of them, else over its columns. dy is read by
+     * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
+     * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
         if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
-        PanelPacker a = (dst, off, R, i0, count, k0, kLen) -> packRowPanels(dst, off, R, dy, n, i0, count, k0, kLen);
         if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
-            gemmSplitK(dx, m, k, n, a, w, wType);
+            gemmSplitK(dx, m, k, n, dy, w, wType);
             return;
         }
-        gemmOuter(dx, m, k, n, a,
+        gemmOuter(dx, m, k, n, null, dy,
                 (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));
     }
 
@@ -141,7 +144,7 @@ final class MatMulVector {
             return;
         }
         gemmOuter(dw, n, k, m,
-                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen),
+                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen), null,
                 (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
     }
 
@@ -369,13 +372,10 @@ final class MatMulVector {
         }
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
         float[] xp = Scratch.floats(0, MatMul.roundUp(Math.min(MC, m), NR) * k);
-        // rows of W per task: 4 tasks per thread (Parallel's most), so a thread slowed by other load
-        // hands its share to the others; at most 64 rows and W_BLOCK floats. x's panels are re-read
-        // once per block, so fewer rows per block cost more of that traffic (k = 8192: 16 rows).
-        int nb = Math.max(MR, Math.min(Math.min(64, W_BLOCK / k / MR * MR),
-                MatMul.roundUp(MatMul.ceilDiv(n, 4 * Parallel.THREADS), MR)));
+        int nb = forwardBlockRows(n, k);
         int ldw = k + LDW_PAD;
         int kc = forwardSpan(m, k);
+        boolean oneSpan = kc >= k;
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = MatMul.roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             // a last panel with at most L valid columns runs the one-vector kernel (half of a
@@ -391,27 +391,31 @@ final class MatMulVector {
             Parallel.forRange(MatMul.ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR_NARROW * NR);
-                // outᵀ of the block, [rows, mp], summed over all k-spans and written out transposed
-                // once, not k/KC times as scattered read-modify-writes of out
-                float[] acc = Scratch.floats(3, nb * mp);
+                // with several k-spans: outᵀ of the block, [rows, mp], summed over all of them and
+                // written out transposed once, not k/KC times as scattered read-modify-writes of
+                // out; with one span each tile is stored transposed straight into out
+                float[] acc = oneSpan ? null : Scratch.floats(3, nb * mp);
+                float[] c = oneSpan ? out : acc;
+                int ldc = oneSpan ? n : mp;
                 for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
+                    int n0 = blk * nb, rows = Math.min(nb, n - n0), cBase = oneSpan ? fm0 * n + n0 : 0;
                     for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
-                    Arrays.fill(acc, 0, rows * mp, 0f);
+                    if (!oneSpan) Arrays.fill(acc, 0, rows * mp, 0f);
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
-                                rowsKernel(acc, mp, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile);
+                                rowsKernel(c, ldc, cBase, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
+                                        xp, k0 * mp + j * kLen, tile, oneSpan);
                             }
                         }
                         for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
-                            rowsKernelNarrow(acc, mp, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd, wb,
-                                    i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
+                            rowsKernelNarrow(c, ldc, cBase, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
+                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, oneSpan);
                         }
                     }
+                    if (oneSpan) continue;
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back
                     for (int q0 = 0; q0 < mRows; q0 += 16) {
@@ -423,6 +427,27 @@ final class MatMulVector {
                 }
             });
         }
+    }
+
+    /**
+     * Rows of W per forward task: at most 64 and W_BLOCK floats (x's panels are re-read once per
+     * block, so fewer rows per block cost more of that traffic; k = 8192: 16 rows), and among those
+     * the most rows whose blocks the threads finish together ({@link Parallel#makespan}): n = 576
+     * on 2 threads is 12 blocks of 48, not 9 of 64 (one thread doing 5 of them, the other 4).
+     */
+    static int forwardBlockRows(int n, int k) {
+        int most = Math.max(MR, Math.min(64, W_BLOCK / Math.max(1, k) / MR * MR));
+        int best = most;
+        long bestEnd = Long.MAX_VALUE;
+        for (int nb = most; nb >= MR; nb -= MR) {
+            int rows = nb;
+            long end = Parallel.makespan(MatMul.ceilDiv(n, rows), 1, b -> Math.min(rows, n - b * rows));
+            if (end < bestEnd) {
+                best = nb;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /**
@@ -438,11 +463,13 @@ final class MatMulVector {
 
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then c[ci + r, cj + q] += tile[r][q] for the valid vr × vc corner. Rows
+     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc
+     * corner, or, transposed, c[cBase + (cj + q)·ldc + ci + r] = tile[r][q]. Rows
      * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
-    private static void rowsKernel(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                   int aStride, int kLen, float[] bp, int bo, float[] tile) {
+    private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
+                                   boolean transposed) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -496,15 +523,17 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, 0, ci, cj, vr, vc, tile);
+        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
+        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     /**
      * {@link #rowsKernel} for a panel whose valid columns fit one vector: MR_NARROW rows × 1 vector
      * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
      */
-    private static void rowsKernelNarrow(float[] c, int ldc, int ci, int cj, int vr, int vc, float[] ap, int a0,
-                                         int aStride, int kLen, float[] bp, int bo, float[] tile) {
+    private static void rowsKernelNarrow(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
+                                         boolean transposed) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -551,25 +580,40 @@ final class MatMulVector {
         c13.intoArray(tile, 13 * NR);
         c14.intoArray(tile, 14 * NR);
         c15.intoArray(tile, 15 * NR);
-        flush(c, ldc, 0, ci, cj, vr, vc, tile);
+        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
+        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     // ---- outer core ---------------------------------------------------------------------------
 
     /**
-     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is packed once by the calling
-     * thread; each task packs its own slice of B's columns, KC k-steps at a time.
+     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is prepared once, split over
+     * the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
+     * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
+     * packs its own slice of B's columns, KC k-steps at a time.
      */
-    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker a, PanelPacker b) {
+    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b) {
         if (M <= 0 || N <= 0 || K <= 0) return;
         int nb = blockColumns(N);
         int nBlocks = MatMul.ceilDiv(N, nb);
-        int mcMax = Math.min(MC, M);
-        float[] ap = Scratch.floats(0, MatMul.roundUp(mcMax, MR) * K);
+        int mcMax = Math.min(MC, M), lda = K + LDW_PAD;
+        float[] ap = Scratch.floats(0, aRows != null ? mcMax * lda : MatMul.roundUp(mcMax, MR) * K);
         for (int m0 = 0; m0 < M; m0 += MC) {
-            int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR);
-            for (int k0 = 0; k0 < K; k0 += KC) a.pack(ap, k0 * mp, MR, m0, mRows, k0, Math.min(KC, K - k0));
-            int fm0 = m0;
+            int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR), panels = mp / MR, fm0 = m0;
+            if (aRows != null) {
+                Parallel.forRange(mRows, Math.max(1, 16384 / K), (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) System.arraycopy(aRows, (fm0 + r) * K, ap, r * lda, K);
+                });
+            } else {
+                // one task per (k-span, MR-row panel), as gemmForward packs x
+                Parallel.forRange(MatMul.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
+                    for (int task = t0; task < t1; task++) {
+                        int k0 = (task / panels) * KC, kLen = Math.min(KC, K - k0), q = task % panels;
+                        aPanels.pack(ap, k0 * mp + q * kLen * MR, MR, fm0 + q * MR, Math.min(MR, mRows - q * MR), k0,
+                                kLen);
+                    }
+                });
+            }
             Parallel.forRange(nBlocks, 1, (b0, b1) -> {
                 float[] bp = Scratch.floats(1, MatMul.roundUp(nb, NR) * KC);
                 float[] tile = Scratch.floats(2, MR * NR);
@@ -579,10 +623,15 @@ final class MatMulVector {
                         int kLen = Math.min(KC, K - k0);
                         b.pack(bp, 0, NR, n0, nRows, k0, kLen);
                         for (int i = 0; i < mRows; i += MR) {
-                            int aOff = k0 * mp + i * kLen;
+                            int vr = Math.min(MR, mRows - i);
                             for (int j = 0; j < nRows; j += NR) {
-                                microKernel(c, N, 0, fm0 + i, n0 + j, Math.min(MR, mRows - i), Math.min(NR, nRows - j),
-                                        ap, aOff, bp, j * kLen, kLen, tile);
+                                if (aRows != null) {
+                                    rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap, i * lda + k0,
+                                            lda, kLen, bp, j * kLen, tile, false);
+                                } else {
+                                    microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
+                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
+                                }
                             }
                         }
                     }
@@ -594,19 +643,20 @@ final class MatMulVector {
     /**
      * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
      * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
-     * panels (and packs its own KC-span of A), and sums its K-range into its own partial C; the
+     * panels (and copies its own KC-span of A's rows, [M, K] row-major, to a padded stride), and
+     * sums its K-range into its own partial C; the
      * partials are added at the end. Column blocks (gemmOuter) would read W in short runs a whole
      * row apart, a TLB miss and a prefetcher restart per run.
      */
-    static void gemmSplitK(float[] c, int M, int N, int K, PanelPacker a, MemorySegment w, DType type) {
+    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type) {
         if (M <= 0 || N <= 0 || K <= 0) return;
-        int slabs = MatMul.ceilDiv(K, KC), tasks = Math.min(slabs, 2 * Parallel.THREADS), size = M * N;
+        int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
         // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
         int np = MatMul.roundUp(N, NR);
         Parallel.forRange(tasks, 1, (t0, t1) -> {
             float[] bp = Scratch.floats(1, np * KC);
-            float[] ap = Scratch.floats(2, MatMul.roundUp(Math.min(MC, M), MR) * KC);
+            float[] ap = Scratch.floats(2, Math.min(MC, M) * LDA_SLAB);
             float[] tile = Scratch.floats(3, MR * NR);
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
@@ -617,11 +667,11 @@ final class MatMulVector {
                     packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
                     for (int m0 = 0; m0 < M; m0 += MC) {
                         int mRows = Math.min(MC, M - m0);
-                        a.pack(ap, 0, MR, m0, mRows, k0, kLen);
+                        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
                         for (int j = 0; j < N; j += NR) {
                             for (int i = 0; i < mRows; i += MR) {
-                                microKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
-                                        ap, i * kLen, bp, j * kLen, kLen, tile);
+                                rowsKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
+                                        ap, i * LDA_SLAB, LDA_SLAB, kLen, bp, j * kLen, tile, false);
                             }
                         }
                     }
@@ -633,6 +683,26 @@ final class MatMulVector {
                 for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
             });
         }
+    }
+
+    /**
+     * Tasks of gemmSplitK over its slabs (task t takes slabs [t·slabs/tasks, (t+1)·slabs/tasks)):
+     * the fewest of up to 2 per thread that the threads finish together ({@link Parallel#makespan}),
+     * since every task past the first adds an M×N partial to zero and to sum. 6 slabs on 2 threads:
+     * 2 tasks of 3, not 4 of 1, 2, 1, 2 (which end at 4 slabs' time); one thread: 1 task.
+     */
+    static int splitKTasks(int slabs) {
+        int best = 1;
+        long bestEnd = Long.MAX_VALUE;
+        for (int tasks = 1; tasks <= Math.min(slabs, 2 * Parallel.THREADS); tasks++) {
+            int count = tasks;
+            long end = Parallel.makespan(count, 1, t -> (long) (t + 1) * slabs / count - (long) t * slabs / count);
+            if (end < bestEnd) {
+                best = tasks;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */
@@ -700,6 +770,17 @@ final class MatMulVector {
         flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
+    /**
+     * C[cBase + (cj + q)·ldc + ci + r] = tile[r·NR + q] for the valid vr × vc corner: the tile of
+     * outᵀ stored into out (the forward with one k-span), vr consecutive floats per row of out.
+     */
+    private static void storeTransposed(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
+        for (int q = 0; q < vc; q++) {
+            int o = cBase + (cj + q) * ldc + ci;
+            for (int r = 0; r < vr; r++) c[o + r] = tile[r * NR + q];
+        }
+    }
+
     /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
     private static void flush(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
         if (vc == NR) {
@@ -741,8 +822,11 @@ final class MatMulVector {
             int valid = Math.min(R, count - q * R);
             int r = 0;
             for (; r + L <= valid; r += L) {
-                int so = (i0 + q * R + r) * cols + k0;
-                for (int p = 0; p < kLen; p++) {
+                int so = (i0 + q * R + r) * cols + k0, p = 0;
+                if (L == 16) {
+                    for (; p + 16 <= kLen; p += 16) transpose16(src, so + p, cols, dst, base + p * R + r, R);
+                }
+                for (; p < kLen; p++) {
                     FloatVector.fromArray(F, src, so + p, rowStarts, 0).intoArray(dst, base + p * R + r);
                 }
             }
@@ -754,6 +838,169 @@ final class MatMulVector {
                 for (int p = 0; p < kLen; p++) Arrays.fill(dst, base + p * R + valid, base + (p + 1) * R, 0f);
             }
         }
+    }
+
+    /**
+     * Index vectors of {@link #transpose16}: stage b swaps bit b of the row and column indices of
+     * a 16×16 block (rows r and r + 2^b, lanes from either, as two-vector selectFrom takes them).
+     */
+    private static final float[][] TRANSPOSE_INDEX = transposeIndex();
+
+    private static float[][] transposeIndex() {
+        float[][] idx = new float[8][16];
+        for (int b = 0; b < 4; b++) {
+            int h = 1 << b;
+            for (int c = 0; c < 16; c++) {
+                boolean high = ((c >> b) & 1) != 0;
+                idx[2 * b][c] = high ? 16 + c - h : c;
+                idx[2 * b + 1][c] = high ? 16 + c : c + h;
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * dst[d0 + c·dStride + r] = src[s0 + r·sStride + c] for r, c &lt; 16 (L = 16 only): 16 loads, 4
+     * stages of 16 two-vector permutes (vpermt2ps), 16 stores. Packing x's panels with 16-lane
+     * gathers ran at 1.6–2.1 G floats per CPU-second, a gather per k-step (benchmarks/README.md).
+     */
+    private static void transpose16(float[] src, int s0, int sStride, float[] dst, int d0, int dStride) {
+        FloatVector v0 = FloatVector.fromArray(F, src, s0);
+        FloatVector v1 = FloatVector.fromArray(F, src, s0 + 1 * sStride);
+        FloatVector v2 = FloatVector.fromArray(F, src, s0 + 2 * sStride);
+        FloatVector v3 = FloatVector.fromArray(F, src, s0 + 3 * sStride);
+        FloatVector v4 = FloatVector.fromArray(F, src, s0 + 4 * sStride);
+        FloatVector v5 = FloatVector.fromArray(F, src, s0 + 5 * sStride);
+        FloatVector v6 = FloatVector.fromArray(F, src, s0 + 6 * sStride);
+        FloatVector v7 = FloatVector.fromArray(F, src, s0 + 7 * sStride);
+        FloatVector v8 = FloatVector.fromArray(F, src, s0 + 8 * sStride);
+        FloatVector v9 = FloatVector.fromArray(F, src, s0 + 9 * sStride);
+        FloatVector v10 = FloatVector.fromArray(F, src, s0 + 10 * sStride);
+        FloatVector v11 = FloatVector.fromArray(F, src, s0 + 11 * sStride);
+        FloatVector v12 = FloatVector.fromArray(F, src, s0 + 12 * sStride);
+        FloatVector v13 = FloatVector.fromArray(F, src, s0 + 13 * sStride);
+        FloatVector v14 = FloatVector.fromArray(F, src, s0 + 14 * sStride);
+        FloatVector v15 = FloatVector.fromArray(F, src, s0 + 15 * sStride);
+        FloatVector lo = FloatVector.fromArray(F, TRANSPOSE_INDEX[0], 0);
+        FloatVector hi = FloatVector.fromArray(F, TRANSPOSE_INDEX[1], 0);
+        FloatVector t = lo.selectFrom(v0, v1);
+        v1 = hi.selectFrom(v0, v1);
+        v0 = t;
+        t = lo.selectFrom(v2, v3);
+        v3 = hi.selectFrom(v2, v3);
+        v2 = t;
+        t = lo.selectFrom(v4, v5);
+        v5 = hi.selectFrom(v4, v5);
+        v4 = t;
+        t = lo.selectFrom(v6, v7);
+        v7 = hi.selectFrom(v6, v7);
+        v6 = t;
+        t = lo.selectFrom(v8, v9);
+        v9 = hi.selectFrom(v8, v9);
+        v8 = t;
+        t = lo.selectFrom(v10, v11);
+        v11 = hi.selectFrom(v10, v11);
+        v10 = t;
+        t = lo.selectFrom(v12, v13);
+        v13 = hi.selectFrom(v12, v13);
+        v12 = t;
+        t = lo.selectFrom(v14, v15);
+        v15 = hi.selectFrom(v14, v15);
+        v14 = t;
+        lo = FloatVector.fromArray(F, TRANSPOSE_INDEX[2], 0);
+        hi = FloatVector.fromArray(F, TRANSPOSE_INDEX[3], 0);
+        t = lo.selectFrom(v0, v2);
+        v2 = hi.selectFrom(v0, v2);
+        v0 = t;
+        t = lo.selectFrom(v1, v3);
+        v3 = hi.selectFrom(v1, v3);
+        v1 = t;
+        t = lo.selectFrom(v4, v6);
+        v6 = hi.selectFrom(v4, v6);
+        v4 = t;
+        t = lo.selectFrom(v5, v7);
+        v7 = hi.selectFrom(v5, v7);
+        v5 = t;
+        t = lo.selectFrom(v8, v10);
+        v10 = hi.selectFrom(v8, v10);
+        v8 = t;
+        t = lo.selectFrom(v9, v11);
+        v11 = hi.selectFrom(v9, v11);
+        v9 = t;
+        t = lo.selectFrom(v12, v14);
+        v14 = hi.selectFrom(v12, v14);
+        v12 = t;
+        t = lo.selectFrom(v13, v15);
+        v15 = hi.selectFrom(v13, v15);
+        v13 = t;
+        lo = FloatVector.fromArray(F, TRANSPOSE_INDEX[4], 0);
+        hi = FloatVector.fromArray(F, TRANSPOSE_INDEX[5], 0);
+        t = lo.selectFrom(v0, v4);
+        v4 = hi.selectFrom(v0, v4);
+        v0 = t;
+        t = lo.selectFrom(v1, v5);
+        v5 = hi.selectFrom(v1, v5);
+        v1 = t;
+        t = lo.selectFrom(v2, v6);
+        v6 = hi.selectFrom(v2, v6);
+        v2 = t;
+        t = lo.selectFrom(v3, v7);
+        v7 = hi.selectFrom(v3, v7);
+        v3 = t;
+        t = lo.selectFrom(v8, v12);
+        v12 = hi.selectFrom(v8, v12);
+        v8 = t;
+        t = lo.selectFrom(v9, v13);
+        v13 = hi.selectFrom(v9, v13);
+        v9 = t;
+        t = lo.selectFrom(v10, v14);
+        v14 = hi.selectFrom(v10, v14);
+        v10 = t;
+        t = lo.selectFrom(v11, v15);
+        v15 = hi.selectFrom(v11, v15);
+        v11 = t;
+        lo = FloatVector.fromArray(F, TRANSPOSE_INDEX[6], 0);
+        hi = FloatVector.fromArray(F, TRANSPOSE_INDEX[7], 0);
+        t = lo.selectFrom(v0, v8);
+        v8 = hi.selectFrom(v0, v8);
+        v0 = t;
+        t = lo.selectFrom(v1, v9);
+        v9 = hi.selectFrom(v1, v9);
+        v1 = t;
+        t = lo.selectFrom(v2, v10);
+        v10 = hi.selectFrom(v2, v10);
+        v2 = t;
+        t = lo.selectFrom(v3, v11);
+        v11 = hi.selectFrom(v3, v11);
+        v3 = t;
+        t = lo.selectFrom(v4, v12);
+        v12 = hi.selectFrom(v4, v12);
+        v4 = t;
+        t = lo.selectFrom(v5, v13);
+        v13 = hi.selectFrom(v5, v13);
+        v5 = t;
+        t = lo.selectFrom(v6, v14);
+        v14 = hi.selectFrom(v6, v14);
+        v6 = t;
+        t = lo.selectFrom(v7, v15);
+        v15 = hi.selectFrom(v7, v15);
+        v7 = t;
+        v0.intoArray(dst, d0);
+        v1.intoArray(dst, d0 + 1 * dStride);
+        v2.intoArray(dst, d0 + 2 * dStride);
+        v3.intoArray(dst, d0 + 3 * dStride);
+        v4.intoArray(dst, d0 + 4 * dStride);
+        v5.intoArray(dst, d0 + 5 * dStride);
+        v6.intoArray(dst, d0 + 6 * dStride);
+        v7.intoArray(dst, d0 + 7 * dStride);
+        v8.intoArray(dst, d0 + 8 * dStride);
+        v9.intoArray(dst, d0 + 9 * dStride);
+        v10.intoArray(dst, d0 + 10 * dStride);
+        v11.intoArray(dst, d0 + 11 * dStride);
+        v12.intoArray(dst, d0 + 12 * dStride);
+        v13.intoArray(dst, d0 + 13 * dStride);
+        v14.intoArray(dst, d0 + 14 * dStride);
+        v15.intoArray(dst, d0 + 15 * dStride);
     }
 
     /** Panels over columns of a row-major [*, cols] array whose k index is the row: contiguous copies. */

@@ -8,6 +8,8 @@ import java.util.Random;
 
 import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MatMulTest {
 
@@ -50,6 +52,29 @@ class MatMulTest {
                     for (int n : new int[]{1, 3, 17, 67}) {
                         checkForward(rnd, type, m, k, n, rnd.nextBoolean());
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowPanelsAreTheTransposedRows() {
+        // 16×16 blocks go through transpose16, the k tail (39 = 2·16 + 7) and the rows short of 16
+        // (37 = 32 + 5) through gathers and scalars; past the last row the panel is zero
+        assumeTrue(VectorApi.ENABLED, "MatMulVector's packing");
+        int cols = 50, rows = 45, R = MatMulVector.NR, i0 = 3, count = 37, k0 = 5, kLen = 39, off = 7;
+        float[] src = new float[rows * cols];
+        for (int i = 0; i < src.length; i++) src[i] = i + 1;
+        int panels = (count + R - 1) / R;
+        float[] dst = new float[off + panels * kLen * R];
+        java.util.Arrays.fill(dst, Float.NaN);
+        MatMulVector.packRowPanels(dst, off, R, src, cols, i0, count, k0, kLen);
+        for (int q = 0; q < panels; q++) {
+            for (int p = 0; p < kLen; p++) {
+                for (int r = 0; r < R; r++) {
+                    int row = q * R + r;
+                    float expected = row < count ? src[(i0 + row) * cols + k0 + p] : 0f;
+                    assertEquals(expected, dst[off + (q * kLen + p) * R + r], "panel " + q + " p=" + p + " r=" + r);
                 }
             }
         }
