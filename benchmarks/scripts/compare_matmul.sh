@@ -25,7 +25,9 @@ jar=benchmarks/target/benchmarks.jar
 jmh() { "$java" --add-modules jdk.incubator.vector -jar "$jar" "$@" 2>/dev/null; }
 cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 echo "machine: ${cpu:-unknown CPU}, $(nproc) cores, $("$java" -version 2>&1 | sed -n 2p); torch threads $threads"
-peak() { jmh MachineBenchmark.fmaPeak -p threads="$threads" -f 1 -wi 1 -i 3 -w 1 -r 1 -rf json -rff "$1" > /dev/null; }
+# two 2 s warm-ups: the first call of each worker starts interpreted and takes over a second,
+# which a single 1 s warm-up left inside the measurement (2 threads read 38 GFLOP/s, not 226)
+peak() { jmh MachineBenchmark.fmaPeak -p threads="$threads" -f 1 -wi 2 -i 3 -w 2 -r 1 -rf json -rff "$1" > /dev/null; }
 echo "cpu: $(sed -n 's/^cpu family\s*: /family /p' /proc/cpuinfo | head -1), $(sed -n 's/^model\s*: /model /p' /proc/cpuinfo | head -1);\
  L2 $(lscpu 2>/dev/null | sed -n 's/^L2 cache: *//p'); $(grep -o -w 'avx512f\|avx512_bf16\|avx512_fp16\|amx_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 if [ "${MODE:-wall}" = cpu ]; then
