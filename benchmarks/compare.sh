@@ -5,7 +5,7 @@
 #
 # Usage: benchmarks/compare.sh [--make-venv] MODEL_DIR [N]
 #   N             prefill and grad length (default 256)
-#   --make-venv   create /work/main/.venv with torch + transformers first when it is missing
+#   --make-venv   create .venv in this checkout with torch + transformers first when it is missing
 # Environment:
 #   DECODE=64     tokens to decode (after an 8-token prompt)
 #   REPEATS=3     timed runs per workload inside each process (each process reports its median)
@@ -21,8 +21,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 make_venv=0
 if [ "${1:-}" = "--make-venv" ]; then make_venv=1; shift; fi
-if [ $# -lt 1 ] || [ $# -gt 2 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
   sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 model="$(cd "$1" 2>/dev/null && pwd)" || { echo "compare.sh: $1: no such folder" >&2; exit 2; }
@@ -33,7 +37,7 @@ repeats="${REPEATS:-3}"
 rounds="${ROUNDS:-2}"
 attn="${ATTN:-sdpa}"
 threads="${THREADS:-2}"
-venv_cmd='cd /work/main && u=($(pip config get global.extra-index-url)); python3 -m venv .venv && .venv/bin/pip install --index-url ${u[0]} --extra-index-url ${u[1]} torch==2.13.0+cpu transformers==5.17.0 safetensors tokenizers'
+venv_cmd="cd $root && "'u=($(pip config get global.extra-index-url)); python3 -m venv .venv && .venv/bin/pip install --index-url ${u[0]} --extra-index-url ${u[1]} torch==2.13.0+cpu transformers==5.17.0 safetensors tokenizers'
 
 # --- Python with torch ------------------------------------------------------------------------
 has_torch() { [ -n "$1" ] && "$1" -c 'import torch, transformers' >/dev/null 2>&1; }

@@ -3,7 +3,7 @@
 # the same shapes, between two measurements of the machine's vector FMA peak (MachineBenchmark
 # fmaPeak), so all of them see the same machine load; then prints each shape's GFLOP/s, its
 # fraction of the peak, and the ratio to torch. Run from the repository root after
-#   mvn -q -o package -pl benchmarks -am -DskipTests
+#   mvn -q package -pl benchmarks -am -DskipTests
 # Usage: benchmarks/scripts/compare_matmul.sh [rounds]
 # MODE=cpu instead times one thread per side in CPU seconds (MatMulCpuTime, torch --threads 1),
 # alternating ours and the peak per shape: per-core efficiency that holds on a machine shared with
@@ -22,6 +22,10 @@ threads=${THREADS:-2}
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 jar=benchmarks/target/benchmarks.jar
+if [ ! -f "$jar" ]; then
+  echo "compare_matmul.sh: $jar not found; run from the repository root after: mvn -q package -pl benchmarks -am -DskipTests" >&2
+  exit 2
+fi
 jmh() { "$java" --add-modules jdk.incubator.vector -jar "$jar" "$@" 2>/dev/null; }
 cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 echo "machine: ${cpu:-unknown CPU}, $(nproc) cores, $("$java" -version 2>&1 | sed -n 2p); torch threads $threads"
