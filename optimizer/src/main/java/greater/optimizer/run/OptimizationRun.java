@@ -221,8 +221,12 @@ public final class OptimizationRun {
                     + "; the folder resumes with greater optimize --resume " + (folder != null ? folder.dir() : "DIR");
             progress.message(status);
         } else if (state.stopped()) {
-            status = "stopped early after step " + state.step() + " of " + s.steps() + " (score below "
-                    + s.earlyStopScore() + " or no improvement for " + s.patience() + " steps)";
+            // the two rules of GreaterOptimizer.step: say which one ended the run
+            status = "stopped early after step " + state.step() + " of " + s.steps() + " ("
+                    + (state.bestScore() < s.earlyStopScore()
+                    ? "best score " + String.format(java.util.Locale.ROOT, "%.4f", state.bestScore())
+                      + " below the early-stop score " + s.earlyStopScore()
+                    : "no new best for " + state.stepsSinceBest() + " steps, the patience") + ")";
         } else {
             status = "finished " + s.steps() + " steps";
         }
