@@ -362,6 +362,9 @@ class ResumeTest {
             assertTrue(run.has(key), "run.json lacks " + key);
         }
         assertEquals(3, run.at("/invocation/dev").asInt());
+        // what a bitwise rerun also depends on (README: the thread count splits sums)
+        assertEquals(greater.tensor.kernels.Parallel.THREADS, run.at("/machine/kernel_threads").asInt());
+        assertTrue(run.at("/machine/java").asText().contains(String.valueOf(Runtime.version().feature())), run.toString());
         assertEquals("EXTRACTOR", run.at("/settings/reasoningStop").asText(), "the demo's reasoning stops before the model's own extractor");
         assertTrue(new File(reference.toString()).isAbsolute() || true);
     }

@@ -124,9 +124,24 @@ public final class OptimizationRun {
             Map<String, Object> runJson = identity();
             runJson.put("invocation", spec.invocation());
             runJson.put("estimate", cost);
+            runJson.put("machine", machine());
             folder.create(runJson);
         }
         return execute(folder, null, budget, cost);
+    }
+
+    /**
+     * What a bitwise-identical rerun needs besides the settings (README, "Reproducibility"): the
+     * kernel threads (they split sums), the vector species and the JDK, and the CPU architecture.
+     * Recorded for the reader; a resume on another machine is allowed and may differ in the last bits.
+     */
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kernel_threads", greater.tensor.kernels.Parallel.THREADS);
+        m.put("kernels", greater.tensor.kernels.VectorApi.describe());
+        m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+        m.put("os_arch", System.getProperty("os.arch"));
+        return m;
     }
 
     /**
