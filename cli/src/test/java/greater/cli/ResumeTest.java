@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,7 +352,7 @@ class ResumeTest {
         assertTrue(config.err().contains("config.json"), config.err());
     }
 
-    /** The folder moves with its run: run.json holds absolute paths, so a resume works from any working directory. */
+    /** run.json holds every key a folder-only resume reads, and the machine a bitwise rerun depends on. */
     @Test
     void runJsonRecordsEverythingNeededToResume() throws Exception {
         JsonNode run = JSON.readTree(reference.resolve("run.json").toFile());
@@ -366,6 +365,5 @@ class ResumeTest {
         assertEquals(greater.tensor.kernels.Parallel.THREADS, run.at("/machine/kernel_threads").asInt());
         assertTrue(run.at("/machine/java").asText().contains(String.valueOf(Runtime.version().feature())), run.toString());
         assertEquals("EXTRACTOR", run.at("/settings/reasoningStop").asText(), "the demo's reasoning stops before the model's own extractor");
-        assertTrue(new File(reference.toString()).isAbsolute() || true);
     }
 }

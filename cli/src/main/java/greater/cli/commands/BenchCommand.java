@@ -1,6 +1,7 @@
 package greater.cli.commands;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.tensor.SettingException;
 import greater.tensor.kernels.Parallel;
 import greater.tensor.kernels.VectorApi;
 import greater.transformer.LanguageModel;
@@ -47,10 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SettingFlags.atLeast("--prefill", prefill, 0);
-        SettingFlags.atLeast("--grad", grad, 0);
-        SettingFlags.atLeast("--decode", decode, 0);
-        SettingFlags.atLeast("--repeats", repeats, 1);
+        SettingException.atLeast("--prefill", prefill, 0);
+        SettingException.atLeast("--grad", grad, 0);
+        SettingException.atLeast("--decode", decode, 0);
+        SettingException.atLeast("--repeats", repeats, 1);
         try (LanguageModel lm = model.load()) {
             Transformer m = lm.transformer();
             Random rnd = new Random(1234);

@@ -50,11 +50,6 @@ public final class SettingFlags {
         }
     }
 
-    /** @throws UserInputException ({@code flag must be >= min, got value}) unless {@code value >= min}: for a flag no library setting checks */
-    static void atLeast(String flag, long value, long min) {
-        if (value < min) throw new UserInputException(flag + " must be >= " + min + ", got " + value);
-    }
-
     /** The flag for {@code setting}: the name the user typed it with, else its primary name; the setting's own name when no flag sets it. */
     static String flag(CommandSpec command, String setting) {
         String primary = FLAGS.get(setting);

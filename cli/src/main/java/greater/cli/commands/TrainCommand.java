@@ -1,5 +1,6 @@
 package greater.cli.commands;
 
+import greater.tensor.SettingException;
 import greater.optimizer.eval.Evaluation;
 import greater.optimizer.eval.Evaluator;
 import greater.optimizer.greater.ChatPromptFormat;
@@ -95,10 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!task.equals("arithmetic")) throw new UserInputException("--task: unknown task '" + task + "' (known: arithmetic)");
         if (!size.equals("small") && !size.equals("tiny")) throw new UserInputException("--size must be small or tiny, got '" + size + "'");
-        SettingFlags.atLeast("--steps", steps, 1);
-        SettingFlags.atLeast("--vocab", vocab, 300);
-        SettingFlags.atLeast("--log-every", logEvery, 1);
-        SettingFlags.atLeast("--eval", eval, 0);
+        SettingException.atLeast("--steps", steps, 1);
+        SettingException.atLeast("--vocab", vocab, 300);
+        SettingException.atLeast("--log-every", logEvery, 1);
+        SettingException.atLeast("--eval", eval, 0);
         TrainOptions options = SettingFlags.check(spec, () -> { // for a fresh run; checked before anything is written
             TrainOptions.Builder b = TrainOptions.builder(steps, seed);
             batch.ifPresent(b::batchSize);
