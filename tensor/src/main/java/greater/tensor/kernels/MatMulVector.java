@@ -601,9 +601,8 @@ final class MatMulVector {
         for (int m0 = 0; m0 < M; m0 += MC) {
             int mRows = Math.min(MC, M - m0), mp = MatMul.roundUp(mRows, MR), panels = mp / MR, fm0 = m0;
             if (aRows != null) {
-                Parallel.forRange(mRows, Math.max(1, 16384 / K), (r0, r1) -> {
-                    for (int r = r0; r < r1; r++) System.arraycopy(aRows, (fm0 + r) * K, ap, r * lda, K);
-                });
+                Parallel.forRange(mRows, Math.max(1, 16384 / K),
+                        (r0, r1) -> copyRows(ap, r0 * lda, lda, aRows, K, fm0 + r0, r1 - r0));
             } else {
                 // one task per (k-span, MR-row panel), as gemmForward packs x
                 Parallel.forRange(MatMul.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
