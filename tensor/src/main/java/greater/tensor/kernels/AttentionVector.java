@@ -27,6 +27,7 @@ final class AttentionVector {
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 2)), (from, to) -> {
             float[] sc = new float[Math.min(Attention.QB, t) * sp]; // one row when decoding
+            float[] lanes = new float[L];
             int[] lo = new int[Attention.QB], hi = new int[Attention.QB];
             for (int item = from; item < to; item++) {
                 int h = item / blocks, i0 = (item % blocks) * Attention.QB, nq = Math.min(Attention.QB, t - i0);
@@ -38,7 +39,7 @@ final class AttentionVector {
                     if (kT != null) scores(sc, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
                     else scoresDirect(sc, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
                     for (int r = 0; r < nq; r++) {
-                        softmaxRow(sc, r * sp, sp, lo[r], hi[r], scale, softcap);
+                        softmaxRow(sc, r * sp, sp, lo[r], hi[r], scale, softcap, lanes);
                         Attention.clearOutside(sc, r * sp, jlo, jhi, lo[r], hi[r]);
                     }
                 }
@@ -141,7 +142,7 @@ final class AttentionVector {
      * gives 0) so every pass runs on whole vectors: a scalar tail of up to L − 1 entries per row,
      * Math.exp for each, cost as much as the vector part on the short rows of causal attention.
      */
-    static void softmaxRow(float[] sc, int o, int width, int lo, int hi, float scale, float softcap) {
+    static void softmaxRow(float[] sc, int o, int width, int lo, int hi, float scale, float softcap, float[] lanes) {
         if (hi <= lo) return;
         int n = hi - lo, whole = MatMul.roundUp(n, L);
         boolean padded = lo + whole <= width;
@@ -160,7 +161,7 @@ final class AttentionVector {
         }
         if (padded) n = whole;
         float max = SoftmaxVector.max(sc, o + lo, n);
-        float sum = SoftmaxVector.expShifted(sc, sc, o + lo, n, max);
+        float sum = SoftmaxVector.expShifted(sc, sc, o + lo, n, max, lanes);
         SoftmaxVector.scaleRow(sc, o + lo, n, 1f / sum);
     }
 

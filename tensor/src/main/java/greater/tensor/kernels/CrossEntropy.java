@@ -1,11 +1,14 @@
 // Token-level cross-entropy over logits.
 //   rows = positions scored, cols = vocabulary size; logits, dLogits [rows,cols]; targets, rowLoss, dRowLoss [rows];
+//   stats [rows, 2]: per row max_r and log Σ_c exp(x_rc − max_r), saved by the forward for the backward.
 // Vector forms: CrossEntropyVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
 /**
  * loss_r = logsumexp(logits_r) − logits_r[target_r] = (max − x_t) + log Σ exp(x − max); a negative
- * target marks an ignored row (loss 0, no gradient). Threads split the rows.
+ * target marks an ignored row (loss 0, no gradient). The forward keeps max and the log-sum of each
+ * row, so the backward is one pass, softmax = exp((x − max) − log Σ), instead of recomputing both
+ * (three passes over a [rows, V] array of a 49k–256k vocabulary). Threads split the rows.
  */
 public final class CrossEntropy {
     /** Elements per parallel task. */
@@ -18,13 +21,19 @@ public final class CrossEntropy {
         return Math.max(1, GRAIN / Math.max(1, cols));
     }
 
-    /** Fills rowLoss and returns its sum (accumulated in double). */
-    public static float crossEntropyRows(float[] rowLoss, float[] logits, int rows, int cols, int[] targets) {
-        return VectorApi.ENABLED ? CrossEntropyVector.crossEntropyRows(rowLoss, logits, rows, cols,
-                targets) : crossEntropyRowsScalar(rowLoss, logits, rows, cols, targets);
+    /**
+     * Fills rowLoss, and stats (when not null) for {@link #crossEntropyBackward}, and returns the
+     * loss's sum (accumulated in double).
+     *
+     * @throws IndexOutOfBoundsException for a target ≥ cols
+     */
+    public static float crossEntropyRows(float[] rowLoss, float[] stats, float[] logits, int rows, int cols, int[] targets) {
+        return VectorApi.ENABLED ? CrossEntropyVector.crossEntropyRows(rowLoss, stats, logits, rows, cols,
+                targets) : crossEntropyRowsScalar(rowLoss, stats, logits, rows, cols, targets);
     }
 
-    public static float crossEntropyRowsScalar(float[] rowLoss, float[] logits, int rows, int cols, int[] targets) {
+    public static float crossEntropyRowsScalar(float[] rowLoss, float[] stats, float[] logits, int rows, int cols,
+                                               int[] targets) {
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int tg = targets[r];
@@ -36,30 +45,39 @@ public final class CrossEntropy {
             int o = r * cols;
             float max = maxScalar(logits, o, cols);
             // (max − x_t) + log Σ exp(x − max): no large intermediate, so no rounding at the logits' magnitude
-            rowLoss[r] = (max - logits[o + tg]) + (float) Math.log(sumExpScalar(logits, o, cols, max));
+            float logSum = (float) Math.log(sumExpScalar(logits, o, cols, max));
+            rowLoss[r] = (max - logits[o + tg]) + logSum;
+            if (stats != null) {
+                stats[2 * r] = max;
+                stats[2 * r + 1] = logSum;
+            }
             total += rowLoss[r];
         }
         return (float) total;
     }
 
-    /** dLogits[r,c] += dRowLoss[r]·(softmax(logits_r)_c − [c = target_r]), softmax as exp(x − max)/Σ. */
-    public static void crossEntropyBackward(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
-                                            float[] dRowLoss) {
-        if (VectorApi.ENABLED) CrossEntropyVector.crossEntropyBackward(dLogits, logits, rows, cols, targets, dRowLoss);
-        else crossEntropyBackwardScalar(dLogits, logits, rows, cols, targets, dRowLoss);
+    /**
+     * dLogits[r,c] += dRowLoss[r]·(softmax(logits_r)_c − [c = target_r]), softmax as
+     * exp((x − max) − log Σ) from the forward's stats.
+     *
+     * @throws IndexOutOfBoundsException for a target ≥ cols
+     */
+    public static void crossEntropyBackward(float[] dLogits, float[] logits, float[] stats, int rows, int cols,
+                                            int[] targets, float[] dRowLoss) {
+        if (VectorApi.ENABLED) CrossEntropyVector.crossEntropyBackward(dLogits, logits, stats, rows, cols, targets, dRowLoss);
+        else crossEntropyBackwardScalar(dLogits, logits, stats, rows, cols, targets, dRowLoss);
     }
 
-    public static void crossEntropyBackwardScalar(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
-                                                  float[] dRowLoss) {
+    public static void crossEntropyBackwardScalar(float[] dLogits, float[] logits, float[] stats, int rows, int cols,
+                                                  int[] targets, float[] dRowLoss) {
         for (int r = 0; r < rows; r++) {
             int tg = targets[r];
             checkTarget(tg, cols);
             if (tg < 0) continue;
             int o = r * cols;
             float g = dRowLoss[r];
-            float max = maxScalar(logits, o, cols);
-            float scale = g / sumExpScalar(logits, o, cols, max);
-            for (int c = 0; c < cols; c++) dLogits[o + c] += scale * (float) Math.exp(logits[o + c] - max);
+            float max = stats[2 * r], logSum = stats[2 * r + 1];
+            for (int c = 0; c < cols; c++) dLogits[o + c] += g * (float) Math.exp((logits[o + c] - max) - logSum);
             dLogits[o + tg] -= g;
         }
     }

@@ -12,9 +12,10 @@ final class CrossEntropyVector {
     private CrossEntropyVector() {
     }
 
-    static float crossEntropyRows(float[] rowLoss, float[] logits, int rows, int cols, int[] targets) {
+    static float crossEntropyRows(float[] rowLoss, float[] stats, float[] logits, int rows, int cols, int[] targets) {
         for (int r = 0; r < rows; r++) CrossEntropy.checkTarget(targets[r], cols);
         Parallel.forRange(rows, CrossEntropy.rowGrain(cols), (r0, r1) -> {
+            float[] lanes = new float[L];
             for (int r = r0; r < r1; r++) {
                 int tg = targets[r];
                 if (tg < 0) {
@@ -23,7 +24,12 @@ final class CrossEntropyVector {
                 }
                 int o = r * cols;
                 float max = SoftmaxVector.max(logits, o, cols);
-                rowLoss[r] = (max - logits[o + tg]) + (float) Math.log(SoftmaxVector.sumExp(logits, o, cols, max));
+                float logSum = (float) Math.log(SoftmaxVector.sumExp(logits, o, cols, max, lanes));
+                rowLoss[r] = (max - logits[o + tg]) + logSum;
+                if (stats != null) {
+                    stats[2 * r] = max;
+                    stats[2 * r + 1] = logSum;
+                }
             }
         });
         double total = 0;
@@ -31,7 +37,7 @@ final class CrossEntropyVector {
         return (float) total;
     }
 
-    static void crossEntropyBackward(float[] dLogits, float[] logits, int rows, int cols, int[] targets,
+    static void crossEntropyBackward(float[] dLogits, float[] logits, float[] stats, int rows, int cols, int[] targets,
                                      float[] dRowLoss) {
         for (int r = 0; r < rows; r++) CrossEntropy.checkTarget(targets[r], cols);
         Parallel.forRange(rows, CrossEntropy.rowGrain(cols), (r0, r1) -> {
@@ -40,14 +46,13 @@ final class CrossEntropyVector {
                 if (tg < 0) continue;
                 int o = r * cols;
                 float g = dRowLoss[r];
-                float max = SoftmaxVector.max(logits, o, cols);
-                float scale = g / SoftmaxVector.sumExp(logits, o, cols, max);
+                float max = stats[2 * r], logSum = stats[2 * r + 1];
                 int c = 0;
                 for (int bound = F.loopBound(cols); c < bound; c += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(F, logits, o + c).sub(max));
-                    e.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, dLogits, o + c)).intoArray(dLogits, o + c);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(F, logits, o + c).sub(max).sub(logSum));
+                    e.fma(FloatVector.broadcast(F, g), FloatVector.fromArray(F, dLogits, o + c)).intoArray(dLogits, o + c);
                 }
-                for (; c < cols; c++) dLogits[o + c] += scale * (float) Math.exp(logits[o + c] - max);
+                for (; c < cols; c++) dLogits[o + c] += g * (float) Math.exp((logits[o + c] - max) - logSum);
                 dLogits[o + tg] -= g;
             }
         });

@@ -32,20 +32,21 @@ final class SoftmaxVector {
         return max;
     }
 
-    /** Σ_c exp(x[o+c] − max). */
-    static float sumExp(float[] x, int o, int n, float max) {
+    /** Σ_c exp(x[o+c] − max); lanes is scratch of L floats (see {@link VectorMath#sumInPlace}). */
+    static float sumExp(float[] x, int o, int n, float max, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
             s = s.add(VectorMath.exp(FloatVector.fromArray(F, x, o + c).sub(max)));
         }
-        float total = VectorMath.sum(s);
+        s.intoArray(lanes, 0);
+        float total = VectorMath.sumInPlace(lanes);
         for (; c < n; c++) total += (float) Math.exp(x[o + c] - max);
         return total;
     }
 
-    /** out[o+c] = exp(x[o+c] − max); returns their sum. out may be x. */
-    static float expShifted(float[] out, float[] x, int o, int n, float max) {
+    /** out[o+c] = exp(x[o+c] − max); returns their sum. out may be x; lanes is scratch of L floats. */
+    static float expShifted(float[] out, float[] x, int o, int n, float max, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
@@ -53,7 +54,8 @@ final class SoftmaxVector {
             e.intoArray(out, o + c);
             s = s.add(e);
         }
-        float total = VectorMath.sum(s);
+        s.intoArray(lanes, 0);
+        float total = VectorMath.sumInPlace(lanes);
         for (; c < n; c++) {
             float e = (float) Math.exp(x[o + c] - max);
             out[o + c] = e;

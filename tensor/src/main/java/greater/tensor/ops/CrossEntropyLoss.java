@@ -24,14 +24,15 @@ public final class CrossEntropyLoss {
         if (counted == 0) throw new IllegalArgumentException("CrossEntropyLoss: every target is ignored");
         float[] ls = logits.data();
         float[] rowLoss = new float[rows];
-        float sum = CrossEntropy.crossEntropyRows(rowLoss, ls, rows, cols, targets);
+        float[] stats = Tape.needsGrad(logits) ? new float[2 * rows] : null; // each row's max and log-sum, for backward
+        float sum = CrossEntropy.crossEntropyRows(rowLoss, stats, ls, rows, cols, targets);
         float inv = 1f / counted;
         Tensor loss = Tensor.scalar(sum * inv);
         GradSlot dLogits = Tape.gradOf(logits);
         Tape.record(loss, dy -> {
             float[] dRow = new float[rows];
             java.util.Arrays.fill(dRow, dy[0] * inv);
-            CrossEntropy.crossEntropyBackward(dLogits.buffer(), ls, rows, cols, targets, dRow);
+            CrossEntropy.crossEntropyBackward(dLogits.buffer(), ls, stats, rows, cols, targets, dRow);
         }, logits);
         return loss;
     }

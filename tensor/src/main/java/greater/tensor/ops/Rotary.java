@@ -19,22 +19,23 @@ public final class Rotary {
 
     /**
      * @param rotaryDim R ≤ headDim, even: the rotated features at the start of each head
-     * @param invFreq   [R/2]
+     * @param angles    cos/sin of each row's angles [T, R/2], computed once per forward ({@link Rope.Angles#of})
      * @param scaling   multiplier of cos and sin (1 = plain rotation)
+     * @throws IllegalArgumentException when x, R and the angles do not match
      */
-    public static Tensor apply(Tensor x, int heads, int headDim, int rotaryDim, int[] positions, float[] invFreq, float scaling) {
+    public static Tensor apply(Tensor x, int heads, int headDim, int rotaryDim, Rope.Angles angles, float scaling) {
         int rows = x.shape().rows();
-        if (x.dim(-1) != heads * headDim || positions.length != rows || rotaryDim > headDim || rotaryDim % 2 != 0
-                || invFreq.length != rotaryDim / 2) {
+        if (x.dim(-1) != heads * headDim || angles.rows() != rows || rotaryDim > headDim || rotaryDim % 2 != 0
+                || angles.half() != rotaryDim / 2) {
             throw new IllegalArgumentException("Rotary: x " + x.shape() + " for " + heads + "x" + headDim + " (rotary " + rotaryDim
-                    + ", " + invFreq.length + " frequencies) and " + positions.length + " positions");
+                    + ") and angles of " + angles.rows() + " rows x " + angles.half());
         }
         float[] out = x.data().clone();
-        rotate(out, rows, heads, headDim, rotaryDim, positions, invFreq, scaling, false);
+        rotate(out, rows, heads, headDim, rotaryDim, angles, scaling, false);
         Tensor y = Tensor.of(out, x.shape().dims());
         GradSlot dx = Tape.gradOf(x);
         Tape.record(y, dy -> {
-            rotate(dy, rows, heads, headDim, rotaryDim, positions, invFreq, scaling, true); // dy is this op's own, dropped after
+            rotate(dy, rows, heads, headDim, rotaryDim, angles, scaling, true); // dy is this op's own, dropped after
             dx.give(dy);
         }, x);
         return y;
@@ -44,17 +45,17 @@ public final class Rotary {
      * In place. With R = headDim the kernel runs on x directly; otherwise the rotated features of
      * every head are gathered into a [T, heads·R] buffer for the same kernel and scattered back.
      */
-    private static void rotate(float[] x, int rows, int heads, int headDim, int rotaryDim, int[] positions, float[] invFreq,
+    private static void rotate(float[] x, int rows, int heads, int headDim, int rotaryDim, Rope.Angles angles,
                                float scaling, boolean inverse) {
         if (rotaryDim == headDim) {
-            Rope.rope(x, rows, heads, headDim, positions, invFreq, inverse);
+            Rope.rope(x, heads, headDim, angles, inverse);
             if (scaling != 1f) for (int i = 0; i < x.length; i++) x[i] *= scaling;
             return;
         }
         int n = rows * heads;
         float[] part = new float[n * rotaryDim];
         for (int r = 0; r < n; r++) System.arraycopy(x, r * headDim, part, r * rotaryDim, rotaryDim);
-        Rope.rope(part, rows, heads, rotaryDim, positions, invFreq, inverse);
+        Rope.rope(part, heads, rotaryDim, angles, inverse);
         for (int r = 0; r < n; r++) {
             for (int i = 0; i < rotaryDim; i++) x[r * headDim + i] = part[r * rotaryDim + i] * scaling;
         }

@@ -107,10 +107,11 @@ class JitModeReproducibilityTest {
         float[] logits = KernelTesting.random(rnd, rows * cols, 20f), rowLoss = new float[rows];
         logits[7] = Float.NEGATIVE_INFINITY; // a masked entry
         int[] targets = {3, 130, -1, 0, 64};
-        float loss = CrossEntropy.crossEntropyRows(rowLoss, logits, rows, cols, targets);
+        float[] stats = new float[2 * rows];
+        float loss = CrossEntropy.crossEntropyRows(rowLoss, stats, logits, rows, cols, targets);
         print("cross entropy", rowLoss, new float[]{loss});
         float[] dLogits = new float[rows * cols];
-        CrossEntropy.crossEntropyBackward(dLogits, logits, rows, cols, targets, new float[]{1, 2, 3, 4, 5});
+        CrossEntropy.crossEntropyBackward(dLogits, logits, stats, rows, cols, targets, new float[]{1, 2, 3, 4, 5});
         print("cross entropy backward", dLogits);
 
         int t = 11, heads = 2, dim = 19;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SoftmaxVectorTest {
+    private static final int L = WeightsVector.L;
 
     @Test
     void handComputed() {
@@ -17,8 +18,8 @@ class SoftmaxVectorTest {
         float[] out = new float[4];
         for (int o = 0; o < 4; o += 2) {
             float max = SoftmaxVector.max(x, o, 2);
-            float sum = SoftmaxVector.expShifted(out, x, o, 2, max);
-            assertEquals(sum, SoftmaxVector.sumExp(x, o, 2, max), 1e-6f);
+            float sum = SoftmaxVector.expShifted(out, x, o, 2, max, new float[L]);
+            assertEquals(sum, SoftmaxVector.sumExp(x, o, 2, max, new float[L]), 1e-6f);
             SoftmaxVector.scaleRow(out, o, 2, 1f / sum);
         }
         // 1000 + ln 3 rounds to 1000 + d in float; the second row's exact answer uses that d.
@@ -38,9 +39,9 @@ class SoftmaxVectorTest {
                 float max = CrossEntropy.maxScalar(x, o, n);
                 assertEquals(max, SoftmaxVector.max(x, o, n), what);
                 float sum = CrossEntropy.sumExpScalar(x, o, n, max);
-                assertClose(sum, SoftmaxVector.sumExp(x, o, n, max), 1e-5, 0, "sumExp " + what);
+                assertClose(sum, SoftmaxVector.sumExp(x, o, n, max, new float[L]), 1e-5, 0, "sumExp " + what);
                 float[] e = new float[o + n];
-                assertClose(sum, SoftmaxVector.expShifted(e, x, o, n, max), 1e-5, 0, "expShifted " + what);
+                assertClose(sum, SoftmaxVector.expShifted(e, x, o, n, max, new float[L]), 1e-5, 0, "expShifted " + what);
                 float[] ref = new float[o + n];
                 for (int c = 0; c < n; c++) ref[o + c] = (float) Math.exp(x[o + c] - max);
                 assertClose(ref, e, 1e-6, 0, "exp " + what);

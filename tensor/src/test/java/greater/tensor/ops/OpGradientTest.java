@@ -4,6 +4,7 @@ import greater.tensor.DType;
 import greater.tensor.Float16s;
 import greater.tensor.Shape;
 import greater.tensor.Tensor;
+import greater.tensor.kernels.Rope;
 import greater.tensor.kernels.Attention;
 import greater.tensor.autograd.Tape;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class OpGradientTest {
         float[] invFreq = {1f, 0.1f, 0.01f};
         Tensor x = param(1, 5, heads * headDim);
         int[] pos = {0, 1, 2, 7, 40};
-        check("rotary", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, headDim, pos, invFreq, 1f), H, TOL);
+        check("rotary", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, headDim, Rope.Angles.of(pos, invFreq), 1f), H, TOL);
     }
 
     @Test
@@ -103,12 +104,12 @@ class OpGradientTest {
         float[] invFreq = {1f, 0.3f, 0.05f};
         Tensor x = param(2, 4, heads * headDim);
         int[] pos = {0, 3, 9, 33};
-        check("rotary-partial", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, rotaryDim, pos, invFreq, 1.25f), H, TOL);
+        check("rotary-partial", List.of(x), in -> Rotary.apply(in.get(0), heads, headDim, rotaryDim, Rope.Angles.of(pos, invFreq), 1.25f), H, TOL);
         // the features past rotaryDim pass unchanged; the rotated ones equal a full rotary of those features, scaled
-        float[] y = Rotary.apply(x, heads, headDim, rotaryDim, pos, invFreq, 1.25f).data();
+        float[] y = Rotary.apply(x, heads, headDim, rotaryDim, Rope.Angles.of(pos, invFreq), 1.25f).data();
         float[] part = new float[4 * heads * rotaryDim];
         for (int r = 0; r < 4 * heads; r++) System.arraycopy(x.data(), r * headDim, part, r * rotaryDim, rotaryDim);
-        float[] full = Rotary.apply(Tensor.of(part, 4, heads * rotaryDim), heads, rotaryDim, rotaryDim, pos, invFreq, 1f).data();
+        float[] full = Rotary.apply(Tensor.of(part, 4, heads * rotaryDim), heads, rotaryDim, rotaryDim, Rope.Angles.of(pos, invFreq), 1f).data();
         for (int r = 0; r < 4 * heads; r++) {
             for (int i = 0; i < headDim; i++) {
                 float expected = i < rotaryDim ? full[r * rotaryDim + i] * 1.25f : x.data()[r * headDim + i];

@@ -4,6 +4,7 @@ import greater.tensor.Tensor;
 import greater.tensor.autograd.Tape;
 import greater.tensor.ops.Add;
 import greater.tensor.kernels.Attention;
+import greater.tensor.kernels.Rope;
 import greater.tensor.ops.CausalSelfAttention;
 import greater.tensor.ops.EmbeddingLookup;
 import greater.tensor.ops.GatedActivation;
@@ -120,18 +121,12 @@ public final class Transformer {
         if (inputsEmbeds.shape().rows() != packing.rows()) {
             throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " for a packing of " + packing.rows() + " rows");
         }
-        int[] positions = packing.positions();
-
-        // [sequence][layer][rotaryDim/2]: dynamic and longrope frequencies depend on how far each sequence reaches.
-        float[][][] freqs = new float[packing.sequences()][][];
-        for (int s = 0; s < freqs.length; s++) {
-            freqs[s] = ropeDependsOnLength ? frequencies(config, packing.past(s) + packing.lengths()[s]) : invFreq;
-        }
+        Rope.Angles[] angles = ropeAngles(packing);
         NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
-            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, positions, freqs, packing);
+            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, angles[l], packing);
             if (placement.normsOutput()) a = norm(a, w.postAttentionNorm());
             x = residual(x, a);
 
@@ -174,6 +169,35 @@ public final class Transformer {
     }
 
     /**
+     * The RoPE angles of every layer over the packed rows [R, rotaryDim/2] (null for a layer without
+     * RoPE): computed once per forward and shared by the layers with the same frequencies, for q
+     * and k alike. Each sequence's rows take their own frequencies, which differ only for a RoPE that
+     * depends on the length (dynamic, longrope).
+     */
+    private Rope.Angles[] ropeAngles(Packing packing) {
+        int n = packing.sequences();
+        // [sequence][layer][rotaryDim/2]: dynamic and longrope frequencies depend on how far each sequence reaches.
+        float[][][] freqs = new float[n][][];
+        for (int s = 0; s < n; s++) {
+            freqs[s] = ropeDependsOnLength ? frequencies(config, packing.past(s) + packing.lengths()[s]) : invFreq;
+        }
+        Rope.Angles[] angles = new Rope.Angles[config.layers()];
+        var shared = new IdentityHashMap<float[], Rope.Angles>();
+        for (int l = 0; l < angles.length; l++) {
+            if (freqs[0][l] == null) continue;
+            float[][] ofSequence = new float[n][];
+            boolean same = true;
+            for (int s = 0; s < n; s++) {
+                ofSequence[s] = freqs[s][l];
+                same &= Arrays.equals(ofSequence[s], ofSequence[0]);
+            }
+            angles[l] = same ? shared.computeIfAbsent(ofSequence[0], f -> Rope.Angles.of(packing.positions(), f))
+                    : Rope.Angles.of(packing.positions(), ofSequence, packing.lengths());
+        }
+        return angles;
+    }
+
+    /**
      * Inverse frequencies [rotaryDim/2] of each layer for a call reaching {@code seqLen} positions
      * (null for a layer without RoPE). Only dynamic and longrope RoPE depend on the length; they
      * are recomputed for every call, as transformers' {@code dynamic_rope_update} does per forward.
@@ -196,7 +220,7 @@ public final class Transformer {
      * Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021):
      * projections over all packed rows, then each sequence's queries attend to its own keys.
      */
-    private Tensor attention(Tensor h, LayerWeights w, int layer, int[] positions, float[][][] freqs, Packing packing) {
+    private Tensor attention(Tensor h, LayerWeights w, int layer, Rope.Angles angles, Packing packing) {
         Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [R, heads·d]
         Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [R, kvHeads·d]
         Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [R, kvHeads·d]
@@ -212,9 +236,10 @@ public final class Transformer {
             case NONE -> {
             }
         }
-        if (freqs[0][layer] != null) {
-            q = rotary(q, config.heads(), layer, positions, freqs, packing);
-            k = rotary(k, config.kvHeads(), layer, positions, freqs, packing);
+        if (angles != null) {
+            float factor = (float) config.layerRope()[layer].attentionFactor();
+            q = Rotary.apply(q, config.heads(), config.headDim(), config.rotaryDim(), angles, factor);
+            k = Rotary.apply(k, config.kvHeads(), config.headDim(), config.rotaryDim(), angles, factor);
         }
 
         var spec = new Attention.Spec(config.heads(), config.kvHeads(), config.headDim(),
@@ -232,25 +257,6 @@ public final class Transformer {
             o = Rows.concat(parts);                                            // [R, heads·d]
         }
         return Linear.apply(o, w.wo(), w.bo());                                // [R, H]
-    }
-
-    /**
-     * RoPE of the layer over x [R, heads·D] (Phi-3: first rotaryDim features of each head, cos/sin
-     * · attentionFactor). One call for all rows unless sequences of a length-dependent RoPE
-     * (dynamic, longrope) got different frequencies: then each sequence is rotated with its own.
-     */
-    private Tensor rotary(Tensor x, int heads, int layer, int[] positions, float[][][] freqs, Packing packing) {
-        float factor = (float) config.layerRope()[layer].attentionFactor();
-        boolean shared = true;
-        for (int s = 1; s < freqs.length; s++) shared &= Arrays.equals(freqs[s][layer], freqs[0][layer]);
-        if (shared) return Rotary.apply(x, heads, config.headDim(), config.rotaryDim(), positions, freqs[0][layer], factor);
-        Tensor[] parts = new Tensor[packing.sequences()];
-        for (int s = 0; s < parts.length; s++) {
-            int from = packing.offset(s), to = from + packing.lengths()[s];
-            parts[s] = Rotary.apply(Rows.slice(x, from, to), heads, config.headDim(), config.rotaryDim(),
-                    Arrays.copyOfRange(positions, from, to), freqs[s][layer], factor);
-        }
-        return Rows.concat(parts);
     }
 
     /** RMSNorm over each head's D features of x [R, heads·D] with one weight [D] (Qwen3, Gemma-3 q/k norm). */
