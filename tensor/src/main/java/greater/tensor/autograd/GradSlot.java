@@ -9,32 +9,35 @@ import greater.tensor.Tensor;
  * <ul>
  *   <li>a leaf (a tensor the caller marked {@code requiresGrad}) accumulates into the tensor's own
  *       {@link Tensor#gradBuffer()}, where the caller reads it after backward;</li>
- *   <li>an op's output has a buffer of its own, allocated when the first gradient reaches it and
- *       dropped as soon as its op has propagated it.</li>
+ *   <li>an op's output has a buffer of its own, taken when the first gradient reaches it and
+ *       handed back to its tape as soon as its op has propagated it, for the next op's gradient
+ *       of that length ({@link Tape#backward}).</li>
  * </ul>
  */
 public final class GradSlot {
     private final Tensor leaf;
+    private final Tape tape;
     private final int size;
     private float[] buffer;
 
-    private GradSlot(Tensor leaf, int size) {
+    private GradSlot(Tensor leaf, Tape tape, int size) {
         this.leaf = leaf;
+        this.tape = tape;
         this.size = size;
     }
 
     static GradSlot leaf(Tensor t) {
-        return new GradSlot(t, 0);
+        return new GradSlot(t, null, 0);
     }
 
-    static GradSlot of(int size) {
-        return new GradSlot(null, size);
+    static GradSlot of(Tape tape, int size) {
+        return new GradSlot(null, tape, size);
     }
 
     /** The gradient buffer (zeroed when new); backward closures accumulate ({@code +=}) into it. */
     public float[] buffer() {
         if (leaf != null) return leaf.gradBuffer();
-        if (buffer == null) buffer = new float[size];
+        if (buffer == null) buffer = tape.zeroed(size);
         return buffer;
     }
 
@@ -47,6 +50,7 @@ public final class GradSlot {
     public void give(float[] g) {
         if (leaf == null && buffer == null && g.length == size) {
             buffer = g;
+            tape.adopted(g);
             return;
         }
         float[] b = buffer();
@@ -58,8 +62,13 @@ public final class GradSlot {
         return leaf != null ? leaf.grad() : buffer;
     }
 
-    /** Drops an intermediate gradient once it has been propagated (a leaf keeps its own). */
-    void release() {
+    /**
+     * Drops an intermediate gradient once it has been propagated (a leaf keeps its own) and
+     * returns it, or null when there was none.
+     */
+    float[] release() {
+        float[] b = buffer;
         buffer = null;
+        return b;
     }
 }

@@ -61,20 +61,25 @@ final class AttentionVector {
 
     static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                         float[] q, float[] k, float[] v, Attention.Extent extent,
-                                        Attention.Spec spec) {
+                                        Attention.Spec spec, float[] workspace) {
         int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
         int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
         float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0 || s <= 0) return;
-        float[] P = probs != null ? probs : recomputeProbs(q, k, v, extent, spec);
+        int n = heads * t * s;
+        float[] work = workspace != null ? workspace : new float[probs != null ? n : 2 * n];
+        float[] P = probs != null ? probs : work; // recomputed into work[0, n)
+        if (probs == null) causalAttention(null, P, q, k, v, extent, spec);
+        int dsBase = probs == null ? n : 0;
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = paddedKeys(s);
         boolean transpose = Attention.transposed(t, group);
         float[] vT = transpose ? Attention.transposeHeads(v, s, kvHeads, headDim, sp) : null;
         float[] kT = transpose && softcap > 0f ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
-        // Pass 1, per (head, block of Attention.QB queries): dS (scaled, through the cap; 0 where masked) and dq.
-        float[] ds = new float[heads * t * s];
+        // Pass 1, per (head, block of Attention.QB queries): dS (scaled, through the cap; 0 where masked,
+        // every entry written: the workspace comes with old contents) and dq.
+        float[] ds = work;
         int blocks = (t + Attention.QB - 1) / Attention.QB;
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 4)), (from, to) -> {
             float[] dp = new float[Attention.QB * sp], raw = softcap > 0f ? new float[Attention.QB * sp] : null;
@@ -84,7 +89,10 @@ final class AttentionVector {
                 int g = h / group, kvo = g * headDim;
                 int jlo = Attention.visibleRanges(lo, hi, i0, nq, posOffset, window, s);
                 int jhi = Attention.visibleEnd(lo, hi, nq, jlo);
-                if (jhi <= jlo) continue;
+                if (jhi <= jlo) {
+                    Arrays.fill(ds, dsBase + (h * t + i0) * s, dsBase + (h * t + i0 + nq) * s, 0f);
+                    continue;
+                }
                 int qo = i0 * qStride + h * headDim;
                 if (transpose) {
                     scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
@@ -97,7 +105,10 @@ final class AttentionVector {
                     int po = (h * t + i0 + r) * s;
                     scoreGradRow(dp, r * sp, raw, P, po, lo[r], hi[r], scale, softcap);
                     Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
-                    System.arraycopy(dp, r * sp + jlo, ds, po + jlo, jhi - jlo);
+                    int o = dsBase + po;
+                    Arrays.fill(ds, o, o + jlo, 0f);
+                    System.arraycopy(dp, r * sp + jlo, ds, o + jlo, jhi - jlo);
+                    Arrays.fill(ds, o + jhi, o + s, 0f);
                 }
                 weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
                         Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
@@ -116,7 +127,7 @@ final class AttentionVector {
                 int ko = j0 * kvStride + g * headDim;
                 for (int h = g * group; h < (g + 1) * group; h++) {
                     int w0 = (h * t + iStart) * s + j0, x0 = iStart * qStride + h * headDim;
-                    weightedRows(Strided.rows(dk, ko, kvStride), new Strided(ds, w0, 1, s),
+                    weightedRows(Strided.rows(dk, ko, kvStride), new Strided(ds, dsBase + w0, 1, s),
                             Strided.rows(q, x0, qStride), nk, iEnd - iStart, headDim);
                     weightedRows(Strided.rows(dv, ko, kvStride), new Strided(P, w0, 1, s),
                             Strided.rows(dOut, x0, qStride), nk, iEnd - iStart, headDim);
@@ -451,11 +462,5 @@ final class AttentionVector {
             }
             dp[o + j] = g;
         }
-    }
-
-    static float[] recomputeProbs(float[] q, float[] k, float[] v, Attention.Extent extent, Attention.Spec spec) {
-        float[] p = new float[spec.heads() * extent.t() * extent.s()];
-        causalAttention(null, p, q, k, v, extent, spec);
-        return p;
     }
 }

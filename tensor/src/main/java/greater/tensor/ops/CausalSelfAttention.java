@@ -32,11 +32,15 @@ public final class CausalSelfAttention {
         Attention.causalAttention(out, null, qs, ks, vs, extent, spec);
         Tensor y = Tensor.of(out, q.shape().dims());
         GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
-        Tape.record(y, dy -> Attention.causalAttentionBackward(
-                dq != null ? dq.buffer() : new float[qs.length],
-                dk != null ? dk.buffer() : new float[ks.length],
-                dv != null ? dv.buffer() : new float[vs.length],
-                dy, null, qs, ks, vs, extent, spec), q, k, v);
+        Tape.record(y, dy -> {
+            float[] workspace = Tape.borrow(Attention.workspaceSize(extent, spec)); // the same for every layer
+            Attention.causalAttentionBackward(
+                    dq != null ? dq.buffer() : new float[qs.length],
+                    dk != null ? dk.buffer() : new float[ks.length],
+                    dv != null ? dv.buffer() : new float[vs.length],
+                    dy, null, qs, ks, vs, extent, spec, workspace);
+            Tape.giveBack(workspace);
+        }, q, k, v);
         return y;
     }
 

@@ -131,17 +131,29 @@ class AttentionTest {
             Attention.causalAttention(out, probs, q, k, v, c.extent(), c.spec());
             float[] dq0 = random(rnd, nq), dk0 = random(rnd, nkv), dv0 = random(rnd, nkv);
             float[] dq = dq0.clone(), dk = dk0.clone(), dv = dv0.clone();
-            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.extent(), c.spec());
+            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.extent(), c.spec(), null);
             float[] sq = dq0.clone(), sk = dk0.clone(), sv = dv0.clone();
-            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.extent(), c.spec());
+            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.extent(), c.spec(), null);
             assertClose(sq, dq, 1e-5, 2e-6, "dq vs scalar " + c);
             assertClose(sk, dk, 1e-5, 2e-6, "dk vs scalar " + c);
             assertClose(sv, dv, 1e-5, 2e-6, "dv vs scalar " + c);
             float[] nq0 = dq0.clone(), nk0 = dk0.clone(), nv0 = dv0.clone(); // without saved probs
-            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.extent(), c.spec());
+            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.extent(), c.spec(), null);
             assertClose(dq, nq0, 1e-5, 2e-6, "dq recomputing probs " + c);
             assertClose(dk, nk0, 1e-5, 2e-6, "dk recomputing probs " + c);
             assertClose(dv, nv0, 1e-5, 2e-6, "dv recomputing probs " + c);
+            // a reused workspace (old contents, here NaN) gives the same bits as a fresh one
+            float[] workspace = new float[Attention.workspaceSize(c.extent(), c.spec()) + 3];
+            java.util.Arrays.fill(workspace, Float.NaN);
+            float[] wq = dq0.clone(), wk = dk0.clone(), wv = dv0.clone();
+            Attention.causalAttentionBackward(wq, wk, wv, w, null, q, k, v, c.extent(), c.spec(), workspace);
+            assertArrayEquals(nq0, wq, "dq with a used workspace " + c);
+            assertArrayEquals(nk0, wk, "dk with a used workspace " + c);
+            assertArrayEquals(nv0, wv, "dv with a used workspace " + c);
+            java.util.Arrays.fill(workspace, Float.NaN);
+            float[] sq2 = dq0.clone(), sk2 = dk0.clone(), sv2 = dv0.clone();
+            Attention.causalAttentionBackwardScalar(sq2, sk2, sv2, w, null, q, k, v, c.extent(), c.spec(), workspace);
+            assertClose(sq, sq2, 1e-5, 2e-6, "scalar dq with a used workspace " + c);
             if (nq * nkv > 40_000) continue; // finite differences on the small configurations only
             for (int i = 0; i < nq; i++) dq[i] -= dq0[i];
             for (int i = 0; i < nkv; i++) {

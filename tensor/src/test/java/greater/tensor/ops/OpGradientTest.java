@@ -131,6 +131,39 @@ class OpGradientTest {
         }
     }
 
+    /**
+     * Three pre-norm decoder blocks (norm, q/k/v, RoPE, attention, o, residual, norm, gated MLP,
+     * residual): many gradients of one length, so the tape hands propagated buffers to later slots
+     * (some adopted through Add and Rotary's give, some taken zeroed); the gradient must still be
+     * the finite-difference one.
+     */
+    @Test
+    void residualBlocksWithRecycledGradientBuffers() {
+        int t = 5, heads = 2, kv = 1, d = 4, hidden = heads * d, inter = 11;
+        var spec = new Attention.Spec(heads, kv, d, 0.5f, 0f, 0);
+        Rope.Angles angles = Rope.Angles.of(new int[]{0, 1, 2, 3, 4}, new float[]{1f, 0.1f});
+        Tensor x = param(1, t, hidden);
+        Tensor[][] w = new Tensor[3][];
+        for (int l = 0; l < 3; l++) {
+            w[l] = new Tensor[]{random(rnd, 0.4f, hidden, hidden), random(rnd, 0.4f, kv * d, hidden),
+                    random(rnd, 0.4f, kv * d, hidden), random(rnd, 0.4f, hidden, hidden), random(rnd, 0.4f, inter, hidden),
+                    random(rnd, 0.4f, inter, hidden), random(rnd, 0.4f, hidden, inter), random(rnd, 0.3f, hidden)};
+        }
+        check("residual blocks", List.of(x), in -> {
+            Tensor h = in.get(0);
+            for (Tensor[] l : w) {
+                Tensor n = RmsNorm.apply(h, l[7], 1e-6f, true);
+                Tensor q = Rotary.apply(Linear.apply(n, l[0]), heads, d, d, angles, 1f);
+                Tensor k = Rotary.apply(Linear.apply(n, l[1]), kv, d, d, angles, 1f);
+                h = Add.apply(h, Linear.apply(CausalSelfAttention.apply(q, k, Linear.apply(n, l[2]), spec), l[3]));
+                Tensor m = RmsNorm.apply(h, l[7], 1e-6f, false);
+                h = Add.apply(h, Linear.apply(GatedActivation.apply(Linear.apply(m, l[4]), Linear.apply(m, l[5]),
+                        GatedActivation.Kind.SILU), l[6]));
+            }
+            return h;
+        }, H, TOL);
+    }
+
     @Test
     void activations() {
         for (GatedActivation.Kind kind : GatedActivation.Kind.values()) {
