@@ -29,7 +29,9 @@ import java.util.function.DoubleSupplier;
  * {@code greater bench}: the three workloads GReaTer runs all the time, on random token ids:
  * prefill of N tokens, forward + gradient w.r.t. the input embeddings of N tokens (mean
  * next-token cross-entropy), and greedy decoding of N tokens after an 8-token prompt.
- * One warm-up, then the median of {@code --repeats} runs.
+ * Each workload first runs for {@code --warmup} seconds (at least once), so that the JIT has
+ * compiled the kernels before the timed runs (on two cores its compiler threads otherwise share
+ * the CPU with the first timed runs), then the median of {@code --repeats} runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time prefill, forward+input-gradient and greedy decode on random ids.")
 public final class BenchCommand implements Callable<Integer> {
@@ -43,6 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
     int decode;
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "R", description = "Timed runs per workload (median reported).")
     int repeats;
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
+            description = "Untimed runs of each workload before the timed ones, for at least this long (at least one run; default: ${DEFAULT-VALUE}).")
+    double warmup;
     @Option(names = "--json", description = "One JSON line with the timings and peak RSS.")
     boolean json;
 
@@ -52,6 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
         SettingException.atLeast("--grad", grad, 0);
         SettingException.atLeast("--decode", decode, 0);
         SettingException.atLeast("--repeats", repeats, 1);
+        if (!(warmup >= 0 && warmup < 3600)) throw new SettingException("--warmup", "must be seconds in [0, 3600), got " + warmup);
         try (LanguageModel lm = model.load()) {
             Transformer m = lm.transformer();
             Random rnd = new Random(1234);
@@ -93,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double median(DoubleSupplier run) {
-        run.getAsDouble(); // warm-up
+        for (double spent = 0; spent == 0 || spent < warmup; ) spent += run.getAsDouble();
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) t[i] = run.getAsDouble();
         Arrays.sort(t);
