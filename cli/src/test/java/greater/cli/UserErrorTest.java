@@ -142,6 +142,7 @@ class UserErrorTest {
             check(flag + " must be >= 0, got -1", "bench", "--model", model.toString(), flag, "-1");
         }
         check("--repeats must be >= 1, got 0", "bench", "--model", model.toString(), "--repeats", "0");
+        check("--warmup must be seconds in [0, 3600), got -1.0", "bench", "--model", model.toString(), "--warmup", "-1");
         String out = tmp.resolve("m").toString();
         check("--steps must be >= 1, got 0", "train", "--task", "arithmetic", "--out", out, "--steps", "0");
         check("--vocab must be >= 300, got 299", "train", "--task", "arithmetic", "--out", out, "--vocab", "299");
