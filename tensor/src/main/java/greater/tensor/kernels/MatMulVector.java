@@ -154,74 +154,30 @@ final class MatMulVector {
      * converted in registers (even and odd elements apart, as {@link #deinterleave}), then every
      * row of dx takes its 16 FMAs from those registers, broadcasting 8 values of dy; dx is kept
      * deinterleaved meanwhile. W is read once, 8 contiguous streams, never stored as floats.
-     * Threads split dx's columns.
+     * Threads split W's rows (groups of 8), each summing whole rows into its own partial dx, added
+     * at the end: a split of dx's columns had each thread read half of every W row, in runs of
+     * k bytes, and two threads ran 1.3x one (benchmarks/README.md).
      */
     static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
-        int k2 = k / (2 * L) * (2 * L), chunks = k2 / (2 * L);
+        int k2 = k / (2 * L) * (2 * L), size = m * k2;
         float[] dq = deinterleave(dx, m, k, k2);
-        // one column range per thread: each reads its stretch of every W row, so more ranges mean shorter runs
-        Parallel.forRange(chunks, Math.max(1, MatMul.ceilDiv(chunks, Parallel.THREADS)), (c0, c1) -> {
-            for (int j0 = 0; j0 < n; j0 += 8) {
-                int last = Math.min(8, n - j0) - 1;
-                long r0 = (long) j0 * k, r1 = r0 + (long) Math.min(1, last) * k, r2 = r0 + (long) Math.min(2, last) * k;
-                long r3 = r0 + (long) Math.min(3, last) * k, r4 = r0 + (long) Math.min(4, last) * k;
-                long r5 = r0 + (long) Math.min(5, last) * k, r6 = r0 + (long) Math.min(6, last) * k;
-                long r7 = r0 + (long) Math.min(7, last) * k;
-                for (int c = c0; c < c1; c++) {
-                    int p = c * 2 * L;
-                    IntVector v = pairs(w, r0 + p);
-                    FloatVector e0 = evenBf16(v), o0 = oddBf16(v);
-                    v = pairs(w, r1 + p);
-                    FloatVector e1 = evenBf16(v), o1 = oddBf16(v);
-                    v = pairs(w, r2 + p);
-                    FloatVector e2 = evenBf16(v), o2 = oddBf16(v);
-                    v = pairs(w, r3 + p);
-                    FloatVector e3 = evenBf16(v), o3 = oddBf16(v);
-                    v = pairs(w, r4 + p);
-                    FloatVector e4 = evenBf16(v), o4 = oddBf16(v);
-                    v = pairs(w, r5 + p);
-                    FloatVector e5 = evenBf16(v), o5 = oddBf16(v);
-                    v = pairs(w, r6 + p);
-                    FloatVector e6 = evenBf16(v), o6 = oddBf16(v);
-                    v = pairs(w, r7 + p);
-                    FloatVector e7 = evenBf16(v), o7 = oddBf16(v);
-                    for (int i = 0; i < m; i++) {
-                        int g = i * n + j0, q = i * k2 + p;
-                        // rows past n re-read the last row and get a zero weight
-                        float g1 = last >= 1 ? dy[g + 1] : 0f, g2 = last >= 2 ? dy[g + 2] : 0f;
-                        float g3 = last >= 3 ? dy[g + 3] : 0f, g4 = last >= 4 ? dy[g + 4] : 0f;
-                        float g5 = last >= 5 ? dy[g + 5] : 0f, g6 = last >= 6 ? dy[g + 6] : 0f;
-                        float g7 = last >= 7 ? dy[g + 7] : 0f;
-                        FloatVector b = FloatVector.broadcast(F, dy[g]);
-                        FloatVector ae = e0.fma(b, FloatVector.fromArray(F, dq, q));
-                        FloatVector ao = o0.fma(b, FloatVector.fromArray(F, dq, q + L));
-                        b = FloatVector.broadcast(F, g1);
-                        ae = e1.fma(b, ae);
-                        ao = o1.fma(b, ao);
-                        b = FloatVector.broadcast(F, g2);
-                        ae = e2.fma(b, ae);
-                        ao = o2.fma(b, ao);
-                        b = FloatVector.broadcast(F, g3);
-                        ae = e3.fma(b, ae);
-                        ao = o3.fma(b, ao);
-                        b = FloatVector.broadcast(F, g4);
-                        ae = e4.fma(b, ae);
-                        ao = o4.fma(b, ao);
-                        b = FloatVector.broadcast(F, g5);
-                        ae = e5.fma(b, ae);
-                        ao = o5.fma(b, ao);
-                        b = FloatVector.broadcast(F, g6);
-                        ae = e6.fma(b, ae);
-                        ao = o6.fma(b, ao);
-                        b = FloatVector.broadcast(F, g7);
-                        ae = e7.fma(b, ae);
-                        ao = o7.fma(b, ao);
-                        ae.intoArray(dq, q);
-                        ao.intoArray(dq, q + L);
-                    }
-                }
+        int groups = MatMul.ceilDiv(n, 8), tasks = Math.min(Parallel.THREADS, groups);
+        // task 0 adds into dq itself, task t > 0 into its slice of partials
+        float[] partials = tasks > 1 ? Scratch.floats(1, (tasks - 1) * size) : null;
+        Parallel.forRange(tasks, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                float[] target = t == 0 ? dq : partials;
+                int off = t == 0 ? 0 : (t - 1) * size;
+                if (t > 0) Arrays.fill(partials, off, off + size, 0f);
+                int from = (int) ((long) t * groups / tasks) * 8, to = Math.min(n, (int) ((long) (t + 1) * groups / tasks) * 8);
+                inputGradRowsBf16(target, off, dy, m, n, w, k, k2, from, to);
             }
         });
+        if (tasks > 1) {
+            Parallel.forRange(size, 16384, (i0, i1) -> {
+                for (int t = 1; t < tasks; t++) axpy(dq, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
+            });
+        }
         // back to dx's order, and the columns past the last whole 2L chunk
         for (int i = 0; i < m; i++) {
             for (int c = 0; c < k2; c += 2 * L) {
@@ -234,6 +190,72 @@ final class MatMulVector {
             for (int j = 0; j < n && k2 < k; j++) {
                 float g = dy[i * n + j];
                 for (int p = k2; p < k; p++) dx[i * k + p] += g * Weights.get(w, DType.BF16, (long) j * k + p);
+            }
+        }
+    }
+
+    /** dq[off + i·k2 + ·] += dy[i, j]·W[j, ·] for W's rows j in [from, to) (a multiple of 8 from). */
+    private static void inputGradRowsBf16(float[] dq, int off, float[] dy, int m, int n, MemorySegment w, int k, int k2,
+                                          int from, int to) {
+        int chunks = k2 / (2 * L);
+        for (int j0 = from; j0 < to; j0 += 8) {
+            int last = Math.min(8, to - j0) - 1;
+            long r0 = (long) j0 * k, r1 = r0 + (long) Math.min(1, last) * k, r2 = r0 + (long) Math.min(2, last) * k;
+            long r3 = r0 + (long) Math.min(3, last) * k, r4 = r0 + (long) Math.min(4, last) * k;
+            long r5 = r0 + (long) Math.min(5, last) * k, r6 = r0 + (long) Math.min(6, last) * k;
+            long r7 = r0 + (long) Math.min(7, last) * k;
+            for (int c = 0; c < chunks; c++) {
+                int p = c * 2 * L;
+                IntVector v = pairs(w, r0 + p);
+                FloatVector e0 = evenBf16(v), o0 = oddBf16(v);
+                v = pairs(w, r1 + p);
+                FloatVector e1 = evenBf16(v), o1 = oddBf16(v);
+                v = pairs(w, r2 + p);
+                FloatVector e2 = evenBf16(v), o2 = oddBf16(v);
+                v = pairs(w, r3 + p);
+                FloatVector e3 = evenBf16(v), o3 = oddBf16(v);
+                v = pairs(w, r4 + p);
+                FloatVector e4 = evenBf16(v), o4 = oddBf16(v);
+                v = pairs(w, r5 + p);
+                FloatVector e5 = evenBf16(v), o5 = oddBf16(v);
+                v = pairs(w, r6 + p);
+                FloatVector e6 = evenBf16(v), o6 = oddBf16(v);
+                v = pairs(w, r7 + p);
+                FloatVector e7 = evenBf16(v), o7 = oddBf16(v);
+                for (int i = 0; i < m; i++) {
+                    int g = i * n + j0, q = off + i * k2 + p;
+                    // rows past n re-read the last row and get a zero weight
+                    float g1 = last >= 1 ? dy[g + 1] : 0f, g2 = last >= 2 ? dy[g + 2] : 0f;
+                    float g3 = last >= 3 ? dy[g + 3] : 0f, g4 = last >= 4 ? dy[g + 4] : 0f;
+                    float g5 = last >= 5 ? dy[g + 5] : 0f, g6 = last >= 6 ? dy[g + 6] : 0f;
+                    float g7 = last >= 7 ? dy[g + 7] : 0f;
+                    FloatVector b = FloatVector.broadcast(F, dy[g]);
+                    FloatVector ae = e0.fma(b, FloatVector.fromArray(F, dq, q));
+                    FloatVector ao = o0.fma(b, FloatVector.fromArray(F, dq, q + L));
+                    b = FloatVector.broadcast(F, g1);
+                    ae = e1.fma(b, ae);
+                    ao = o1.fma(b, ao);
+                    b = FloatVector.broadcast(F, g2);
+                    ae = e2.fma(b, ae);
+                    ao = o2.fma(b, ao);
+                    b = FloatVector.broadcast(F, g3);
+                    ae = e3.fma(b, ae);
+                    ao = o3.fma(b, ao);
+                    b = FloatVector.broadcast(F, g4);
+                    ae = e4.fma(b, ae);
+                    ao = o4.fma(b, ao);
+                    b = FloatVector.broadcast(F, g5);
+                    ae = e5.fma(b, ae);
+                    ao = o5.fma(b, ao);
+                    b = FloatVector.broadcast(F, g6);
+                    ae = e6.fma(b, ae);
+                    ao = o6.fma(b, ao);
+                    b = FloatVector.broadcast(F, g7);
+                    ae = e7.fma(b, ae);
+                    ao = o7.fma(b, ao);
+                    ae.intoArray(dq, q);
+                    ao.intoArray(dq, q + L);
+                }
             }
         }
     }
