@@ -31,9 +31,10 @@ import java.util.WeakHashMap;
  * every other activation is garbage as soon as the forward has moved past it. During backward an
  * intermediate gradient goes back to the tape once its op has propagated it, and the next slot of
  * that length takes it (zeroed) instead of a new array: a transformer's backward needs a handful of
- * distinct [T, H] and [T, I] buffers at a time, not one per op (at 256 tokens of SmolLM2-135M,
- * ~1.8 GB of new arrays a pass, each zeroed by the JVM and collected by G1). After backward, every
- * intermediate gradient and every saved activation is released.
+ * distinct [T, H] and [T, I] buffers at a time, not one per op (at 256 tokens of SmolLM2-135M about
+ * 300 MB of new arrays a pass, each zeroed by the JVM while the other kernel thread waits, and
+ * collected by G1). After backward, every intermediate gradient and every saved activation is
+ * released.
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
