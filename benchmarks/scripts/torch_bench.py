@@ -12,7 +12,8 @@ On random token ids (fixed seed), in fp32 on CPU with --threads threads (default
            prefilled untimed, then the timed part feeds the 8th and each new token one at a
            time through past_key_values (N forward passes, argmax each), EOS ignored; this is
            what greater's bench times too.
-Each workload runs once as warm-up, then --repeats times; the median is reported.
+Each workload first runs for --warmup seconds (at least once, as `greater bench`), then --repeats
+times; the median is reported.
 
 Prints one JSON line on stdout:
   {"prefill_seconds":..,"grad_seconds":..,"decode_tokens_per_second":..,"peak_rss_bytes":..}
@@ -36,8 +37,10 @@ from transformers import AutoModelForCausalLM, DynamicCache
 PROMPT_LEN = 8
 
 
-def median_time(fn, repeats):
-    fn()  # warm-up
+def median_time(fn, repeats, warmup):
+    spent = 0.0
+    while spent == 0.0 or spent < warmup:  # warm-up: at least one run, as `greater bench --warmup`
+        spent += fn()
     times = []
     for _ in range(repeats):
         times.append(fn())
@@ -57,14 +60,16 @@ def main():
     ap.add_argument("--grad", type=int, default=256, metavar="N", help="forward+gradient length (0 = skip)")
     ap.add_argument("--decode", type=int, default=64, metavar="N", help="tokens to decode (0 = skip)")
     ap.add_argument("--repeats", type=int, default=3, metavar="R", help="timed runs per workload (median reported)")
+    ap.add_argument("--warmup", type=float, default=2.0, metavar="SECONDS",
+                    help="untimed runs of each workload first, for at least this long (at least one run; default 2)")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     ap.add_argument("--attn", choices=["sdpa", "eager"], default="sdpa", help="attn_implementation")
     ap.add_argument("--prefill-all-logits", action="store_true",
                     help="prefill computes logits for every position (model default) instead of the last one")
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
-    if args.prefill < 0 or args.grad < 0 or args.decode < 0 or args.repeats < 1:
-        ap.error("lengths must be >= 0 and --repeats >= 1")
+    if args.prefill < 0 or args.grad < 0 or args.decode < 0 or args.repeats < 1 or not 0 <= args.warmup < 3600:
+        ap.error("lengths must be >= 0, --repeats >= 1 and --warmup in [0, 3600) seconds")
 
     torch.set_num_threads(args.threads)
     model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation=args.attn)
@@ -83,7 +88,7 @@ def main():
                 cache = DynamicCache(config=model.config)
                 model(input_ids=ids, past_key_values=cache, use_cache=True, logits_to_keep=keep)
 
-        out["prefill_seconds"] = median_time(lambda: timed(prefill), args.repeats)
+        out["prefill_seconds"] = median_time(lambda: timed(prefill), args.repeats, args.warmup)
 
     if args.grad > 0:
         ids = torch.randint(0, vocab, (1, max(2, args.grad)), generator=gen)
@@ -98,7 +103,7 @@ def main():
             loss.backward()
             assert x.grad is not None
 
-        out["grad_seconds"] = median_time(lambda: timed(grad), args.repeats)
+        out["grad_seconds"] = median_time(lambda: timed(grad), args.repeats, args.warmup)
 
     if args.decode > 0:
         prompt = torch.randint(0, vocab, (1, PROMPT_LEN), generator=gen)
@@ -114,7 +119,7 @@ def main():
                     tok = logits[:, -1].argmax(dim=-1, keepdim=True)
                 return time.perf_counter() - t0
 
-        out["decode_tokens_per_second"] = args.decode / median_time(decode, args.repeats)
+        out["decode_tokens_per_second"] = args.decode / median_time(decode, args.repeats, args.warmup)
 
     out["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(out, separators=(",", ":")))

@@ -37,18 +37,18 @@ import java.util.function.DoubleSupplier;
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
-    @Option(names = "--prefill", defaultValue = "256", paramLabel = "N", description = "Prefill length (0 = skip).")
+    @Option(names = "--prefill", defaultValue = "256", paramLabel = "N", description = "Prefill length (0 = skip; default: ${DEFAULT-VALUE}).")
     int prefill;
-    @Option(names = "--grad", defaultValue = "256", paramLabel = "N", description = "Forward+gradient length (0 = skip).")
+    @Option(names = "--grad", defaultValue = "256", paramLabel = "N", description = "Forward+gradient length (0 = skip; default: ${DEFAULT-VALUE}).")
     int grad;
-    @Option(names = "--decode", defaultValue = "64", paramLabel = "N", description = "Tokens to decode (0 = skip).")
+    @Option(names = "--decode", defaultValue = "64", paramLabel = "N", description = "Tokens to decode (0 = skip; default: ${DEFAULT-VALUE}).")
     int decode;
-    @Option(names = "--repeats", defaultValue = "3", paramLabel = "R", description = "Timed runs per workload (median reported).")
+    @Option(names = "--repeats", defaultValue = "3", paramLabel = "R", description = "Timed runs per workload, the median reported (default: ${DEFAULT-VALUE}).")
     int repeats;
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
             description = "Untimed runs of each workload before the timed ones, for at least this long (at least one run; default: ${DEFAULT-VALUE}).")
     double warmup;
-    @Option(names = "--json", description = "One JSON line with the timings and peak RSS.")
+    @Option(names = "--json", description = "One JSON line with the timings, peak RSS and the run settings (warmup_seconds, repeats).")
     boolean json;
 
     @Override
@@ -87,6 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
                 out.put("decode_tokens_per_second", decode / seconds);
             }
             out.put("peak_rss_bytes", peakRss());
+            out.put("warmup_seconds", warmup);
+            out.put("repeats", repeats);
             if (json) {
                 System.out.println(new ObjectMapper().writeValueAsString(out));
             } else {

@@ -163,9 +163,9 @@ public final class Attention {
      * Accumulates dq, dk, dv. With dP_ij = dOut_i·v_j: dv_j += Σ_i P_ij dOut_i;
      * dS_ij = P_ij(dP_ij − Σ_j' P_ij' dP_ij'); through the cap, d raw = dS·(1 − tanh²(raw·scale/softcap));
      * dq_i += scale·Σ_j draw_ij k_j, dk_j += scale·Σ_i draw_ij q_i. probs is the forward's P
-     * (recomputed when null). workspace holds at least 2·heads·t·s floats of any contents (P when
-     * recomputed, and dS), or is null to allocate them: a caller running many layers' backward
-     * hands the same one to each.
+     * (recomputed when null). workspace holds at least {@link #workspaceSize} floats of any contents
+     * (P when recomputed, then dS), or is null to allocate them: a caller running many layers'
+     * backward hands the same one to each.
      */
     public static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                                float[] q, float[] k, float[] v, Extent extent, Spec spec,
@@ -174,9 +174,12 @@ public final class Attention {
         else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, extent, spec, workspace);
     }
 
-    /** Floats of the backward's workspace: P and dS, [heads, t, s] each. */
-    public static int workspaceSize(Extent extent, Spec spec) {
-        return Math.multiplyExact(2, Math.multiplyExact(spec.heads(), Math.multiplyExact(extent.t(), extent.s())));
+    /**
+     * Floats of the backward's workspace when it recomputes P: P and dS, [heads, t, s] each (may
+     * exceed an array's size for very long sequences; then pass null and each is allocated apart).
+     */
+    public static long workspaceSize(Extent extent, Spec spec) {
+        return 2L * spec.heads() * extent.t() * extent.s();
     }
 
     /** One past the last key visible to any of the first n queries (jlo when none sees any). */

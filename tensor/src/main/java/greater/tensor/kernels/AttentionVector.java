@@ -67,10 +67,11 @@ final class AttentionVector {
         float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0 || s <= 0) return;
         int n = heads * t * s;
-        float[] work = workspace != null ? workspace : new float[probs != null ? n : 2 * n];
-        float[] P = probs != null ? probs : work; // recomputed into work[0, n)
+        // P: the caller's, else recomputed into the workspace's first n floats; dS after it
+        float[] P = probs != null ? probs : workspace != null ? workspace : new float[n];
+        float[] ds = workspace != null ? workspace : new float[n];
+        int dsBase = probs == null && workspace != null ? n : 0;
         if (probs == null) causalAttention(null, P, q, k, v, extent, spec);
-        int dsBase = probs == null ? n : 0;
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = paddedKeys(s);
         boolean transpose = Attention.transposed(t, group);
@@ -79,7 +80,6 @@ final class AttentionVector {
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
         // Pass 1, per (head, block of Attention.QB queries): dS (scaled, through the cap; 0 where masked,
         // every entry written: the workspace comes with old contents) and dq.
-        float[] ds = work;
         int blocks = (t + Attention.QB - 1) / Attention.QB;
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 4)), (from, to) -> {
             float[] dp = new float[Attention.QB * sp], raw = softcap > 0f ? new float[Attention.QB * sp] : null;

@@ -163,7 +163,7 @@ final class MatMulVector {
         float[] dq = deinterleave(dx, m, k, k2);
         int groups = MatMul.ceilDiv(n, 8), tasks = Math.min(Parallel.THREADS, groups);
         // task 0 adds into dq itself, task t > 0 into its slice of partials
-        float[] partials = tasks > 1 ? Scratch.floats(1, (tasks - 1) * size) : null;
+        float[] partials = tasks > 1 ? Scratch.floats(4, (tasks - 1) * size) : null;
         Parallel.forRange(tasks, 1, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 float[] target = t == 0 ? dq : partials;

@@ -45,6 +45,9 @@ public final class Rope {
          * @throws IllegalArgumentException when the runs do not cover the rows or the frequency arrays differ in length
          */
         public static Angles of(int[] positions, float[][] invFreq, int[] lengths) {
+            if (invFreq.length != lengths.length) {
+                throw new IllegalArgumentException("rope: " + invFreq.length + " frequency arrays for " + lengths.length + " runs");
+            }
             int half = invFreq[0].length, rows = positions.length;
             int[] runOfRow = new int[rows];
             int covered = 0;

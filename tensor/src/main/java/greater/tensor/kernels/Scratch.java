@@ -5,11 +5,12 @@ package greater.tensor.kernels;
 /**
  * Buffers are per thread, so a kernel may use them across a Parallel.forRange body but not share
  * them. Convention: slot 0 holds what the calling thread packs for all tasks to read (it stays
- * valid while the tasks run, even when the caller runs one of them inline); slots 1 and 2 are the
- * tasks' own.
+ * valid while the tasks run, even when the caller runs one of them inline); slots 1 to 3 are the
+ * tasks' own; slot 4 holds a second array of the calling thread's that its tasks write, beside slot
+ * 0 (the BF16 row kernel's partial sums of dx).
  */
 final class Scratch {
-    static final int SLOTS = 4;
+    static final int SLOTS = 5;
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
     private Scratch() {

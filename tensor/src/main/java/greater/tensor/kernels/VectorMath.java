@@ -132,7 +132,11 @@ final class VectorMath {
 
     /** The scalar twin of {@link #sum}: lanes[0..n) summed in the same tree (n a power of two ≤ 64). */
     static float sumScalar(float[] lanes) {
-        return sumInPlace(lanes.clone());
+        float[] t = lanes.clone();
+        for (int h = t.length / 2; h >= 1; h /= 2) {
+            for (int i = 0; i < h; i++) t[i] = t[i] + t[i + h];
+        }
+        return t[0];
     }
 
     /**

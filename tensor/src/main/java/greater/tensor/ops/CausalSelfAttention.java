@@ -33,13 +33,14 @@ public final class CausalSelfAttention {
         Tensor y = Tensor.of(out, q.shape().dims());
         GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
         Tape.record(y, dy -> {
-            float[] workspace = Tape.borrow(Attention.workspaceSize(extent, spec)); // the same for every layer
+            long size = Attention.workspaceSize(extent, spec); // the same for every layer
+            float[] workspace = size <= Integer.MAX_VALUE - 8 ? Tape.borrow((int) size) : null;
             Attention.causalAttentionBackward(
                     dq != null ? dq.buffer() : new float[qs.length],
                     dk != null ? dk.buffer() : new float[ks.length],
                     dv != null ? dv.buffer() : new float[vs.length],
                     dy, null, qs, ks, vs, extent, spec, workspace);
-            Tape.giveBack(workspace);
+            if (workspace != null) Tape.giveBack(workspace);
         }, q, k, v);
         return y;
     }

@@ -143,13 +143,20 @@ class AttentionTest {
             assertClose(dk, nk0, 1e-5, 2e-6, "dk recomputing probs " + c);
             assertClose(dv, nv0, 1e-5, 2e-6, "dv recomputing probs " + c);
             // a reused workspace (old contents, here NaN) gives the same bits as a fresh one
-            float[] workspace = new float[Attention.workspaceSize(c.extent(), c.spec()) + 3];
+            float[] workspace = new float[(int) Attention.workspaceSize(c.extent(), c.spec()) + 3];
             java.util.Arrays.fill(workspace, Float.NaN);
             float[] wq = dq0.clone(), wk = dk0.clone(), wv = dv0.clone();
             Attention.causalAttentionBackward(wq, wk, wv, w, null, q, k, v, c.extent(), c.spec(), workspace);
             assertArrayEquals(nq0, wq, "dq with a used workspace " + c);
             assertArrayEquals(nk0, wk, "dk with a used workspace " + c);
             assertArrayEquals(nv0, wv, "dv with a used workspace " + c);
+            java.util.Arrays.fill(workspace, Float.NaN); // with the forward's P, dS alone uses the workspace
+            float[] pq = dq0.clone(), pk = dk0.clone(), pv = dv0.clone(), fq = dq0.clone(), fk = dk0.clone(), fv = dv0.clone();
+            Attention.causalAttentionBackward(pq, pk, pv, w, probs, q, k, v, c.extent(), c.spec(), workspace);
+            Attention.causalAttentionBackward(fq, fk, fv, w, probs, q, k, v, c.extent(), c.spec(), null);
+            assertArrayEquals(fq, pq, "dq with saved probs and a used workspace " + c);
+            assertArrayEquals(fk, pk, "dk with saved probs and a used workspace " + c);
+            assertArrayEquals(fv, pv, "dv with saved probs and a used workspace " + c);
             java.util.Arrays.fill(workspace, Float.NaN);
             float[] sq2 = dq0.clone(), sk2 = dk0.clone(), sv2 = dv0.clone();
             Attention.causalAttentionBackwardScalar(sq2, sk2, sv2, w, null, q, k, v, c.extent(), c.spec(), workspace);

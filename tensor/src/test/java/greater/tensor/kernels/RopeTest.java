@@ -92,6 +92,7 @@ class RopeTest {
         assertThrows(IllegalArgumentException.class, () -> Rope.Angles.of(pos, new float[][]{f0, f1}, new int[]{3, 3}));
         assertThrows(IllegalArgumentException.class, () -> Rope.Angles.of(pos, new float[][]{f0, invFreq(6, 10)}, new int[]{3, 4}));
         assertThrows(IllegalArgumentException.class, () -> Rope.rope(new float[7 * 8], 1, 6, both, false));
+        assertThrows(IllegalArgumentException.class, () -> Rope.Angles.of(pos, new float[][]{f0}, new int[]{3, 4}));
     }
 
     private static double norm(float[] a, int off, int n) {

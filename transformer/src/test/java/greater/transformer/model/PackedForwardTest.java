@@ -2,6 +2,7 @@ package greater.transformer.model;
 
 import greater.tensor.Tensor;
 import greater.tensor.autograd.Tape;
+import greater.tensor.ops.Add;
 import greater.tensor.ops.CrossEntropyLoss;
 import greater.tensor.ops.Rows;
 import greater.transformer.LanguageModel;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +119,66 @@ class PackedForwardTest {
         return caches;
     }
 
+    private static int[] nextTokens(int[] ids) {
+        int[] t = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) t[i] = i + 1 < ids.length ? ids[i + 1] : -1;
+        return t;
+    }
+
+    /**
+     * A RoPE whose frequencies depend on the sequence's length (phi3: longrope past 32 positions;
+     * llama_bias: dynamic past 64): a 72-row sequence packed with a 5-row one and a 9-row one that
+     * continues a 20-token cache, so the rows of one forward take different frequencies
+     * (Rope.Angles over runs). Logits and input gradients must equal each sequence's own.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"phi3", "llama_bias"})
+    void lengthDependentRopeGivesEachPackedSequenceItsOwnFrequencies(String name) {
+        try (LanguageModel lm = LanguageModel.load(ParityTest.FIXTURES.resolve(name))) {
+            Transformer model = lm.transformer();
+            int vocab = model.config().vocabSize(), hidden = model.config().hiddenSize();
+            Random rnd = new Random(7);
+            int[][] rows = {rnd.ints(5, 0, vocab).toArray(), rnd.ints(72, 0, vocab).toArray(), rnd.ints(9, 0, vocab).toArray()};
+            int[] past = rnd.ints(20, 0, vocab).toArray(); // the third sequence continues a cache of 20
+            int[] lengths = Arrays.stream(rows).mapToInt(r -> r.length).toArray();
+            KvCache cache = model.newCache(past.length + rows[2].length);
+            model.forward(model.embed(past), cache, false);
+            Tensor x = Tensor.of(model.embed(concat(rows)).toFloatArray(), concat(rows).length, hidden).requiresGrad(true);
+            float[] packedLogits;
+            try (Tape tape = Tape.record()) {
+                Tensor h = model.hiddenStates(x, new Packing(lengths, new KvCache[]{null, null, cache}));
+                packedLogits = model.head(h).data().clone();
+                Tensor loss = null;
+                for (int s = 0, row = 0; s < rows.length; row += lengths[s], s++) {
+                    Tensor l = CrossEntropyLoss.apply(model.head(Rows.slice(h, row, row + lengths[s])), nextTokens(rows[s]));
+                    loss = loss == null ? l : Add.apply(loss, l);
+                }
+                tape.backward(loss);
+            }
+            for (int s = 0, row = 0; s < rows.length; row += lengths[s], s++) {
+                KvCache alone = null;
+                if (s == 2) {
+                    alone = model.newCache(past.length + rows[2].length);
+                    model.forward(model.embed(past), alone, false);
+                }
+                Tensor xs = Tensor.of(model.embed(rows[s]).toFloatArray(), lengths[s], hidden).requiresGrad(true);
+                float[] single;
+                try (Tape tape = Tape.record()) {
+                    Tensor logits = model.forward(xs, alone, true);
+                    single = logits.data().clone();
+                    tape.backward(CrossEntropyLoss.apply(logits, nextTokens(rows[s])));
+                }
+                float[] mine = Arrays.copyOfRange(packedLogits, row * vocab, (row + lengths[s]) * vocab);
+                double logitErr = ParityTest.maxAbsDiff(mine, single) / ParityTest.maxAbs(single);
+                float[] g = Arrays.copyOfRange(x.grad(), row * hidden, (row + lengths[s]) * hidden);
+                double gradErr = ParityTest.maxAbsDiff(g, xs.grad()) / Math.max(1e-12, ParityTest.maxAbs(xs.grad()));
+                assertTrue(logitErr < 1e-5, name + ": sequence " + s + " logits relative error " + logitErr);
+                assertTrue(gradErr < 1e-4, name + ": sequence " + s + " input gradient relative error " + gradErr);
+            }
+        }
+    }
+
+    /** Next-token targets of ids, the last ignored. */
     private static int[] nextTokens(int[] ids) {
         int[] t = new int[ids.length];
         for (int i = 0; i < ids.length; i++) t[i] = i + 1 < ids.length ? ids[i + 1] : -1;
