@@ -178,13 +178,6 @@ class PackedForwardTest {
         }
     }
 
-    /** Next-token targets of ids, the last ignored. */
-    private static int[] nextTokens(int[] ids) {
-        int[] t = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) t[i] = i + 1 < ids.length ? ids[i + 1] : -1;
-        return t;
-    }
-
     private static int[] concat(int[][] parts) {
         return Arrays.stream(parts).flatMapToInt(Arrays::stream).toArray();
     }
