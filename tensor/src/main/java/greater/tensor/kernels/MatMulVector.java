@@ -55,6 +55,14 @@ final class MatMulVector {
     static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
+    /**
+     * Rows of C per task of gemmSplitRows (a block of C and its A slab stay in L2: 128 rows beat 256
+     * at 1024×576×1536), and the rows per thread from which it replaces split-K (at 256 rows in all
+     * it was no faster).
+     */
+    static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
+    /** W packed whole for gemmSplitRows up to this many floats (8 MB), else split-K. */
+    static final long SPLIT_ROWS_MAX_PACKED = 2L << 20;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
     static final int MR_DOT = 4, NR_DOT = 4;
     /** Dot core: B rows per task (NB_DOT·kp floats of packed W stay in L2) and the k-span per pass. */
@@ -115,7 +123,8 @@ final class MatMulVector {
 
     /**
      * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
-     * split over W's rows when there are enough of them, else over its columns. dy is read by
+     * split over W's rows when there are enough of them (over dy's rows instead, with W packed
+     * once, when dy has many rows and W packs into SPLIT_ROWS_MAX_PACKED), else over its columns. dy is read by
      * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
@@ -124,8 +133,13 @@ final class MatMulVector {
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
-        if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
-            gemmSplitK(dx, m, k, n, dy, w, wType);
+        int slabs = MatMul.ceilDiv(n, KC);
+        if (slabs >= 2 * Parallel.THREADS) {
+            if (m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS && (long) slabs * MatMul.roundUp(k, NR) * KC <= SPLIT_ROWS_MAX_PACKED) {
+                gemmSplitRows(dx, m, k, n, dy, w, wType);
+            } else {
+                gemmSplitK(dx, m, k, n, dy, w, wType);
+            }
             return;
         }
         gemmOuter(dx, m, k, n, null, dy,
@@ -704,6 +718,43 @@ final class MatMulVector {
                 for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
             });
         }
+    }
+
+    /**
+     * C[M,N] += A[M,K]·W[K,N] for many rows: W is packed once, every KC-slab into NR-wide panels
+     * shared by the threads, which split C's rows in blocks of ROW_BLOCK and run all of K on each
+     * block, so a block of C stays in L2 across the slabs and no partial sums are added. Split-K
+     * (gemmSplitK) sweeps all of C once per slab instead and adds a partial C per extra task: at
+     * 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2 threads, 3 alternations:
+     * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
+     */
+    static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type) {
+        if (M <= 0 || N <= 0 || K <= 0) return;
+        int slabs = MatMul.ceilDiv(K, KC), slabSize = MatMul.roundUp(N, NR) * KC;
+        float[] bp = Scratch.floats(0, slabs * slabSize);
+        Parallel.forRange(slabs, 1, (s0, s1) -> {
+            for (int slab = s0; slab < s1; slab++) {
+                int k0 = slab * KC;
+                packWeightPanels(bp, slab * slabSize, NR, w, type, N, 0, N, k0, Math.min(KC, K - k0));
+            }
+        });
+        Parallel.forRange(MatMul.ceilDiv(M, ROW_BLOCK), 1, (b0, b1) -> {
+            float[] ap = Scratch.floats(2, ROW_BLOCK * LDA_SLAB);
+            float[] tile = Scratch.floats(3, MR * NR);
+            for (int blk = b0; blk < b1; blk++) {
+                int m0 = blk * ROW_BLOCK, mRows = Math.min(ROW_BLOCK, M - m0);
+                for (int slab = 0; slab < slabs; slab++) {
+                    int k0 = slab * KC, kLen = Math.min(KC, K - k0), b = slab * slabSize;
+                    for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
+                    for (int j = 0; j < N; j += NR) {
+                        for (int i = 0; i < mRows; i += MR) {
+                            rowsKernel(c, N, 0, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap,
+                                    i * LDA_SLAB, LDA_SLAB, kLen, bp, b + j * kLen, tile, false);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /**

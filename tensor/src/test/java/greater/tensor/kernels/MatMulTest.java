@@ -140,7 +140,8 @@ class MatMulTest {
     void inputGradMatchesScalarAndReference() {
         Random rnd = new Random(3);
         // n ≥ 2·THREADS·KC rows of W take the split-over-rows core: {1, 2048, 33}, {5, 1500, 70} (a
-        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy); BF16 W
+        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy; with two or
+        // more threads the one that packs all of W and splits dy's rows in blocks, a short last one); BF16 W
         // with m ≤ 8 or m·k ≤ 24·1024 takes the row kernel (all but the last three here; k past
         // whole 2L chunks, n past whole blocks of 8), {40, 600, 700} and {40, 1100, 700} the others
         int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
