@@ -187,11 +187,7 @@ final class MatMulVector {
                 inputGradRowsBf16(target, off, dy, m, n, w, k, k2, from, to);
             }
         });
-        if (tasks > 1) {
-            Parallel.forRange(size, 16384, (i0, i1) -> {
-                for (int t = 1; t < tasks; t++) axpy(dq, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
-            });
-        }
+        addPartials(dq, partials, tasks - 1, size);
         // back to dx's order, and the columns past the last whole 2L chunk
         for (int i = 0; i < m; i++) {
             for (int c = 0; c < k2; c += 2 * L) {
@@ -701,23 +697,36 @@ final class MatMulVector {
                     int k0 = slab * KC, kLen = Math.min(KC, K - k0);
                     packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
                     for (int m0 = 0; m0 < M; m0 += MC) {
-                        int mRows = Math.min(MC, M - m0);
-                        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
-                        for (int j = 0; j < N; j += NR) {
-                            for (int i = 0; i < mRows; i += MR) {
-                                rowsKernel(ct, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j),
-                                        ap, i * LDA_SLAB, LDA_SLAB, kLen, bp, j * kLen, tile, false);
-                            }
-                        }
+                        addSlab(ct, cOff, N, a, K, m0, Math.min(MC, M - m0), k0, kLen, ap, bp, 0, tile);
                     }
                 }
             }
         });
-        if (tasks > 1) {
-            Parallel.forRange(size, 16384, (i0, i1) -> {
-                for (int t = 1; t < tasks; t++) axpy(c, i0, 1f, partials, (t - 1) * size + i0, i1 - i0);
-            });
+        addPartials(c, partials, tasks - 1, size);
+    }
+
+    /**
+     * C[m0 + r, ·] += Σ_{p < kLen} A[m0 + r, k0 + p]·B[p, ·] for r < mRows: one KC-slab of the
+     * outer product, B's slab packed into NR-wide panels at bp[bOff..] (packWeightPanels), A's rows
+     * (row-major [·, K]) copied to ap at stride LDA_SLAB first; C [·, N] at cOff.
+     */
+    private static void addSlab(float[] c, int cOff, int N, float[] a, int K, int m0, int mRows, int k0, int kLen,
+                                float[] ap, float[] bp, int bOff, float[] tile) {
+        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
+        for (int j = 0; j < N; j += NR) {
+            for (int i = 0; i < mRows; i += MR) {
+                rowsKernel(c, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap, i * LDA_SLAB,
+                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile, false);
+            }
         }
+    }
+
+    /** c[0, size) += each of the {@code count} partial sums partials[t·size, (t + 1)·size), in order. */
+    private static void addPartials(float[] c, float[] partials, int count, int size) {
+        if (count <= 0) return;
+        Parallel.forRange(size, 16384, (i0, i1) -> {
+            for (int t = 0; t < count; t++) axpy(c, i0, 1f, partials, t * size + i0, i1 - i0);
+        });
     }
 
     /**
@@ -744,14 +753,8 @@ final class MatMulVector {
             for (int blk = b0; blk < b1; blk++) {
                 int m0 = blk * ROW_BLOCK, mRows = Math.min(ROW_BLOCK, M - m0);
                 for (int slab = 0; slab < slabs; slab++) {
-                    int k0 = slab * KC, kLen = Math.min(KC, K - k0), b = slab * slabSize;
-                    for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
-                    for (int j = 0; j < N; j += NR) {
-                        for (int i = 0; i < mRows; i += MR) {
-                            rowsKernel(c, N, 0, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap,
-                                    i * LDA_SLAB, LDA_SLAB, kLen, bp, b + j * kLen, tile, false);
-                        }
-                    }
+                    int k0 = slab * KC;
+                    addSlab(c, 0, N, a, K, m0, mRows, k0, Math.min(KC, K - k0), ap, bp, slab * slabSize, tile);
                 }
             }
         });
