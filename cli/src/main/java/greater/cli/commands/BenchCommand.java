@@ -101,7 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double median(DoubleSupplier run) {
-        for (double spent = 0; spent == 0 || spent < warmup; ) spent += run.getAsDouble();
+        double spent = 0;
+        do spent += run.getAsDouble(); while (spent < warmup); // at least one untimed run
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) t[i] = run.getAsDouble();
         Arrays.sort(t);

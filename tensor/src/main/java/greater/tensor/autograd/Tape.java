@@ -32,8 +32,8 @@ import java.util.WeakHashMap;
  * intermediate gradient goes back to the tape once its op has propagated it, and the next slot of
  * that length takes it (zeroed) instead of a new array: a transformer's backward needs a handful of
  * distinct [T, H] and [T, I] buffers at a time, not one per op (at 256 tokens of SmolLM2-135M about
- * 300 MB of new arrays a pass, each zeroed by the JVM while the other kernel thread waits, and
- * collected by G1). After backward, every intermediate gradient and every saved activation is
+ * 300 MB of new arrays a pass by the shapes, each zeroed by the JVM while the other kernel thread
+ * waits, and collected by G1). After backward, every intermediate gradient and every saved activation is
  * released.
  */
 public final class Tape implements AutoCloseable {
@@ -114,13 +114,13 @@ public final class Tape implements AutoCloseable {
      */
     public void backward(Tensor loss) {
         GradSlot seed = loss.requiresGrad() ? slotOf(loss) : GradSlot.leaf(loss);
-        java.util.Arrays.fill(seed.buffer(), 1f);
+        Arrays.fill(seed.buffer(), 1f);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node node = nodes.get(i);
             float[] g = node.output.peek();
             if (g != null) node.backward.propagate(g);
             float[] done = node.output.release(); // intermediate gradient no longer needed here
-            if (done != null && !handedOver(done)) free.computeIfAbsent(done.length, n -> new ArrayDeque<>()).push(done);
+            if (done != null && !handedOver(done)) putBack(done);
             adoptedNow.clear();
             nodes.set(i, null);     // release the closure and the activations it saved
         }
@@ -136,24 +136,32 @@ public final class Tape implements AutoCloseable {
      */
     public static float[] borrow(int size) {
         Tape tape = CURRENT.get();
-        ArrayDeque<float[]> q = tape == null ? null : tape.free.get(size);
-        float[] a = q == null ? null : q.poll();
+        float[] a = tape == null ? null : tape.reused(size);
         return a != null ? a : new float[size];
     }
 
     /** Gives a {@link #borrow}ed array back for the next closure (the caller must not use it afterwards). */
     public static void giveBack(float[] a) {
         Tape tape = CURRENT.get();
-        if (tape != null) tape.free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
+        if (tape != null) tape.putBack(a);
     }
 
     /** A zeroed array of {@code size} floats: a propagated gradient of that length if there is one. */
     float[] zeroed(int size) {
-        ArrayDeque<float[]> q = free.get(size);
-        float[] a = q == null ? null : q.poll();
+        float[] a = reused(size);
         if (a == null) return new float[size];
         Arrays.fill(a, 0f);
         return a;
+    }
+
+    /** A free array of exactly {@code size} floats (old contents), or null when there is none. */
+    private float[] reused(int size) {
+        ArrayDeque<float[]> q = free.get(size);
+        return q == null ? null : q.poll();
+    }
+
+    private void putBack(float[] a) {
+        free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
     }
 
     /** Notes that a slot took {@code g} as its buffer while the current node propagates. */

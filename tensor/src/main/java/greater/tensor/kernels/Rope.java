@@ -45,19 +45,15 @@ public final class Rope {
          * @throws IllegalArgumentException when the runs do not cover the rows or the frequency arrays differ in length
          */
         public static Angles of(int[] positions, float[][] invFreq, int[] lengths) {
-            if (invFreq.length != lengths.length) {
-                throw new IllegalArgumentException("rope: " + invFreq.length + " frequency arrays for " + lengths.length + " runs");
-            }
             int half = invFreq[0].length, rows = positions.length;
-            int[] runOfRow = new int[rows];
-            int covered = 0;
-            for (int s = 0; s < lengths.length; s++) {
-                if (invFreq[s].length != half || covered + lengths[s] > rows) break;
-                for (int end = covered + lengths[s]; covered < end; covered++) runOfRow[covered] = s;
-            }
-            if (covered != rows || Arrays.stream(lengths).sum() != rows) {
+            if (invFreq.length != lengths.length || Arrays.stream(lengths).anyMatch(l -> l < 0) || Arrays.stream(lengths).sum() != rows
+                    || Arrays.stream(invFreq).anyMatch(f -> f.length != half)) {
                 throw new IllegalArgumentException("rope: runs of " + Arrays.toString(lengths) + " rows with "
                         + Arrays.stream(invFreq).mapToInt(f -> f.length).boxed().toList() + " frequencies for " + rows + " rows");
+            }
+            int[] runOfRow = new int[rows];
+            for (int s = 0, r = 0; s < lengths.length; s++) {
+                for (int end = r + lengths[s]; r < end; r++) runOfRow[r] = s;
             }
             float[] cos = new float[rows * half], sin = new float[rows * half];
             Parallel.forRange(rows, Math.max(1, 256 / Math.max(1, half)), (r0, r1) -> {

@@ -32,7 +32,7 @@ final class SoftmaxVector {
         return max;
     }
 
-    /** Σ_c exp(x[o+c] − max); lanes is scratch of L floats (see {@link VectorMath#sumInPlace}). */
+    /** Σ_c exp(x[o+c] − max); lanes is scratch of exactly L floats (see {@link VectorMath#sumInPlace}). */
     static float sumExp(float[] x, int o, int n, float max, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
@@ -45,7 +45,7 @@ final class SoftmaxVector {
         return total;
     }
 
-    /** out[o+c] = exp(x[o+c] − max); returns their sum. out may be x; lanes is scratch of L floats. */
+    /** out[o+c] = exp(x[o+c] − max); returns their sum. out may be x; lanes is scratch of exactly L floats. */
     static float expShifted(float[] out, float[] x, int o, int n, float max, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         int c = 0;

@@ -132,20 +132,17 @@ final class VectorMath {
 
     /** The scalar twin of {@link #sum}: lanes[0..n) summed in the same tree (n a power of two ≤ 64). */
     static float sumScalar(float[] lanes) {
-        float[] t = lanes.clone();
-        for (int h = t.length / 2; h >= 1; h /= 2) {
-            for (int i = 0; i < h; i++) t[i] = t[i] + t[i + h];
-        }
-        return t[0];
+        return sumInPlace(lanes.clone());
     }
 
     /**
-     * {@link #sum} of lanes[0, L) in its order, bit for bit, overwriting them. For a kernel whose
-     * sum would sit past C2's inlining budget (NodeCountInliningCutoff in the attention tasks):
-     * a vector handed to a call that is not inlined is boxed, an allocation per tree level.
+     * The tree of {@link #sum} over all of lanes (a power of two long; L for a vector stored with
+     * intoArray, the same bits as sum of that vector), overwriting them. For a kernel whose sum would
+     * sit past C2's inlining budget (NodeCountInliningCutoff in the attention tasks): a vector handed
+     * to a call that is not inlined is boxed, an allocation per tree level.
      */
     static float sumInPlace(float[] lanes) {
-        for (int h = L / 2; h >= 1; h /= 2) {
+        for (int h = lanes.length / 2; h >= 1; h /= 2) {
             for (int i = 0; i < h; i++) lanes[i] = lanes[i] + lanes[i + h];
         }
         return lanes[0];

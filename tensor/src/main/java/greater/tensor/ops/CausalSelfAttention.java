@@ -34,6 +34,7 @@ public final class CausalSelfAttention {
         GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
         Tape.record(y, dy -> {
             long size = Attention.workspaceSize(extent, spec); // the same for every layer
+            // past the largest Java array the kernel allocates P and dS apart
             float[] workspace = size <= Integer.MAX_VALUE - 8 ? Tape.borrow((int) size) : null;
             Attention.causalAttentionBackward(
                     dq != null ? dq.buffer() : new float[qs.length],
