@@ -10,7 +10,7 @@ package greater.tensor.kernels;
  * 0 (the BF16 row kernel's partial sums of dx).
  */
 final class Scratch {
-    static final int SLOTS = 5;
+    static final int SLOTS = 6;
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
 
     private Scratch() {
