@@ -61,6 +61,13 @@ final class MatMulVector {
      * it was no faster).
      */
     static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
+    /**
+     * Split-K up to this many columns of dx: each of its slabs packs KC rows of W whole (8 MB of
+     * panels at 8192 columns, and a partial dx as wide per thread), which the column split keeps in
+     * L2-sized blocks (128×8192×2048 bf16: 142 → 176 GFLOP/s; at 2048 columns split-K is as fast or
+     * faster, benchmarks/README.md).
+     */
+    static final int SPLIT_K_MAX_COLUMNS = 2048;
     /** W packed whole for gemmSplitRows up to this many floats (8 MB), else split-K. */
     static final long SPLIT_ROWS_MAX_PACKED = 2L << 20;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -129,8 +136,9 @@ final class MatMulVector {
 
     /**
      * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
-     * split over W's rows when there are enough of them (over dy's rows instead, with W packed
-     * once, when dy has many rows and W packs into SPLIT_ROWS_MAX_PACKED), else over its columns. dy is read by
+     * split over W's rows when there are enough of them and dx has at most SPLIT_K_MAX_COLUMNS
+     * columns (over dy's rows instead, with W packed once, when dy has many rows and W packs into
+     * SPLIT_ROWS_MAX_PACKED), else over its columns. dy is read by
      * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
@@ -143,10 +151,12 @@ final class MatMulVector {
         if (slabs >= 2 * Parallel.THREADS) {
             if (m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS && (long) slabs * MatMul.roundUp(k, NR) * KC <= SPLIT_ROWS_MAX_PACKED) {
                 gemmSplitRows(dx, m, k, n, dy, w, wType);
-            } else {
-                gemmSplitK(dx, m, k, n, dy, w, wType);
+                return;
             }
-            return;
+            if (k <= SPLIT_K_MAX_COLUMNS) {
+                gemmSplitK(dx, m, k, n, dy, w, wType);
+                return;
+            }
         }
         gemmOuter(dx, m, k, n, null, dy,
                 (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));

@@ -6,8 +6,8 @@ package greater.tensor.kernels;
  * Buffers are per thread, so a kernel may use them across a Parallel.forRange body but not share
  * them. Convention: slot 0 holds what the calling thread packs for all tasks to read (it stays
  * valid while the tasks run, even when the caller runs one of them inline); slots 1 to 3 are the
- * tasks' own; slot 4 holds a second array of the calling thread's that its tasks write, beside slot
- * 0 (the BF16 row kernel's partial sums of dx).
+ * tasks' own; slots 4 and 5 hold more arrays of the calling thread's that its tasks write or read
+ * beside slot 0 (the BF16 row kernel's partial sums of dx and its transposed dy).
  */
 final class Scratch {
     static final int SLOTS = 6;
