@@ -596,10 +596,15 @@ final class MatMulVector {
                     }
                     if (oneSpan) continue;
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
-                    // line per 16 values) and each of the 16 rows of out is written front to back
+                    // line per 16 values) and each of the 16 rows of out is written front to back;
+                    // whole 16×16 blocks through transpose16 (the scalar loop took 5% of a 64-row
+                    // forward, benchmarks/README.md)
                     for (int q0 = 0; q0 < mRows; q0 += 16) {
-                        int q1 = Math.min(mRows, q0 + 16);
-                        for (int r = 0; r < rows; r++) {
+                        int q1 = Math.min(mRows, q0 + 16), r = 0;
+                        if (L == 16 && q1 - q0 == 16) {
+                            for (; r + 16 <= rows; r += 16) transpose16(acc, r * mp + q0, mp, out, (fm0 + q0) * n + n0 + r, n);
+                        }
+                        for (; r < rows; r++) {
                             for (int q = q0, o = (fm0 + q0) * n + n0 + r; q < q1; q++, o += n) out[o] = acc[r * mp + q];
                         }
                     }
