@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The Vector API side of {@link MatMul} (see there for the cores); loaded only when VectorApi.ENABLED.
@@ -82,8 +83,9 @@ final class MatMulVector {
      */
     static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
     /**
-     * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (kept in L1/L2
-     * while W streams by), takes inputGradRowsBf16; longer ones pack W (from 32×2048 on it won).
+     * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (each row of W is
+     * read once per block of 8 rows of dx), takes inputGradRowsBf16; longer ones pack W (from
+     * 32×2048 on it won).
      */
     static final int BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /**
@@ -209,7 +211,8 @@ final class MatMulVector {
             for (int r = r0; r < r1; r++) {
                 float[] target = r == 0 ? dq : partials;
                 int off = r == 0 ? 0 : (r - 1) * size;
-                int from = (int) ((long) r * groups / ranges) * 8, to = Math.min(n, (int) ((long) (r + 1) * groups / ranges) * 8);
+                int from = (int) ((long) r * groups / ranges) * 8;
+                int to = Math.min(n, (int) ((long) (r + 1) * groups / ranges) * 8);
                 for (int b = 0; b < m8; b += 8) {
                     for (int j = from; j < to; j++) {
                         for (int i = 0; i < 8; i++) dyT[b * n + j * 8 + i] = dy[(b + i) * n + j];
@@ -305,11 +308,12 @@ final class MatMulVector {
     }
 
     /**
-     * dq[off + i·ldq + p] (+)= Σ_j dyT[dyOff + 8j + i]·W[j, p] (= when fromZero) for 8 rows i, W's rows j in [from, to) and
-     * the whole 2L chunks p &lt; k2: the 8 rows' 2L columns stay in 16 registers while the rows of W
-     * pass, one 2L-chunk of each converted once for 16 FMAs. Every row of W starts in the same L1
-     * set when k·2 bytes is a multiple of 4 KiB, so a kernel that kept dx in L1 while 8 rows of W
-     * streamed through it lost dx's lines to them (benchmarks/README.md).
+     * dq[off + i·ldq + p] += Σ_j dyT[dyOff + 8j + i]·W[j, p] (= instead of += when fromZero) for 8
+     * rows i, W's rows j in [from, to) and the whole 2L chunks p &lt; k2: the 8 rows' 2L columns stay
+     * in 16 registers while the rows of W pass, one 2L-chunk of each converted once for 16 FMAs.
+     * Every row of W starts in the same L1 set when k·2 bytes is a multiple of 4 KiB, so a kernel
+     * that kept dx in L1 while 8 rows of W streamed through it lost dx's lines to them
+     * (benchmarks/README.md).
      */
     private static void inputGradRows8Bf16(float[] dq, int off, int ldq, boolean fromZero, float[] dyT, int dyOff,
                                            MemorySegment w, int k, int k2, int from, int to, int nextFrom, int nextTo,
@@ -602,7 +606,9 @@ final class MatMulVector {
                     for (int q0 = 0; q0 < mRows; q0 += 16) {
                         int q1 = Math.min(mRows, q0 + 16), r = 0;
                         if (L == 16 && q1 - q0 == 16) {
-                            for (; r + 16 <= rows; r += 16) transpose16(acc, r * mp + q0, mp, out, (fm0 + q0) * n + n0 + r, n);
+                            for (; r + 16 <= rows; r += 16) {
+                                transpose16(acc, r * mp + q0, mp, out, (fm0 + q0) * n + n0 + r, n);
+                            }
                         }
                         for (; r < rows; r++) {
                             for (int q = q0, o = (fm0 + q0) * n + n0 + r; q < q1; q++, o += n) out[o] = acc[r * mp + q];
@@ -1489,7 +1495,7 @@ final class MatMulVector {
     private static final FloatVector INTERLEAVE_LOW = laneIndex(c -> c / 2 + (c % 2) * L);
     private static final FloatVector INTERLEAVE_HIGH = laneIndex(c -> L / 2 + c / 2 + (c % 2) * L);
 
-    private static FloatVector laneIndex(java.util.function.IntUnaryOperator lane) {
+    private static FloatVector laneIndex(IntUnaryOperator lane) {
         float[] idx = new float[L];
         for (int c = 0; c < L; c++) idx[c] = lane.applyAsInt(c);
         return FloatVector.fromArray(F, idx, 0);
