@@ -558,7 +558,6 @@ final class MatMulVector {
         int nb = forwardBlockRows(n, k);
         int ldw = k + LDW_PAD;
         int kc = forwardSpan(m, k);
-        boolean oneSpan = kc >= k;
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = MatMul.roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             // a last panel with at most L valid columns runs the one-vector kernel (half of a
@@ -574,31 +573,28 @@ final class MatMulVector {
             Parallel.forRange(MatMul.ceilDiv(n, nb), 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR_NARROW * NR);
-                // with several k-spans: outᵀ of the block, [rows, mp], summed over all of them and
-                // written out transposed once, not k/KC times as scattered read-modify-writes of
-                // out; with one span each tile is stored transposed straight into out
-                float[] acc = oneSpan ? null : Scratch.floats(3, nb * mp);
-                float[] c = oneSpan ? out : acc;
-                int ldc = oneSpan ? n : mp;
+                // outᵀ of the block, [rows, mp], summed over the k-spans and written out transposed
+                // once, 16×16 at a time: with one span too, tiles stored transposed straight into
+                // out (8 scalars per row of out) ran 1-15% slower (benchmarks/README.md)
+                float[] acc = Scratch.floats(3, nb * mp);
                 for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, rows = Math.min(nb, n - n0), cBase = oneSpan ? fm0 * n + n0 : 0;
+                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
                     for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
-                    if (!oneSpan) Arrays.fill(acc, 0, rows * mp, 0f);
+                    Arrays.fill(acc, 0, rows * mp, 0f);
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
-                                rowsKernel(c, ldc, cBase, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile, oneSpan);
+                                rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
+                                        xp, k0 * mp + j * kLen, tile);
                             }
                         }
                         for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
-                            rowsKernelNarrow(c, ldc, cBase, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
-                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, oneSpan);
+                            rowsKernelNarrow(acc, mp, 0, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
+                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
                         }
                     }
-                    if (oneSpan) continue;
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back;
                     // whole 16×16 blocks through transpose16 (the scalar loop took 5% of a 64-row
@@ -654,12 +650,10 @@ final class MatMulVector {
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
      * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc
-     * corner, or, transposed, c[cBase + (cj + q)·ldc + ci + r] = tile[r][q]. Rows
-     * r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
+     * corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
     private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
-                                   boolean transposed) {
+                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -713,8 +707,7 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
-        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     /**
@@ -722,8 +715,7 @@ final class MatMulVector {
      * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
      */
     private static void rowsKernelNarrow(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile,
-                                         boolean transposed) {
+                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -770,8 +762,7 @@ final class MatMulVector {
         c13.intoArray(tile, 13 * NR);
         c14.intoArray(tile, 14 * NR);
         c15.intoArray(tile, 15 * NR);
-        if (transposed) storeTransposed(c, ldc, cBase, ci, cj, vr, vc, tile);
-        else flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
     }
 
     // ---- outer core ---------------------------------------------------------------------------
@@ -816,7 +807,7 @@ final class MatMulVector {
                             for (int j = 0; j < nRows; j += NR) {
                                 if (aRows != null) {
                                     rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap, i * lda + k0,
-                                            lda, kLen, bp, j * kLen, tile, false);
+                                            lda, kLen, bp, j * kLen, tile);
                                 } else {
                                     microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
                                             k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
@@ -874,7 +865,7 @@ final class MatMulVector {
         for (int j = 0; j < N; j += NR) {
             for (int i = 0; i < mRows; i += MR) {
                 rowsKernel(c, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap, i * LDA_SLAB,
-                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile, false);
+                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile);
             }
         }
     }
@@ -1001,17 +992,6 @@ final class MatMulVector {
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
         flush(c, ldc, cBase, ci, cj, vr, vc, tile);
-    }
-
-    /**
-     * C[cBase + (cj + q)·ldc + ci + r] = tile[r·NR + q] for the valid vr × vc corner: the tile of
-     * outᵀ stored into out (the forward with one k-span), vr consecutive floats per row of out.
-     */
-    private static void storeTransposed(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
-        for (int q = 0; q < vc; q++) {
-            int o = cBase + (cj + q) * ldc + ci;
-            for (int r = 0; r < vr; r++) c[o + r] = tile[r * NR + q];
-        }
     }
 
     /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
