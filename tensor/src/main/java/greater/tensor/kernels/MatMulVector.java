@@ -222,7 +222,7 @@ final class MatMulVector {
                         int j1 = Math.min(to, j0 + BF16_GRAD_SPAN);
                         // a partial's first span starts from zero, not from what its buffer held
                         inputGradRows8Bf16(target, off + b * k2, k2, r > 0 && j0 == from, dyT, b * n, w, k, k2, j0, j1,
-                                j1 < to ? j1 : j0, j1 < to ? Math.min(to, j1 + BF16_GRAD_SPAN) : j1, sink);
+                                Math.min(to, j1 + BF16_GRAD_SPAN), sink);
                     }
                 }
                 if (m8 < m) {
@@ -313,14 +313,16 @@ final class MatMulVector {
      * in 16 registers while the rows of W pass, one 2L-chunk of each converted once for 16 FMAs.
      * Every row of W starts in the same L1 set when k·2 bytes is a multiple of 4 KiB, so a kernel
      * that kept dx in L1 while 8 rows of W streamed through it lost dx's lines to them
-     * (benchmarks/README.md).
+     * (benchmarks/README.md). Each step also loads 2L weights of the next span, rows [to, nextTo),
+     * in address order (at the end of W, the last 2L weights of this span again) and leaves their
+     * OR in sink (L floats), so the JIT keeps those loads.
      */
     private static void inputGradRows8Bf16(float[] dq, int off, int ldq, boolean fromZero, float[] dyT, int dyOff,
-                                           MemorySegment w, int k, int k2, int from, int to, int nextFrom, int nextTo,
-                                           float[] sink) {
-        // one 2L-weight load of the next span's rows per step, in address order: they stream from
-        // memory as one sequence while this span computes (2L·(to − from)·k2/2L steps ≥ its length)
-        long touch = (long) nextFrom * k, touchLast = (long) nextTo * k - 2 * L;
+                                           MemorySegment w, int k, int k2, int from, int to, int nextTo, float[] sink) {
+        // read down a column, W's rows are a new page each, which the prefetchers do not follow; the
+        // next span read front to back is one stream they do, so it comes from cache when its turn
+        // comes ((to − from)·k2 / 2L steps of 2L weights: about the next span's (nextTo − to)·k)
+        long touch = (long) to * k, touchLast = (long) nextTo * k - 2 * L;
         IntVector touched = IntVector.zero(WeightsVector.I);
         for (int p = 0; p < k2; p += 2 * L) {
             int q = off + p;
