@@ -2,10 +2,12 @@ package greater.tensor.autograd;
 
 import greater.tensor.Tensor;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -25,16 +27,21 @@ import java.util.WeakHashMap;
  *   }
  * </pre>
  * Gradients accumulate ({@code +=}), so a tensor used twice gets both contributions.
- * <p>Memory: the tape holds no tensor. A node keeps its output's {@link GradSlot} and its backward
- * closure, and an op's closure captures its inputs' slots ({@link #gradOf}) plus exactly the arrays
- * its backward reads (e.g. RmsNorm its input and 1/rms, a Linear with a frozen weight nothing), so
- * every other activation is garbage as soon as the forward has moved past it. During backward an
- * intermediate gradient goes back to the tape once its op has propagated it, and the next slot of
- * that length takes it (zeroed) instead of a new array: a transformer's backward needs a handful of
- * distinct [T, H] and [T, I] buffers at a time, not one per op (at 256 tokens of SmolLM2-135M about
- * 300 MB of new arrays a pass by the shapes, each zeroed by the JVM while the other kernel thread
- * waits, and collected by G1). After backward, every intermediate gradient and every saved activation is
- * released.
+ * <p>Memory: a node keeps its output's {@link GradSlot} and its backward closure, and an op's
+ * closure captures its inputs' slots ({@link #gradOf}) plus exactly the arrays its backward reads
+ * (e.g. RmsNorm its input and 1/rms, a Linear with a frozen weight nothing). The storage of every
+ * recorded op's output comes from {@link #output}: an array of this thread's pool, lent until the
+ * tape closes. During backward an intermediate gradient goes back to the tape once its op has
+ * propagated it, and the next slot of that length takes it (zeroed) instead of a new array: a
+ * transformer's backward needs a handful of distinct [T, H] and [T, I] buffers at a time, not one
+ * per op. Closing gives every lent and freed array to the pool, so the next pass of the same shapes
+ * (every round of a benchmark, every pass over a batch of the same length) allocates nothing: no
+ * zeroing by the JVM while the other kernel thread waits, and no young collection copying the saved
+ * activations of a pass in flight (at 256 tokens of SmolLM2-135M about 300 MB a pass). The rule
+ * that comes with it: <b>a recorded tensor is valid until its tape closes</b>; a caller that returns
+ * one past the tape hands it over with {@link #keep} first. The pool keeps what the last tape used,
+ * nothing older, and only softly: a thread holds at most one pass's arrays between tapes, and not
+ * when the heap needs the room.
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
@@ -43,24 +50,64 @@ public final class Tape implements AutoCloseable {
     private record Node(GradSlot output, Backward backward) {
     }
 
+    /** Arrays shorter than this are not worth pooling: a thread-local allocation costs less than the bookkeeping. */
+    static final int POOLED_MIN = 1024;
+    /**
+     * Each thread's arrays between tapes, by length: the ones its last tape used. Softly held: a
+     * pass's activations (gigabytes for a 1B model over a thousand tokens) must not cost another
+     * workload between passes its heap; the collector drops them before it would run out.
+     */
+    private static final ThreadLocal<SoftReference<Map<Integer, ArrayDeque<float[]>>>> POOL = new ThreadLocal<>();
+
     private final List<Node> nodes = new ArrayList<>();
-    /** Intermediate gradients already propagated, by length, for the next slots of that length. */
+    /** The thread's pool as this tape found it: taken from when {@link #free} has no array of a length. */
+    private final Map<Integer, ArrayDeque<float[]>> earlier;
+    /** Arrays this tape is done with (propagated gradients, given-back scratch), by length; the pool after close. */
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Outputs of recorded ops, lent from the pool until close (identity matters, not contents). */
+    private final Map<float[], Boolean> lent = new IdentityHashMap<>();
     /** Arrays a slot adopted ({@link GradSlot#give}) while the current node propagated: not free. */
     private final List<float[]> adoptedNow = new ArrayList<>();
     /** Slots of the tensors this tape has seen; weak keys, so a slot never keeps its tensor's data alive. */
     private final Map<Tensor, GradSlot> slots = new WeakHashMap<>();
     private final Tape outer;
 
-    private Tape(Tape outer) {
+    private Tape(Tape outer, Map<Integer, ArrayDeque<float[]>> earlier) {
         this.outer = outer;
+        this.earlier = earlier;
     }
 
     /** Starts recording on this thread (nested tapes shadow the outer one until closed). */
     public static Tape record() {
-        Tape tape = new Tape(CURRENT.get());
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> earlier = pool == null ? null : pool.get();
+        Tape tape = new Tape(CURRENT.get(), earlier != null ? earlier : new HashMap<>());
+        POOL.remove(); // the tape owns the pool's arrays now: a nested tape starts from none
         CURRENT.set(tape);
         return tape;
+    }
+
+    /**
+     * Storage for the output of an op over {@code inputs}: when a tape is recording and an input
+     * requires gradients (so the op will be recorded), an array of {@code size} floats with any
+     * contents, lent by the tape until it closes; otherwise a new (zeroed) array. The op must
+     * write every element.
+     */
+    public static float[] output(int size, Tensor... inputs) {
+        Tape tape = CURRENT.get();
+        if (tape == null || size < POOLED_MIN || !needsGrad(inputs)) return new float[size];
+        float[] a = tape.reused(size);
+        if (a == null) a = new float[size];
+        tape.lent.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    /**
+     * Hands the storage of {@code t} (an output of an op this tape recorded) over to the caller:
+     * it stays valid after the tape closes. A no-op for tensors whose storage the tape did not lend.
+     */
+    public void keep(Tensor t) {
+        if (t.isOwned()) lent.remove(t.data());
     }
 
     /**
@@ -126,7 +173,6 @@ public final class Tape implements AutoCloseable {
         }
         nodes.clear();
         slots.clear();
-        free.clear();
     }
 
     /**
@@ -146,6 +192,15 @@ public final class Tape implements AutoCloseable {
         if (tape != null) tape.putBack(a);
     }
 
+    /** The arrays in this thread's pool between tapes (what the last tape left; none once collected). */
+    static List<float[]> pooled() {
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> m = pool == null ? null : pool.get();
+        List<float[]> all = new ArrayList<>();
+        if (m != null) for (ArrayDeque<float[]> q : m.values()) all.addAll(q);
+        return all;
+    }
+
     /** A zeroed array of {@code size} floats: a propagated gradient of that length if there is one. */
     float[] zeroed(int size) {
         float[] a = reused(size);
@@ -154,14 +209,20 @@ public final class Tape implements AutoCloseable {
         return a;
     }
 
-    /** A free array of exactly {@code size} floats (old contents), or null when there is none. */
+    /**
+     * A free array of exactly {@code size} floats (old contents), or null when there is none: one
+     * this tape is done with first (most recently used, likeliest in cache), else one of the pool's.
+     */
     private float[] reused(int size) {
         ArrayDeque<float[]> q = free.get(size);
+        float[] a = q == null ? null : q.poll();
+        if (a != null) return a;
+        q = earlier.get(size);
         return q == null ? null : q.poll();
     }
 
     private void putBack(float[] a) {
-        free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
+        if (a.length >= POOLED_MIN) free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
     }
 
     /** Notes that a slot took {@code g} as its buffer while the current node propagates. */
@@ -174,11 +235,17 @@ public final class Tape implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Stops recording: every array the tape lent (but did not {@link #keep}) or freed becomes the
+     * thread's pool for the next tape; arrays of the earlier pool this tape did not take are dropped.
+     */
     @Override
     public void close() {
         nodes.clear();
         slots.clear();
-        free.clear();
+        for (float[] a : lent.keySet()) putBack(a);
+        lent.clear();
+        POOL.set(new SoftReference<>(free));
         if (CURRENT.get() == this) {
             if (outer != null) CURRENT.set(outer);
             else CURRENT.remove();

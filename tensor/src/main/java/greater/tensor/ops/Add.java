@@ -13,7 +13,7 @@ public final class Add {
     public static Tensor apply(Tensor a, Tensor b) {
         Shapes.requireSameSize("Add", a, b);
         int n = (int) a.size();
-        float[] out = new float[n];
+        float[] out = Tape.output(n, a, b);
         Elementwise.add(out, a.data(), b.data(), n);
         Tensor y = Tensor.of(out, a.shape().dims());
         GradSlot da = Tape.gradOf(a), db = Tape.gradOf(b);

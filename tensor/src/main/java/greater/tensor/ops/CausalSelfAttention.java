@@ -27,7 +27,7 @@ public final class CausalSelfAttention {
             throw new IllegalArgumentException("CausalSelfAttention: q " + q.shape() + " k " + k.shape() + " v " + v.shape());
         }
         float[] qs = q.data(), ks = k.data(), vs = v.data();
-        float[] out = new float[qs.length];
+        float[] out = Tape.output(qs.length, q, k, v);
         var extent = new Attention.Extent(t, s, s - t);
         Attention.causalAttention(out, null, qs, ks, vs, extent, spec);
         Tensor y = Tensor.of(out, q.shape().dims());

@@ -15,7 +15,7 @@ public final class EmbeddingLookup {
         for (int id : ids) {
             if (id < 0 || id >= vocab) throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + vocab + ")");
         }
-        float[] out = new float[Math.multiplyExact(ids.length, dim)];
+        float[] out = Tape.output(Math.multiplyExact(ids.length, dim), table);
         Embedding.gather(out, table.segment(), table.dtype(), dim, ids);
         Tensor y = Tensor.of(out, ids.length, dim);
         GradSlot dTable = Tape.gradOf(table);

@@ -19,7 +19,7 @@ public final class GatedActivation {
         Shapes.requireSameSize("GatedActivation", gate, up);
         int n = (int) gate.size();
         float[] g = gate.data(), u = up.data();
-        float[] out = new float[n];
+        float[] out = Tape.output(n, gate, up);
         switch (kind) {
             case SILU -> Activations.gatedSilu(out, g, u, n);
             case GELU_TANH -> Activations.gatedGeluTanh(out, g, u, n);

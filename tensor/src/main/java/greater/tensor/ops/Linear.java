@@ -30,7 +30,7 @@ public final class Linear {
         }
         int m = x.shape().rows();
         float[] xs = x.data();
-        float[] y = new float[Math.multiplyExact(m, n)];
+        float[] y = Tape.output(Math.multiplyExact(m, n), x, w, bias);
         MatMul.matmul(y, xs, m, k, w.segment(), w.dtype(), n);
         if (bias != null) Elementwise.addRowBias(y, m, n, bias.segment(), bias.dtype());
         int[] outDims = x.shape().dims();

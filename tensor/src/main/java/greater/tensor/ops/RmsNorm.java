@@ -22,7 +22,7 @@ public final class RmsNorm {
         if (w.size() != dim) throw new IllegalArgumentException("RmsNorm: x " + x.shape() + " with weight " + w.shape());
         int rows = x.shape().rows();
         float[] xs = x.data();
-        float[] out = new float[xs.length];
+        float[] out = Tape.output(xs.length, x, w);
         boolean grad = Tape.needsGrad(x, w);
         float[] rstd = grad ? new float[rows] : null;
         Norms.rmsNorm(out, xs, rows, dim, w.segment(), w.dtype(), eps, addOne, rstd);

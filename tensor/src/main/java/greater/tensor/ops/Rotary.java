@@ -30,7 +30,8 @@ public final class Rotary {
             throw new IllegalArgumentException("Rotary: x " + x.shape() + " for " + heads + "x" + headDim + " (rotary " + rotaryDim
                     + ") and angles of " + angles.rows() + " rows x " + angles.half());
         }
-        float[] out = x.data().clone();
+        float[] out = Tape.output((int) x.size(), x);
+        System.arraycopy(x.data(), 0, out, 0, out.length);
         rotate(out, rows, heads, headDim, rotaryDim, angles, scaling, false);
         Tensor y = Tensor.of(out, x.shape().dims());
         GradSlot dx = Tape.gradOf(x);

@@ -25,7 +25,7 @@ public final class Rows {
     public static Tensor slice(Tensor x, int from, int to) {
         int rows = x.shape().rows(), cols = x.dim(-1);
         if (from < 0 || to > rows || from > to) throw new IllegalArgumentException("Rows.slice [" + from + ", " + to + ") of " + x.shape());
-        float[] out = new float[(to - from) * cols];
+        float[] out = Tape.output((to - from) * cols, x);
         System.arraycopy(x.data(), from * cols, out, 0, out.length);
         Tensor y = Tensor.of(out, to - from, cols);
         GradSlot dx = Tape.gradOf(x);
@@ -44,7 +44,7 @@ public final class Rows {
             if (p.dim(-1) != cols) throw new IllegalArgumentException("Rows.concat: " + p.shape() + " vs " + cols + " columns");
             rows += p.shape().rows();
         }
-        float[] out = new float[rows * cols];
+        float[] out = Tape.output(rows * cols, parts);
         int at = 0;
         for (Tensor p : parts) {
             int n = (int) p.size();

@@ -12,7 +12,7 @@ public final class Scale {
 
     public static Tensor apply(Tensor x, float s) {
         int n = (int) x.size();
-        float[] out = new float[n];
+        float[] out = Tape.output(n, x);
         Elementwise.scale(out, x.data(), s, n);
         Tensor y = Tensor.of(out, x.shape().dims());
         GradSlot dx = Tape.gradOf(x);

@@ -12,7 +12,7 @@ public final class SoftCapping {
 
     public static Tensor apply(Tensor x, float cap) {
         int n = (int) x.size();
-        float[] out = new float[n];
+        float[] out = Tape.output(n, x);
         Activations.softcap(out, x.data(), n, cap);
         Tensor y = Tensor.of(out, x.shape().dims());
         GradSlot dx = Tape.gradOf(x);

@@ -28,6 +28,7 @@ public final class InputGradient {
             Tensor loss = lossOf.apply(logits);
             if (loss.size() != 1) throw new IllegalArgumentException("the loss must be a scalar, got " + loss.shape());
             tape.backward(loss);
+            tape.keep(logits); // returned: not the next pass's memory
             float[] g = x.grad() != null ? x.grad() : new float[(int) x.size()];
             return new Result(loss.getFloat(0), logits, Tensor.of(g, x.shape().dims()));
         }
