@@ -7,9 +7,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
@@ -64,8 +65,8 @@ public final class Tape implements AutoCloseable {
     private final Map<Integer, ArrayDeque<float[]>> earlier;
     /** Arrays this tape is done with (propagated gradients, given-back scratch), by length; the pool after close. */
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    /** Outputs of recorded ops, lent from the pool until close (identity matters, not contents). */
-    private final Map<float[], Boolean> lent = new IdentityHashMap<>();
+    /** Outputs of recorded ops, lent from the pool until close, in the order lent (arrays hash by identity). */
+    private final Set<float[]> lent = new LinkedHashSet<>();
     /** Arrays a slot adopted ({@link GradSlot#give}) while the current node propagated: not free. */
     private final List<float[]> adoptedNow = new ArrayList<>();
     /** Slots of the tensors this tape has seen; weak keys, so a slot never keeps its tensor's data alive. */
@@ -98,7 +99,7 @@ public final class Tape implements AutoCloseable {
         if (tape == null || size < POOLED_MIN || !needsGrad(inputs)) return new float[size];
         float[] a = tape.reused(size);
         if (a == null) a = new float[size];
-        tape.lent.put(a, Boolean.TRUE);
+        tape.lent.add(a);
         return a;
     }
 
@@ -192,6 +193,16 @@ public final class Tape implements AutoCloseable {
         if (tape != null) tape.putBack(a);
     }
 
+    /** Floats this tape holds: the outputs it lent, the arrays it freed and what is left of the earlier pool. */
+    long floats() {
+        long n = 0;
+        for (float[] a : lent) n += a.length;
+        for (Map<Integer, ArrayDeque<float[]>> m : List.of(free, earlier)) {
+            for (ArrayDeque<float[]> q : m.values()) for (float[] a : q) n += a.length;
+        }
+        return n;
+    }
+
     /** The arrays in this thread's pool between tapes (what the last tape left; none once collected). */
     static List<float[]> pooled() {
         SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
@@ -218,7 +229,23 @@ public final class Tape implements AutoCloseable {
         float[] a = q == null ? null : q.poll();
         if (a != null) return a;
         q = earlier.get(size);
-        return q == null ? null : q.poll();
+        a = q == null ? null : q.poll();
+        if (a == null && size >= POOLED_MIN) shed(size);
+        return a;
+    }
+
+    /**
+     * Drops arrays of the earlier pool holding at least {@code floats} floats: this pass's shapes
+     * are not the last one's (GReaTer's batches change length every step), so as much of the old
+     * pool goes as is allocated anew, and a thread never holds two passes' arrays at once.
+     */
+    private void shed(long floats) {
+        var queues = earlier.values().iterator();
+        while (floats > 0 && queues.hasNext()) {
+            ArrayDeque<float[]> q = queues.next();
+            while (floats > 0 && !q.isEmpty()) floats -= q.poll().length;
+            if (q.isEmpty()) queues.remove();
+        }
     }
 
     private void putBack(float[] a) {
@@ -243,7 +270,9 @@ public final class Tape implements AutoCloseable {
     public void close() {
         nodes.clear();
         slots.clear();
-        for (float[] a : lent.keySet()) putBack(a);
+        // below the freed gradients, first lent on top: the next pass takes the arrays its last
+        // backward touched most recently first (the gradients, then the first layers' activations)
+        for (float[] a : lent) free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).addLast(a);
         lent.clear();
         POOL.set(new SoftReference<>(free));
         if (CURRENT.get() == this) {

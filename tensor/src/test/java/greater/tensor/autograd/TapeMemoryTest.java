@@ -84,7 +84,17 @@ class TapeMemoryTest {
             assertTrue(one >= 20L * T * HIDDEN, "the pool holds a pass's activations: " + one);
             pass(values(T * HIDDEN));
             assertEquals(one, pooledFloats(), "a pass of the same shapes takes from the pool, adds nothing");
-            try (Tape tape = Tape.record()) { // other shapes: the pool keeps only what this tape used
+            assertTrue(one > 40_000);
+            try (Tape tape = Tape.record()) { // other shapes: as much of the pool goes as is allocated
+                Tensor y = Tensor.of(values(40 * 1000), 40, 1000).requiresGrad(true);
+                for (int i = 0; i < 5; i++) {
+                    y = Scale.apply(y, 1.01f);
+                    long lent = (i + 1) * 40_000L;
+                    assertTrue(tape.floats() <= Math.max(one, lent) + 40_000, "a tape of other shapes holds " + tape.floats()
+                            + " floats after lending " + lent + ", with " + one + " in the pool it started from");
+                }
+            }
+            try (Tape tape = Tape.record()) { // the pool keeps only what the last tape used
                 Tensor x = Tensor.of(values(3 * 1000), 3, 1000).requiresGrad(true);
                 tape.backward(Linear.apply(Scale.apply(x, 2f), Tensor.of(values(1000), 1, 1000)));
             }
