@@ -7,10 +7,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
@@ -39,10 +37,10 @@ import java.util.WeakHashMap;
  * (every round of a benchmark, every pass over a batch of the same length) allocates nothing: no
  * zeroing by the JVM while the other kernel thread waits, and no young collection copying the saved
  * activations of a pass in flight (at 256 tokens of SmolLM2-135M about 300 MB a pass). The rule
- * that comes with it: <b>a recorded tensor is valid until its tape closes</b>; a caller that returns
- * one past the tape hands it over with {@link #keep} first. The pool keeps what the last tape used,
- * nothing older, and only softly: a thread holds at most one pass's arrays between tapes, and not
- * when the heap needs the room.
+ * that comes with it: <b>a recorded tensor is valid until its tape closes</b>; a caller that
+ * returns one past the tape returns a copy. The pool keeps what the last tape used, nothing older,
+ * and only softly: a thread holds at most one pass's arrays between tapes, and not when the heap
+ * needs the room.
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
@@ -65,8 +63,8 @@ public final class Tape implements AutoCloseable {
     private final Map<Integer, ArrayDeque<float[]>> earlier;
     /** Arrays this tape is done with (propagated gradients, given-back scratch), by length; the pool after close. */
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
-    /** Outputs of recorded ops, lent from the pool until close, in the order lent (arrays hash by identity). */
-    private final Set<float[]> lent = new LinkedHashSet<>();
+    /** Outputs of recorded ops, lent from the pool until close, in the order lent. */
+    private final List<float[]> lent = new ArrayList<>();
     /** Arrays a slot adopted ({@link GradSlot#give}) while the current node propagated: not free. */
     private final List<float[]> adoptedNow = new ArrayList<>();
     /** Slots of the tensors this tape has seen; weak keys, so a slot never keeps its tensor's data alive. */
@@ -101,14 +99,6 @@ public final class Tape implements AutoCloseable {
         if (a == null) a = new float[size];
         tape.lent.add(a);
         return a;
-    }
-
-    /**
-     * Hands the storage of {@code t} (an output of an op this tape recorded) over to the caller:
-     * it stays valid after the tape closes. A no-op for tensors whose storage the tape did not lend.
-     */
-    public void keep(Tensor t) {
-        if (t.isOwned()) lent.remove(t.data());
     }
 
     /**
@@ -263,7 +253,7 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Stops recording: every array the tape lent (but did not {@link #keep}) or freed becomes the
+     * Stops recording: every array the tape lent or freed becomes the
      * thread's pool for the next tape; arrays of the earlier pool this tape did not take are dropped.
      */
     @Override

@@ -28,9 +28,9 @@ public final class InputGradient {
             Tensor loss = lossOf.apply(logits);
             if (loss.size() != 1) throw new IllegalArgumentException("the loss must be a scalar, got " + loss.shape());
             tape.backward(loss);
-            tape.keep(logits); // returned: not the next pass's memory
             float[] g = x.grad() != null ? x.grad() : new float[(int) x.size()];
-            return new Result(loss.getFloat(0), logits, Tensor.of(g, x.shape().dims()));
+            // a copy: the logits' own array is the tape's, the next pass's memory once it closes
+            return new Result(loss.getFloat(0), Tensor.of(logits.toFloatArray(), logits.shape().dims()), Tensor.of(g, x.shape().dims()));
         }
     }
 
