@@ -28,19 +28,21 @@ import java.util.WeakHashMap;
  * Gradients accumulate ({@code +=}), so a tensor used twice gets both contributions.
  * <p>Memory: a node keeps its output's {@link GradSlot} and its backward closure, and an op's
  * closure captures its inputs' slots ({@link #gradOf}) plus exactly the arrays its backward reads
- * (e.g. RmsNorm its input and 1/rms, a Linear with a frozen weight nothing). The storage of every
- * recorded op's output comes from {@link #output}: an array of this thread's pool, lent until the
- * tape closes. During backward an intermediate gradient goes back to the tape once its op has
- * propagated it, and the next slot of that length takes it (zeroed) instead of a new array: a
- * transformer's backward needs a handful of distinct [T, H] and [T, I] buffers at a time, not one
- * per op. Closing gives every lent and freed array to the pool, so the next pass of the same shapes
- * (every round of a benchmark, every pass over a batch of the same length) allocates nothing: no
- * zeroing by the JVM while the other kernel thread waits, and no young collection copying the saved
- * activations of a pass in flight (at 256 tokens of SmolLM2-135M about 300 MB a pass). The rule
- * that comes with it: <b>a recorded tensor is valid until its tape closes</b>; a caller that
- * returns one past the tape returns a copy. The pool keeps what the last tape used, nothing older,
- * and only softly: a thread holds at most one pass's arrays between tapes, and not when the heap
- * needs the room.
+ * (e.g. RmsNorm its input and 1/rms, a Linear with a frozen weight nothing). The storage of a
+ * recorded op's output of at least {@link #POOLED_MIN} floats comes from {@link #output}: an array
+ * of this thread's pool, lent until the tape closes, so every such output stays alive until then,
+ * whether a backward reads it or not (SmolLM2-135M: about 10k floats per token and layer instead of
+ * the 5k the closures read). During backward an intermediate gradient goes back to the tape once
+ * its op has propagated it, and the next slot of that length takes it (zeroed) instead of a new
+ * array: a transformer's backward needs a handful of distinct [T, H] and [T, I] buffers at a time,
+ * not one per op. Closing gives every lent and freed array to the pool, so the next pass of the same
+ * shapes (every round of a benchmark, every pass over a batch of the same length) allocates none of
+ * its op outputs and intermediate gradients: no zeroing by the JVM while the other kernel thread
+ * waits, and no young collection copying the saved activations of a pass in flight (at 256 tokens
+ * of SmolLM2-135M about 300 MB a pass). The rule that comes with it: <b>a recorded tensor is valid
+ * until its tape closes</b>; a caller that returns one past the tape returns a copy. The pool keeps
+ * what the last tape used, nothing older, and only softly: a thread holds at most one pass's arrays
+ * between tapes, and not when the heap needs the room.
  */
 public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
@@ -70,6 +72,7 @@ public final class Tape implements AutoCloseable {
     /** Slots of the tensors this tape has seen; weak keys, so a slot never keeps its tensor's data alive. */
     private final Map<Tensor, GradSlot> slots = new WeakHashMap<>();
     private final Tape outer;
+    private boolean closed;
 
     private Tape(Tape outer, Map<Integer, ArrayDeque<float[]>> earlier) {
         this.outer = outer;
@@ -87,10 +90,11 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Storage for the output of an op over {@code inputs}: when a tape is recording and an input
-     * requires gradients (so the op will be recorded), an array of {@code size} floats with any
-     * contents, lent by the tape until it closes; otherwise a new (zeroed) array. The op must
-     * write every element.
+     * Storage for the output of an op over {@code inputs}: when a tape is recording, an input
+     * requires gradients (so the op will be recorded) and {@code size} is at least
+     * {@link #POOLED_MIN}, an array of {@code size} floats with any contents, lent by the tape until
+     * it closes (from the pool; a miss sheds part of the previous pass's arrays, see {@link #close});
+     * otherwise a new (zeroed) array. The op must write every element.
      */
     public static float[] output(int size, Tensor... inputs) {
         Tape tape = CURRENT.get();
@@ -148,7 +152,9 @@ public final class Tape implements AutoCloseable {
 
     /**
      * Backpropagates from {@code loss}, seeding d(loss)/d(loss) = 1 for every element (a scalar
-     * loss in practice), then releases the tape. Leaves that require gradients keep theirs.
+     * loss in practice), then drops the recorded nodes (their closures and what they saved); the
+     * outputs the tape lent stay valid until {@link #close}. Leaves that require gradients keep
+     * their gradients.
      */
     public void backward(Tensor loss) {
         GradSlot seed = loss.requiresGrad() ? slotOf(loss) : GradSlot.leaf(loss);
@@ -169,7 +175,7 @@ public final class Tape implements AutoCloseable {
     /**
      * Scratch for a backward closure: an array of {@code size} floats with any contents, one that a
      * closure of the backward running on this thread gave back if there is one (each layer's
-     * attention backward needs the same [heads, T, S] buffers), else a new one.
+     * attention backward needs the same [heads, T, S] buffers), else one of the pool's, else a new one.
      */
     public static float[] borrow(int size) {
         Tape tape = CURRENT.get();
@@ -202,7 +208,7 @@ public final class Tape implements AutoCloseable {
         return all;
     }
 
-    /** A zeroed array of {@code size} floats: a propagated gradient of that length if there is one. */
+    /** A zeroed array of {@code size} floats: a propagated gradient of that length, else one of the pool's, else a new one. */
     float[] zeroed(int size) {
         float[] a = reused(size);
         if (a == null) return new float[size];
@@ -225,15 +231,16 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Drops arrays of the earlier pool holding at least {@code floats} floats: this pass's shapes
-     * are not the last one's (GReaTer's batches change length every step), so as much of the old
-     * pool goes as is allocated anew, and a thread never holds two passes' arrays at once.
+     * Drops arrays of the earlier pool, the least recently touched of each length first, until
+     * {@code floats} floats are gone (one array more at most): this pass's shapes are not the last
+     * one's (GReaTer's batches change length every step), so as much of the old pool goes as is
+     * allocated anew, and a thread never holds two passes' arrays at once.
      */
     private void shed(long floats) {
         var queues = earlier.values().iterator();
         while (floats > 0 && queues.hasNext()) {
             ArrayDeque<float[]> q = queues.next();
-            while (floats > 0 && !q.isEmpty()) floats -= q.poll().length;
+            while (floats > 0 && !q.isEmpty()) floats -= q.pollLast().length;
             if (q.isEmpty()) queues.remove();
         }
     }
@@ -253,11 +260,14 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
-     * Stops recording: every array the tape lent or freed becomes the
-     * thread's pool for the next tape; arrays of the earlier pool this tape did not take are dropped.
+     * Stops recording. The tensors recorded on this tape are invalid from now on: every array the
+     * tape lent or freed becomes the thread's pool for the next tape (arrays of the earlier pool
+     * this tape did not take are dropped). A second call does nothing.
      */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         nodes.clear();
         slots.clear();
         // below the freed gradients, first lent on top: the next pass takes the arrays its last

@@ -1,5 +1,8 @@
 package greater.tensor.autograd;
 
+import greater.tensor.DType;
+import greater.tensor.Float16s;
+import greater.tensor.Shape;
 import greater.tensor.Tensor;
 import greater.tensor.kernels.Attention;
 import greater.tensor.kernels.Rope;
@@ -16,6 +19,9 @@ import greater.tensor.ops.Scale;
 import greater.tensor.ops.SoftCapping;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -38,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * previous pass's values.
  */
 class TapeMemoryTest {
-    private static final int T = 37, HEADS = 4, KV = 2, D = 12, HIDDEN = HEADS * D, INTER = 100, VOCAB = 131;
+    private static final int T = 64, HEADS = 4, KV = 2, D = 12, HIDDEN = HEADS * D, INTER = 100, VOCAB = 131, WIDE = 400;
     private static final Attention.Spec SPEC = new Attention.Spec(HEADS, KV, D, 0.3f, 20f, 0);
     private static final Rope.Angles ANGLES = Rope.Angles.of(positions(), new float[]{1f, 0.3f, 0.1f, 0.03f});
 
@@ -47,8 +53,8 @@ class TapeMemoryTest {
     private final Tensor table = random(VOCAB, HIDDEN).requiresGrad(true);
     private final Tensor wq = random(HIDDEN, HIDDEN), wk = random(KV * D, HIDDEN), wv = random(KV * D, HIDDEN),
             wo = random(HIDDEN, HIDDEN), gate = random(INTER, HIDDEN), up = random(INTER, HIDDEN), down = random(HIDDEN, INTER),
-            norm = random(1, HIDDEN), head = random(VOCAB, HIDDEN);
-    private final int[] targets = new int[T];
+            norm = random(1, HIDDEN), head = random(VOCAB, HIDDEN), wide = random(WIDE, HIDDEN), wideBf16 = bf16(WIDE, HIDDEN);
+    private final int[] targets = java.util.stream.IntStream.range(0, T).map(i -> (i * 7 + 3) % VOCAB).toArray();
 
     /** One pass's results, and the storage of every op output it made (identity, while its tape was open). */
     private record Pass(float loss, float[] inputGrad, float[] tableGrad, float[] logits, Set<float[]> outputs) {
@@ -56,7 +62,6 @@ class TapeMemoryTest {
 
     @Test
     void aSecondPassReusesTheFirstsArraysAndComputesWhatAnEmptyPoolDoes() throws Exception {
-        for (int i = 0; i < T; i++) targets[i] = (i * 7 + 3) % VOCAB;
         float[] a = values(T * HIDDEN), b = values(T * HIDDEN);
         Set<float[]> pool = Collections.newSetFromMap(new IdentityHashMap<>());
         Pass second = onNewThread(() -> {
@@ -126,11 +131,21 @@ class TapeMemoryTest {
             Tensor m = RmsNorm.apply(h, norm, 1e-6f, true);
             Tensor g = GatedActivation.apply(Linear.apply(m, gate), Linear.apply(m, up), GatedActivation.Kind.SILU);
             h = Add.apply(h, Linear.apply(g, down));
-            h = Rows.concat(Rows.slice(h, 0, 20), Rows.slice(h, 20, T));
+            Tensor top = Rows.slice(h, 0, 30), bottom = Rows.slice(h, 30, T);
+            h = Rows.concat(top, bottom);
             Tensor l = SoftCapping.apply(Scale.apply(Linear.apply(h, head), 0.5f), 15f);
-            made.addAll(List.of(e, n, q, k, v, o, m, g, h, l));
-            for (Tensor t : made) if (t.size() >= Tape.POOLED_MIN) outputs.add(t.data());
+            // products of few rows take other cores (GEMV up to 3 rows, dot tiles from 4, BF16 row tiles)
+            Tensor few3 = Linear.apply(Rows.slice(h, 5, 8), wide), few9 = Linear.apply(Rows.slice(h, 8, 17), wide);
+            Tensor few9Bf16 = Linear.apply(Rows.slice(h, 17, 26), wideBf16);
+            made.addAll(List.of(e, n, q, k, v, o, m, g, top, bottom, h, l, few3, few9, few9Bf16));
+            for (Tensor t : made) {
+                assertTrue(t.size() >= Tape.POOLED_MIN, "every output here is pooled: " + t.shape());
+                outputs.add(t.data());
+            }
             Tensor ce = CrossEntropyLoss.apply(l, targets);
+            for (Tensor few : List.of(few3, few9, few9Bf16)) {
+                ce = Add.apply(ce, CrossEntropyLoss.apply(few, java.util.Arrays.copyOf(targets, few.shape().rows())));
+            }
             tape.backward(ce);
             loss = ce.getFloat(0);
             logits = l.data().clone();
@@ -154,6 +169,14 @@ class TapeMemoryTest {
 
     private Tensor random(int rows, int cols) {
         return Tensor.of(values(rows * cols), rows, cols);
+    }
+
+    /** A read-only BF16 weight view, as a mapped checkpoint gives. */
+    private Tensor bf16(int rows, int cols) {
+        float[] v = values(rows * cols);
+        MemorySegment seg = Arena.ofAuto().allocate(2L * v.length, 2);
+        for (int i = 0; i < v.length; i++) seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float16s.floatToBf16(v[i]));
+        return Tensor.view(seg, DType.BF16, Shape.of(rows, cols));
     }
 
     private static int[] positions() {

@@ -16,11 +16,15 @@ public final class InputGradient {
     private InputGradient() {
     }
 
-    /** The loss value, the logits [T, V] and d(loss)/d(inputs_embeds) [T, H]. */
+    /** The loss value, the logits [T, V] (a copy of the tape's) and d(loss)/d(inputs_embeds) [T, H]. */
     public record Result(float loss, Tensor logits, Tensor inputEmbedsGrad) {
     }
 
-    /** Runs the model on {@code inputsEmbeds} [T, H] (copied) and differentiates {@code lossOf(logits)}. */
+    /**
+     * Runs the model on {@code inputsEmbeds} [T, H] (copied) and differentiates {@code lossOf(logits)};
+     * the logits {@code lossOf} gets, and what it makes of them, are valid only during the call
+     * (they live in the tape's memory).
+     */
     public static Result of(Transformer model, Tensor inputsEmbeds, Function<Tensor, Tensor> lossOf) {
         Tensor x = Tensor.of(inputsEmbeds.toFloatArray(), inputsEmbeds.shape().dims()).requiresGrad(true);
         try (Tape tape = Tape.record()) {
