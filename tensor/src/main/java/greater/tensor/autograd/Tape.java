@@ -93,8 +93,9 @@ public final class Tape implements AutoCloseable {
      * Storage for the output of an op over {@code inputs}: when a tape is recording, an input
      * requires gradients (so the op will be recorded) and {@code size} is at least
      * {@link #POOLED_MIN}, an array of {@code size} floats with any contents, lent by the tape until
-     * it closes (from the pool; a miss sheds part of the previous pass's arrays, see {@link #close});
-     * otherwise a new (zeroed) array. The op must write every element.
+     * it closes (from the pool; on a miss as many floats of the previous pass's arrays are dropped, so
+     * a pass of other shapes never holds two passes' arrays); otherwise a new (zeroed) array. The op
+     * must write every element.
      */
     public static float[] output(int size, Tensor... inputs) {
         Tape tape = CURRENT.get();
