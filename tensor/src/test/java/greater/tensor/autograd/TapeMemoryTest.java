@@ -111,7 +111,7 @@ class TapeMemoryTest {
     /**
      * A small decoder over every op: embedding, norm, q/k/v with partial RoPE, soft-capped GQA
      * attention, o, residual, gated MLP, residual, a slice and a concat, the head scaled and
-     * soft-capped, cross-entropy.
+     * soft-capped, cross-entropy; plus three heads over a few rows each, with their losses added.
      */
     private Pass pass(float[] embeds) {
         table.zeroGrad();
