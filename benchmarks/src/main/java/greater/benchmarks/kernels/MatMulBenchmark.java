@@ -103,7 +103,7 @@ public class MatMulBenchmark {
     /** dx += dy·W, the backward of the same product (what a prompt gradient runs per linear layer). */
     @Benchmark
     public float[] inputGrad() {
-        MatMul.accumulateInputGrad(dx, dy, m, n, w, type, k);
+        MatMul.inputGrad(dx, dy, m, n, w, type, k, true);
         return dx;
     }
 }

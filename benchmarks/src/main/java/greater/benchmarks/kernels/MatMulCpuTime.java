@@ -51,7 +51,7 @@ public final class MatMulCpuTime {
         MemorySegment w = MatMulBenchmark.weights(Arena.ofAuto(), rnd, n, k, type);
         Runnable product = switch (op) {
             case "forward" -> () -> MatMul.matmul(out, x, m, k, w, type, n);
-            case "inputGrad" -> () -> MatMul.accumulateInputGrad(dx, dy, m, n, w, type, k);
+            case "inputGrad" -> () -> MatMul.inputGrad(dx, dy, m, n, w, type, k, true);
             default -> throw new IllegalArgumentException("op " + op + " (forward, inputGrad)");
         };
         double flops = 2.0 * m * k * n;

@@ -42,6 +42,28 @@ public final class GradSlot {
     }
 
     /**
+     * True when this is an op's output that no gradient has reached yet, so a closure that writes
+     * every element may take {@link #bufferToOverwrite} instead of a zeroed {@link #buffer} to add
+     * into (a leaf is never empty: its gradient may hold an earlier pass's).
+     */
+    public boolean isEmpty() {
+        return leaf == null && buffer == null;
+    }
+
+    /**
+     * This slot's gradient buffer with any contents, for a closure that writes every element of it:
+     * no zeroing, and the closure's kernel does not read it back. Later contributions add to what
+     * it wrote.
+     *
+     * @throws IllegalStateException unless {@link #isEmpty}
+     */
+    public float[] bufferToOverwrite() {
+        if (!isEmpty()) throw new IllegalStateException("a gradient already reached this tensor: add to buffer()");
+        buffer = tape.uninitialized(size);
+        return buffer;
+    }
+
+    /**
      * Adds {@code g} to this gradient. {@code g} is handed over: a fresh intermediate slot adopts
      * the array itself instead of allocating and adding, so the caller must not use it afterwards
      * (an op passes its own output's gradient, which the tape drops after the op's backward, or a

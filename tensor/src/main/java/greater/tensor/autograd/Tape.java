@@ -217,6 +217,12 @@ public final class Tape implements AutoCloseable {
         return a;
     }
 
+    /** {@link #zeroed} without the zeroing: an array of {@code size} floats with any contents. */
+    float[] uninitialized(int size) {
+        float[] a = reused(size);
+        return a != null ? a : new float[size];
+    }
+
     /**
      * A free array of exactly {@code size} floats (old contents), or null when there is none: one
      * this tape is done with first (most recently used, likeliest in cache), else one of the pool's.

@@ -4,7 +4,8 @@
 package greater.tensor.kernels;
 
 /**
- * Backward kernels accumulate into their gradient outputs. Vector forms compute in float with
+ * Backward kernels add into their gradient outputs (the gated ones write them instead when not
+ * accumulate: an autograd closure's first gradient for gate and up). Vector forms compute in float with
  * {@link VectorMath}'s exp/tanh (within 1 and 2 ulp, the same bits interpreted and compiled, see
  * {@link VectorApi}); the scalar twins compute each element in double where that is cheap. Tails use
  * the scalar forms, so a different thread count, which moves the chunk ends, may change the last bits.
@@ -54,21 +55,24 @@ public final class Activations {
         for (int i = from; i < to; i++) out[i] = siluOf(gate[i]) * up[i];
     }
 
-    /** dGate += dy·up·silu'(gate), dUp += dy·silu(gate). */
-    public static void gatedSiluBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
-        if (VectorApi.ENABLED) ActivationsVector.gatedSiluBackward(dGate, dUp, dy, gate, up, n);
-        else gatedSiluBackwardScalar(dGate, dUp, dy, gate, up, n);
+    /** dGate (+)= dy·up·silu'(gate), dUp (+)= dy·silu(gate): added when accumulate, else written. */
+    public static void gatedSiluBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
+                                         boolean accumulate) {
+        if (VectorApi.ENABLED) ActivationsVector.gatedSiluBackward(dGate, dUp, dy, gate, up, n, accumulate);
+        else gatedSiluBackwardScalar(dGate, dUp, dy, gate, up, n, accumulate);
     }
 
-    public static void gatedSiluBackwardScalar(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
-        gatedSiluBackwardRange(dGate, dUp, dy, gate, up, 0, n);
+    public static void gatedSiluBackwardScalar(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
+                                               boolean accumulate) {
+        gatedSiluBackwardRange(dGate, dUp, dy, gate, up, 0, n, accumulate);
     }
 
     static void gatedSiluBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
-                                       int from, int to) {
+                                       int from, int to, boolean accumulate) {
         for (int i = from; i < to; i++) {
-            dGate[i] += dy[i] * up[i] * siluGrad(gate[i]);
-            dUp[i] += dy[i] * siluOf(gate[i]);
+            float g = dy[i] * up[i] * siluGrad(gate[i]), u = dy[i] * siluOf(gate[i]);
+            dGate[i] = accumulate ? dGate[i] + g : g;
+            dUp[i] = accumulate ? dUp[i] + u : u;
         }
     }
 
@@ -86,22 +90,24 @@ public final class Activations {
         for (int i = from; i < to; i++) out[i] = geluTanhOf(gate[i]) * up[i];
     }
 
-    /** dGate += dy·up·geluTanh'(gate), dUp += dy·geluTanh(gate). */
-    public static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
-        if (VectorApi.ENABLED) ActivationsVector.gatedGeluTanhBackward(dGate, dUp, dy, gate, up, n);
-        else gatedGeluTanhBackwardScalar(dGate, dUp, dy, gate, up, n);
+    /** dGate (+)= dy·up·geluTanh'(gate), dUp (+)= dy·geluTanh(gate): added when accumulate, else written. */
+    public static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
+                                             boolean accumulate) {
+        if (VectorApi.ENABLED) ActivationsVector.gatedGeluTanhBackward(dGate, dUp, dy, gate, up, n, accumulate);
+        else gatedGeluTanhBackwardScalar(dGate, dUp, dy, gate, up, n, accumulate);
     }
 
     public static void gatedGeluTanhBackwardScalar(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
-                                                   int n) {
-        gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, 0, n);
+                                                   int n, boolean accumulate) {
+        gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, 0, n, accumulate);
     }
 
     static void gatedGeluTanhBackwardRange(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up,
-                                           int from, int to) {
+                                           int from, int to, boolean accumulate) {
         for (int i = from; i < to; i++) {
-            dGate[i] += dy[i] * up[i] * geluTanhGrad(gate[i]);
-            dUp[i] += dy[i] * geluTanhOf(gate[i]);
+            float g = dy[i] * up[i] * geluTanhGrad(gate[i]), u = dy[i] * geluTanhOf(gate[i]);
+            dGate[i] = accumulate ? dGate[i] + g : g;
+            dUp[i] = accumulate ? dUp[i] + u : u;
         }
     }
 

@@ -26,19 +26,22 @@ final class ActivationsVector {
         }, (from, to) -> Activations.gatedSiluRange(out, gate, up, from, to));
     }
 
-    static void gatedSiluBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
+    static void gatedSiluBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
+                                  boolean accumulate) {
         Activations.split(n, (from, to) -> {
             int i = from;
+            FloatVector zero = FloatVector.zero(F);
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
                 FloatVector e = VectorMath.exp(g.neg().min(Activations.EXP_CAP));
                 FloatVector s = ONE.div(e.add(1f));
                 FloatVector grad = s.mul(g.mul(e).mul(s).add(1f));
-                d.mul(FloatVector.fromArray(F, up, i)).fma(grad, FloatVector.fromArray(F, dGate, i)).intoArray(dGate, i);
-                d.fma(g.mul(s), FloatVector.fromArray(F, dUp, i)).intoArray(dUp, i);
+                d.mul(FloatVector.fromArray(F, up, i)).fma(grad, accumulate ? FloatVector.fromArray(F, dGate, i) : zero)
+                        .intoArray(dGate, i);
+                d.fma(g.mul(s), accumulate ? FloatVector.fromArray(F, dUp, i) : zero).intoArray(dUp, i);
             }
             return i;
-        }, (from, to) -> Activations.gatedSiluBackwardRange(dGate, dUp, dy, gate, up, from, to));
+        }, (from, to) -> Activations.gatedSiluBackwardRange(dGate, dUp, dy, gate, up, from, to, accumulate));
     }
 
     static void gatedGeluTanh(float[] out, float[] gate, float[] up, int n) {
@@ -51,17 +54,19 @@ final class ActivationsVector {
         }, (from, to) -> Activations.gatedGeluTanhRange(out, gate, up, from, to));
     }
 
-    static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n) {
+    static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
+                                      boolean accumulate) {
         Activations.split(n, (from, to) -> {
             int i = from;
+            FloatVector zero = FloatVector.zero(F);
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
-                d.mul(FloatVector.fromArray(F, up, i)).fma(geluTanhGradV(g), FloatVector.fromArray(F, dGate, i))
+                d.mul(FloatVector.fromArray(F, up, i)).fma(geluTanhGradV(g), accumulate ? FloatVector.fromArray(F, dGate, i) : zero)
                         .intoArray(dGate, i);
-                d.fma(geluTanhV(g), FloatVector.fromArray(F, dUp, i)).intoArray(dUp, i);
+                d.fma(geluTanhV(g), accumulate ? FloatVector.fromArray(F, dUp, i) : zero).intoArray(dUp, i);
             }
             return i;
-        }, (from, to) -> Activations.gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, from, to));
+        }, (from, to) -> Activations.gatedGeluTanhBackwardRange(dGate, dUp, dy, gate, up, from, to, accumulate));
     }
 
     static void softcap(float[] out, float[] x, int n, float cap) {

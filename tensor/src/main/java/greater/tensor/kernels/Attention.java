@@ -43,6 +43,8 @@ public final class Attention {
             if (kvHeads <= 0 || heads % kvHeads != 0) {
                 throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " kv heads");
             }
+            // the vector softmax takes its max before scaling: the same as after only for scale > 0
+            if (!(scale > 0f)) throw new IllegalArgumentException("attention scale must be positive, got " + scale);
         }
     }
 

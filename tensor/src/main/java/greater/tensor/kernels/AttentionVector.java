@@ -25,9 +25,12 @@ final class AttentionVector {
         float[] kT = Attention.transposed(t, group) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         int blocks = (t + Attention.QB - 1) / Attention.QB;
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
+        // without probs the rows of P stay unnormalised and each output row is divided by its sum
+        // instead: headDim multiplies per query rather than one per visible key
+        boolean normalize = probs != null;
         Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 2)), (from, to) -> {
             float[] sc = new float[Math.min(Attention.QB, t) * sp]; // one row when decoding
-            float[] lanes = new float[L];
+            float[] lanes = new float[L], inv = new float[Attention.QB];
             int[] lo = new int[Attention.QB], hi = new int[Attention.QB];
             for (int item = from; item < to; item++) {
                 int h = item / blocks, i0 = (item % blocks) * Attention.QB, nq = Math.min(Attention.QB, t - i0);
@@ -39,7 +42,7 @@ final class AttentionVector {
                     if (kT != null) scores(sc, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
                     else scoresDirect(sc, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
                     for (int r = 0; r < nq; r++) {
-                        softmaxRow(sc, r * sp, sp, lo[r], hi[r], scale, softcap, lanes);
+                        inv[r] = softmaxRow(sc, r * sp, sp, lo[r], hi[r], scale, softcap, normalize, lanes);
                         Attention.clearOutside(sc, r * sp, jlo, jhi, lo[r], hi[r]);
                     }
                 }
@@ -47,6 +50,9 @@ final class AttentionVector {
                     for (int r = 0; r < nq; r++) Arrays.fill(out, qo + r * qStride, qo + r * qStride + headDim, 0f);
                     weightedRows(Strided.rows(out, qo, qStride), new Strided(sc, jlo, sp, 1),
                             Strided.rows(v, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
+                    if (!normalize && jhi > jlo) {
+                        for (int r = 0; r < nq; r++) SoftmaxVector.scaleRow(out, qo + r * qStride, headDim, inv[r]);
+                    }
                 }
                 if (probs != null) {
                     for (int r = 0; r < nq; r++) {
@@ -148,15 +154,21 @@ final class AttentionVector {
     }
 
     /**
-     * Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place. The row holds width
-     * floats; when [lo, hi) rounded up to whole vectors fits, the rounding is filled with −∞ (exp
-     * gives 0) so every pass runs on whole vectors: a scalar tail of up to L − 1 entries per row,
-     * Math.exp for each, cost as much as the vector part on the short rows of causal attention.
+     * Row r of sc over [lo, hi): (capped) scaled scores → softmax, in place, and returns 1/Σ (0 for
+     * an empty row). Unless {@code normalize}, the row keeps the exponentials e_j and the caller
+     * divides by Σ later. Without a cap the scale is applied inside the exponential,
+     * exp((x − max x)·scale) = exp(scale·x − max(scale·x)) for scale &gt; 0, so no pass over the row
+     * scales it first. The row holds width floats; when [lo, hi) rounded up to whole vectors fits,
+     * the rounding is filled with −∞ (exp gives 0) so every pass runs on whole vectors: a scalar
+     * tail of up to L − 1 entries per row, Math.exp for each, cost as much as the vector part on the
+     * short rows of causal attention.
      */
-    static void softmaxRow(float[] sc, int o, int width, int lo, int hi, float scale, float softcap, float[] lanes) {
-        if (hi <= lo) return;
+    static float softmaxRow(float[] sc, int o, int width, int lo, int hi, float scale, float softcap, boolean normalize,
+                            float[] lanes) {
+        if (hi <= lo) return 0f;
         int n = hi - lo, whole = MatMul.roundUp(n, L);
         boolean padded = lo + whole <= width;
+        float expScale = scale;
         if (softcap > 0f) {
             float inv = scale / softcap;
             int j = lo;
@@ -165,15 +177,16 @@ final class AttentionVector {
                         .intoArray(sc, o + j);
             }
             for (; j < hi; j++) sc[o + j] = softcap * (float) Math.tanh(sc[o + j] * inv);
-            if (padded) Arrays.fill(sc, o + hi, o + lo + whole, Float.NEGATIVE_INFINITY);
-        } else {
-            if (padded) Arrays.fill(sc, o + hi, o + lo + whole, Float.NEGATIVE_INFINITY);
-            SoftmaxVector.scaleRow(sc, o + lo, padded ? whole : n, scale);
+            expScale = 1f; // the cap applied the scale
         }
-        if (padded) n = whole;
+        if (padded) {
+            Arrays.fill(sc, o + hi, o + lo + whole, Float.NEGATIVE_INFINITY);
+            n = whole;
+        }
         float max = SoftmaxVector.max(sc, o + lo, n);
-        float sum = SoftmaxVector.expShifted(sc, sc, o + lo, n, max, lanes);
-        SoftmaxVector.scaleRow(sc, o + lo, n, 1f / sum);
+        float inv = 1f / SoftmaxVector.expShifted(sc, sc, o + lo, n, max, expScale, lanes);
+        if (normalize) SoftmaxVector.scaleRow(sc, o + lo, n, inv);
+        return inv;
     }
 
     /** sc[r·sp + j] = a_r · b_j (vector dot products) for r < n and j in [lo[r], hi[r]). */

@@ -57,8 +57,11 @@ public final class CrossEntropy {
     }
 
     /**
-     * dLogits[r,c] += dRowLoss[r]·(softmax(logits_r)_c − [c = target_r]), softmax as
-     * exp((x − max) − log Σ) from the forward's stats.
+     * dLogits[r,c] = dRowLoss[r]·(softmax(logits_r)_c − [c = target_r]), softmax as
+     * exp((x − max) − log Σ) from the forward's stats; 0 on ignored rows. It overwrites: a
+     * [rows, V] gradient is the largest array of a pass, and neither zeroing it first nor reading
+     * it back to add is needed when the loss is the logits' only consumer (the op hands the array
+     * to the logits' slot, which adds it only if another gradient got there first).
      *
      * @throws IndexOutOfBoundsException for a target ≥ cols
      */
@@ -73,11 +76,14 @@ public final class CrossEntropy {
         for (int r = 0; r < rows; r++) {
             int tg = targets[r];
             checkTarget(tg, cols);
-            if (tg < 0) continue;
             int o = r * cols;
+            if (tg < 0) {
+                java.util.Arrays.fill(dLogits, o, o + cols, 0f);
+                continue;
+            }
             float g = dRowLoss[r];
             float max = stats[2 * r], logSum = stats[2 * r + 1];
-            for (int c = 0; c < cols; c++) dLogits[o + c] += g * (float) Math.exp((logits[o + c] - max) - logSum);
+            for (int c = 0; c < cols; c++) dLogits[o + c] = g * (float) Math.exp((logits[o + c] - max) - logSum);
             dLogits[o + tg] -= g;
         }
     }

@@ -4,6 +4,8 @@ package greater.tensor.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /** The Vector API side of {@link CrossEntropy}. */
 final class CrossEntropyVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
@@ -42,17 +44,18 @@ final class CrossEntropyVector {
         for (int r = 0; r < rows; r++) CrossEntropy.checkTarget(targets[r], cols);
         Parallel.forRange(rows, CrossEntropy.rowGrain(cols), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int tg = targets[r];
-                if (tg < 0) continue;
-                int o = r * cols;
+                int tg = targets[r], o = r * cols;
+                if (tg < 0) {
+                    Arrays.fill(dLogits, o, o + cols, 0f);
+                    continue;
+                }
                 float g = dRowLoss[r];
                 float max = stats[2 * r], logSum = stats[2 * r + 1];
                 int c = 0;
                 for (int bound = F.loopBound(cols); c < bound; c += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(F, logits, o + c).sub(max).sub(logSum));
-                    e.fma(FloatVector.broadcast(F, g), FloatVector.fromArray(F, dLogits, o + c)).intoArray(dLogits, o + c);
+                    VectorMath.exp(FloatVector.fromArray(F, logits, o + c).sub(max).sub(logSum)).mul(g).intoArray(dLogits, o + c);
                 }
-                for (; c < cols; c++) dLogits[o + c] += g * (float) Math.exp((logits[o + c] - max) - logSum);
+                for (; c < cols; c++) dLogits[o + c] = g * (float) Math.exp((logits[o + c] - max) - logSum);
                 dLogits[o + tg] -= g;
             }
         });

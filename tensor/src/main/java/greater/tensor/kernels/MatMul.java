@@ -66,16 +66,22 @@ public final class MatMul {
         });
     }
 
-    /** dx[m,k] += dy[m,n]·W[n,k]. */
-    public static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
+    /**
+     * dx[m,k] += dy[m,n]·W[n,k] when {@code accumulate}, else dx[m,k] = dy[m,n]·W[n,k] over whatever
+     * dx held (an autograd closure writing a gradient no other op has reached yet: no zeroed buffer
+     * to fill first and read back).
+     */
+    public static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k,
+                                 boolean accumulate) {
         checkWeights(w, wType, n, k);
-        if (VectorApi.ENABLED) MatMulVector.accumulateInputGrad(dx, dy, m, n, w, wType, k);
-        else accumulateInputGradScalar(dx, dy, m, n, w, wType, k);
+        if (VectorApi.ENABLED) MatMulVector.inputGrad(dx, dy, m, n, w, wType, k, accumulate);
+        else inputGradScalar(dx, dy, m, n, w, wType, k, accumulate);
     }
 
     /** The scalar twin; threads split the k columns (each reads its stretch of every W row). */
-    public static void accumulateInputGradScalar(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType,
-                                                 int k) {
+    public static void inputGradScalar(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k,
+                                       boolean accumulate) {
+        if (!accumulate) java.util.Arrays.fill(dx, 0, m * k, 0f);
         Parallel.forRange(k, Math.max(64, 16384 / Math.max(1, n * m)), (p0, p1) -> {
             float[] row = new float[p1 - p0];
             for (int j = 0; j < n; j++) {

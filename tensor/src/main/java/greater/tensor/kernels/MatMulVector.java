@@ -144,24 +144,27 @@ final class MatMulVector {
      * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
-    static void accumulateInputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k) {
+    /** dx[m,k] (+)= dy[m,n]·W[n,k]: added to dx when accumulate, else written over whatever dx held. */
+    static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
         if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+            if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
         int slabs = MatMul.ceilDiv(n, KC);
         if (slabs >= 2 * Parallel.THREADS) {
             if (m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS && (long) slabs * MatMul.roundUp(k, NR) * KC <= SPLIT_ROWS_MAX_PACKED) {
-                gemmSplitRows(dx, m, k, n, dy, w, wType);
+                gemmSplitRows(dx, m, k, n, dy, w, wType, accumulate);
                 return;
             }
             if (k <= SPLIT_K_MAX_COLUMNS) {
-                gemmSplitK(dx, m, k, n, dy, w, wType);
+                gemmSplitK(dx, m, k, n, dy, w, wType, accumulate);
                 return;
             }
         }
         gemmOuter(dx, m, k, n, null, dy,
-                (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen));
+                (dst, off, R, i0, count, k0, kLen) -> packWeightPanels(dst, off, R, w, wType, k, i0, count, k0, kLen),
+                accumulate);
     }
 
 
@@ -177,7 +180,7 @@ final class MatMulVector {
         }
         gemmOuter(dw, n, k, m,
                 (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, dy, n, i0, count, k0, kLen), null,
-                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen));
+                (dst, off, R, i0, count, k0, kLen) -> packColumnPanels(dst, off, R, x, k, i0, count, k0, kLen), true);
     }
 
 
@@ -582,19 +585,20 @@ final class MatMulVector {
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, rows = Math.min(nb, n - n0);
                     for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
-                    Arrays.fill(acc, 0, rows * mp, 0f);
+                    // the first k-span writes acc (every valid row and column), the others add to it
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
+                        boolean first = k0 == 0;
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
                                 rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile);
+                                        xp, k0 * mp + j * kLen, tile, first);
                             }
                         }
                         for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
                             rowsKernelNarrow(acc, mp, 0, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
-                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile);
+                                    wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, first);
                         }
                     }
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
@@ -655,7 +659,7 @@ final class MatMulVector {
      * corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
     private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
+                                   int a0, int aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -709,7 +713,7 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
     }
 
     /**
@@ -717,7 +721,7 @@ final class MatMulVector {
      * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
      */
     private static void rowsKernelNarrow(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile) {
+                                         int a0, int aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
         int last = vr - 1;
         int a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         int a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -764,19 +768,23 @@ final class MatMulVector {
         c13.intoArray(tile, 13 * NR);
         c14.intoArray(tile, 14 * NR);
         c15.intoArray(tile, 15 * NR);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
     }
 
     // ---- outer core ---------------------------------------------------------------------------
 
     /**
-     * C[M,N] += A[M,K]·B[K,N]. A (up to MC rows at a time, all of K) is prepared once, split over
+     * C[M,N] += A[M,K]·B[K,N] (= when not accumulate). A (up to MC rows at a time, all of K) is prepared once, split over
      * the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
      * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
      * packs its own slice of B's columns, KC k-steps at a time.
      */
-    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b) {
-        if (M <= 0 || N <= 0 || K <= 0) return;
+    static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b,
+                          boolean accumulate) {
+        if (M <= 0 || N <= 0 || K <= 0) {
+            if (!accumulate) Arrays.fill(c, 0, Math.max(0, M * N), 0f);
+            return;
+        }
         int nb = blockColumns(N);
         int nBlocks = MatMul.ceilDiv(N, nb);
         int mcMax = Math.min(MC, M), lda = K + LDW_PAD;
@@ -803,16 +811,17 @@ final class MatMulVector {
                     int n0 = blk * nb, nRows = Math.min(nb, N - n0);
                     for (int k0 = 0; k0 < K; k0 += KC) {
                         int kLen = Math.min(KC, K - k0);
+                        boolean assign = !accumulate && k0 == 0;
                         b.pack(bp, 0, NR, n0, nRows, k0, kLen);
                         for (int i = 0; i < mRows; i += MR) {
                             int vr = Math.min(MR, mRows - i);
                             for (int j = 0; j < nRows; j += NR) {
                                 if (aRows != null) {
                                     rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap, i * lda + k0,
-                                            lda, kLen, bp, j * kLen, tile);
+                                            lda, kLen, bp, j * kLen, tile, assign);
                                 } else {
                                     microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
-                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
+                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile, assign);
                                 }
                             }
                         }
@@ -830,8 +839,11 @@ final class MatMulVector {
      * partials are added at the end. Column blocks (gemmOuter) would read W in short runs a whole
      * row apart, a TLB miss and a prefetcher restart per run.
      */
-    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type) {
-        if (M <= 0 || N <= 0 || K <= 0) return;
+    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
+        if (M <= 0 || N <= 0 || K <= 0) {
+            if (!accumulate) Arrays.fill(c, 0, Math.max(0, M * N), 0f);
+            return;
+        }
         int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
         // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
@@ -843,12 +855,14 @@ final class MatMulVector {
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
                 int cOff = t == 0 ? 0 : (t - 1) * size;
-                if (t > 0) Arrays.fill(partials, cOff, cOff + size, 0f);
-                for (int slab = t * slabs / tasks, end = (t + 1) * slabs / tasks; slab < end; slab++) {
+                int first = t * slabs / tasks; // every task has a slab: tasks ≤ slabs
+                for (int slab = first, end = (t + 1) * slabs / tasks; slab < end; slab++) {
                     int k0 = slab * KC, kLen = Math.min(KC, K - k0);
+                    // a partial's first slab writes it (its buffer holds an earlier call's sums); c's when not accumulating
+                    boolean assign = slab == first && (t > 0 || !accumulate);
                     packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
                     for (int m0 = 0; m0 < M; m0 += MC) {
-                        addSlab(ct, cOff, N, a, K, m0, Math.min(MC, M - m0), k0, kLen, ap, bp, 0, tile);
+                        addSlab(ct, cOff, N, a, K, m0, Math.min(MC, M - m0), k0, kLen, ap, bp, 0, tile, assign);
                     }
                 }
             }
@@ -857,17 +871,18 @@ final class MatMulVector {
     }
 
     /**
-     * C[m0 + r, ·] += Σ_{p < kLen} A[m0 + r, k0 + p]·B[p, ·] for r < mRows: one KC-slab of the
-     * outer product, B's slab packed into NR-wide panels at bp[bOff..] (packWeightPanels), A's rows
-     * (row-major [·, K]) copied to ap at stride LDA_SLAB first; C [·, N] at cOff.
+     * C[m0 + r, ·] += Σ_{p < kLen} A[m0 + r, k0 + p]·B[p, ·] for r < mRows (= when assign): one
+     * KC-slab of the outer product, B's slab packed into NR-wide panels at bp[bOff..]
+     * (packWeightPanels), A's rows (row-major [·, K]) copied to ap at stride LDA_SLAB first; C [·, N]
+     * at cOff.
      */
     private static void addSlab(float[] c, int cOff, int N, float[] a, int K, int m0, int mRows, int k0, int kLen,
-                                float[] ap, float[] bp, int bOff, float[] tile) {
+                                float[] ap, float[] bp, int bOff, float[] tile, boolean assign) {
         for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
         for (int j = 0; j < N; j += NR) {
             for (int i = 0; i < mRows; i += MR) {
                 rowsKernel(c, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap, i * LDA_SLAB,
-                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile);
+                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile, assign);
             }
         }
     }
@@ -888,8 +903,11 @@ final class MatMulVector {
      * 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2 threads, 3 alternations:
      * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
      */
-    static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type) {
-        if (M <= 0 || N <= 0 || K <= 0) return;
+    static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
+        if (M <= 0 || N <= 0 || K <= 0) {
+            if (!accumulate) Arrays.fill(c, 0, Math.max(0, M * N), 0f);
+            return;
+        }
         int slabs = MatMul.ceilDiv(K, KC), slabSize = MatMul.roundUp(N, NR) * KC;
         float[] bp = Scratch.floats(0, slabs * slabSize);
         Parallel.forRange(slabs, 1, (s0, s1) -> {
@@ -905,7 +923,8 @@ final class MatMulVector {
                 int m0 = blk * ROW_BLOCK, mRows = Math.min(ROW_BLOCK, M - m0);
                 for (int slab = 0; slab < slabs; slab++) {
                     int k0 = slab * KC;
-                    addSlab(c, 0, N, a, K, m0, mRows, k0, Math.min(KC, K - k0), ap, bp, slab * slabSize, tile);
+                    addSlab(c, 0, N, a, K, m0, mRows, k0, Math.min(KC, K - k0), ap, bp, slab * slabSize, tile,
+                            !accumulate && slab == 0);
                 }
             }
         });
@@ -942,7 +961,7 @@ final class MatMulVector {
      * accumulators; only the valid vr × vc corner is added to C.
      */
     private static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                    int ao, float[] bp, int bo, int kLen, float[] tile) {
+                                    int ao, float[] bp, int bo, int kLen, float[] tile, boolean assign) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -993,22 +1012,31 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
     }
 
-    /** C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner. */
-    private static void flush(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile) {
+    /**
+     * C[cBase + (ci + r)·ldc + cj + q] += tile[r·NR + q] for the valid vr × vc corner, or = when
+     * assign (a product's first k-span over C: C is then neither zeroed first nor read).
+     */
+    private static void flush(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] tile, boolean assign) {
         if (vc == NR) {
             for (int r = 0; r < vr; r++) {
                 int o = cBase + (ci + r) * ldc + cj;
-                FloatVector.fromArray(F, tile, r * NR).add(FloatVector.fromArray(F, c, o)).intoArray(c, o);
-                FloatVector.fromArray(F, tile, r * NR + L).add(FloatVector.fromArray(F, c, o + L)).intoArray(c, o + L);
+                FloatVector t0 = FloatVector.fromArray(F, tile, r * NR), t1 = FloatVector.fromArray(F, tile, r * NR + L);
+                if (!assign) {
+                    t0 = t0.add(FloatVector.fromArray(F, c, o));
+                    t1 = t1.add(FloatVector.fromArray(F, c, o + L));
+                }
+                t0.intoArray(c, o);
+                t1.intoArray(c, o + L);
             }
             return;
         }
         for (int r = 0; r < vr; r++) {
             int o = cBase + (ci + r) * ldc + cj;
-            for (int q = 0; q < vc; q++) c[o + q] += tile[r * NR + q];
+            if (assign) System.arraycopy(tile, r * NR, c, o, vc);
+            else for (int q = 0; q < vc; q++) c[o + q] += tile[r * NR + q];
         }
     }
 

@@ -45,19 +45,22 @@ final class SoftmaxVector {
         return total;
     }
 
-    /** out[o+c] = exp(x[o+c] − max); returns their sum. out may be x; lanes is scratch of exactly L floats. */
-    static float expShifted(float[] out, float[] x, int o, int n, float max, float[] lanes) {
+    /**
+     * out[o+c] = exp((x[o+c] − max)·scale); returns their sum. out may be x; lanes is scratch of
+     * exactly L floats.
+     */
+    static float expShifted(float[] out, float[] x, int o, int n, float max, float scale, float[] lanes) {
         FloatVector s = FloatVector.zero(F);
         int c = 0;
         for (int bound = F.loopBound(n); c < bound; c += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, o + c).sub(max));
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, o + c).sub(max).mul(scale));
             e.intoArray(out, o + c);
             s = s.add(e);
         }
         s.intoArray(lanes, 0);
         float total = VectorMath.sumInPlace(lanes);
         for (; c < n; c++) {
-            float e = (float) Math.exp(x[o + c] - max);
+            float e = (float) Math.exp((x[o + c] - max) * scale);
             out[o + c] = e;
             total += e;
         }

@@ -32,7 +32,10 @@ public final class CrossEntropyLoss {
         Tape.record(loss, dy -> {
             float[] dRow = new float[rows];
             java.util.Arrays.fill(dRow, dy[0] * inv);
-            CrossEntropy.crossEntropyBackward(dLogits.buffer(), ls, stats, rows, cols, targets, dRow);
+            // written whole into scratch and handed over: no zeroed [rows, V] buffer to add into
+            float[] d = Tape.borrow(rows * cols);
+            CrossEntropy.crossEntropyBackward(d, ls, stats, rows, cols, targets, dRow);
+            dLogits.give(d);
         }, logits);
         return loss;
     }

@@ -27,13 +27,20 @@ public final class GatedActivation {
         Tensor y = Tensor.of(out, gate.shape().dims());
         GradSlot dGate = Tape.gradOf(gate), dUp = Tape.gradOf(up);
         Tape.record(y, dy -> {
-            float[] dg = dGate != null ? dGate.buffer() : new float[n];
-            float[] du = dUp != null ? dUp.buffer() : new float[n];
+            // written when neither gradient has a contribution yet (gate and up are projections
+            // read only here), else added; also added when gate and up are one tensor
+            boolean accumulate = dGate == dUp || !(empty(dGate) && empty(dUp));
+            float[] dg = dGate == null ? new float[n] : accumulate ? dGate.buffer() : dGate.bufferToOverwrite();
+            float[] du = dUp == null ? new float[n] : accumulate ? dUp.buffer() : dUp.bufferToOverwrite();
             switch (kind) {
-                case SILU -> Activations.gatedSiluBackward(dg, du, dy, g, u, n);
-                case GELU_TANH -> Activations.gatedGeluTanhBackward(dg, du, dy, g, u, n);
+                case SILU -> Activations.gatedSiluBackward(dg, du, dy, g, u, n, accumulate);
+                case GELU_TANH -> Activations.gatedGeluTanhBackward(dg, du, dy, g, u, n, accumulate);
             }
         }, gate, up);
         return y;
+    }
+
+    private static boolean empty(GradSlot slot) {
+        return slot == null || slot.isEmpty();
     }
 }

@@ -41,7 +41,11 @@ public final class Linear {
         DType wType = w.dtype();
         float[] saved = dw != null ? xs : null; // the input only matters for a weight gradient
         Tape.record(out, dy -> {
-            if (dx != null) MatMul.accumulateInputGrad(dx.buffer(), dy, m, n, ws, wType, k);
+            if (dx != null) {
+                // the first gradient to reach x (the last of q, k and v to propagate, say) is written, not added
+                boolean accumulate = !dx.isEmpty();
+                MatMul.inputGrad(accumulate ? dx.buffer() : dx.bufferToOverwrite(), dy, m, n, ws, wType, k, accumulate);
+            }
             if (dw != null) MatMul.accumulateWeightGrad(dw.buffer(), dy, saved, m, n, k);
             if (db != null) Elementwise.sumRows(db.buffer(), dy, m, n);
         }, x, w, bias);

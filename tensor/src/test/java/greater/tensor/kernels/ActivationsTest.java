@@ -46,7 +46,7 @@ class ActivationsTest {
         for (int f = 0; f < forward.length; f++) {
             float[] y = new float[n], g = new float[n], u = new float[n];
             forward[f].apply(y, x, ones, n);
-            backward[f].apply(g, u, ones, x, ones, n);
+            backward[f].apply(g, u, ones, x, ones, n, true);
             // silu(−11) ≈ −1.8e-4 and its slope ≈ −1.5e-4 are the largest deviations from the limits.
             assertClose(expectedValue, y, 1e-6, 2e-4, "value, kernel " + f);
             assertClose(expectedGrad, g, 1e-6, 2e-4, "gradient, kernel " + f);
@@ -67,7 +67,7 @@ class ActivationsTest {
     }
 
     interface GatedBackward {
-        void apply(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n);
+        void apply(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n, boolean accumulate);
     }
 
     private static void checkUnary(String name, Unary vec, Unary sca, UnaryBackward bVec, UnaryBackward bSca,
@@ -128,10 +128,24 @@ class ActivationsTest {
             float[] dy = random(rnd, n);
             float[] g0 = random(rnd, n), u0 = random(rnd, n);
             float[] ga = g0.clone(), gb = g0.clone(), ua = u0.clone(), ub = u0.clone();
-            bVec.apply(ga, ua, dy, gate, up, n);
-            bSca.apply(gb, ub, dy, gate, up, n);
+            bVec.apply(ga, ua, dy, gate, up, n, true);
+            bSca.apply(gb, ub, dy, gate, up, n, true);
             assertClose(gb, ga, 1e-5, 1e-6, name + " dGate n=" + n);
             assertClose(ub, ua, 1e-5, 1e-6, name + " dUp n=" + n);
+            // written, not added: old contents (NaN here) never read; equal to adding to zeros
+            float[] gw = new float[n], uw = new float[n], gz = new float[n], uz = new float[n];
+            java.util.Arrays.fill(gw, Float.NaN);
+            java.util.Arrays.fill(uw, Float.NaN);
+            bVec.apply(gw, uw, dy, gate, up, n, false);
+            bVec.apply(gz, uz, dy, gate, up, n, true);
+            assertClose(gz, gw, 0, 0, name + " dGate written n=" + n);
+            assertClose(uz, uw, 0, 0, name + " dUp written n=" + n);
+            java.util.Arrays.fill(gw, Float.NaN);
+            java.util.Arrays.fill(uw, Float.NaN);
+            bSca.apply(gw, uw, dy, gate, up, n, false);
+            bSca.apply(gz = new float[n], uz = new float[n], dy, gate, up, n, true);
+            assertClose(gz, gw, 0, 0, name + " scalar dGate written n=" + n);
+            assertClose(uz, uw, 0, 0, name + " scalar dUp written n=" + n);
         }
         int n = 19;
         float[] gate = random(rnd, n, 4f), up = random(rnd, n, 2f), c = random(rnd, n);
@@ -145,7 +159,7 @@ class ActivationsTest {
             return project(y, c);
         });
         float[] dG = new float[n], dU = new float[n];
-        bVec.apply(dG, dU, c, gate, up, n);
+        bVec.apply(dG, dU, c, gate, up, n, true);
         assertGradient(numG, dG, 2e-3, name + " dGate finite differences");
         assertGradient(numU, dU, 2e-3, name + " dUp finite differences");
     }

@@ -21,6 +21,7 @@ class CrossEntropyTest {
         assertEquals(Math.log(4.0), loss[2], 2e-3); // 1e4 + ln 3 is only representable to ~1e-3
         assertEquals(loss[0] + loss[2], sum, 1e-6);
         float[] d = new float[6];
+        java.util.Arrays.fill(d, Float.NaN); // the backward overwrites whatever was there, ignored rows too
         CrossEntropy.crossEntropyBackward(d, logits, stats, 3, 2, new int[]{1, -1, 0}, new float[]{2, 5, 1});
         assertClose(new float[]{0.5f, -0.5f, 0, 0, -0.75f, 0.75f}, d, 0, 2e-4, "dLogits");
     }
@@ -40,8 +41,8 @@ class CrossEntropyTest {
                 assertClose(l2, l1, 1e-5, 1e-6, "loss " + what);
                 assertClose(s2, s1, 1e-5, 1e-6, "sum " + what);
                 float[] g = random(rnd, rows);
-                float[] init = random(rnd, rows * cols);
-                float[] d1 = init.clone(), d2 = init.clone();
+                // different old contents on each side: both must overwrite every element
+                float[] d1 = random(rnd, rows * cols), d2 = random(rnd, rows * cols);
                 CrossEntropy.crossEntropyBackward(d1, logits, st1, rows, cols, targets, g);
                 CrossEntropy.crossEntropyBackwardScalar(d2, logits, st2, rows, cols, targets, g);
                 assertClose(d2, d1, 1e-5, 1e-6, "backward " + what);

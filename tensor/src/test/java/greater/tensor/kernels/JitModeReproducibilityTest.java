@@ -79,7 +79,7 @@ class JitModeReproducibilityTest {
             }
         }
         float[] dx = new float[m * k];
-        MatMul.accumulateInputGrad(dx, x, m, n, bf16, DType.BF16, k);
+        MatMul.inputGrad(dx, x, m, n, bf16, DType.BF16, k, true);
         print("matmul input grad", dx);
         print("dot", new float[]{Elementwise.dot(x, 1, w, 2, 9 * k)});
 
@@ -96,7 +96,7 @@ class JitModeReproducibilityTest {
         float[] a = new float[301], dGate = new float[301], dUp = new float[301];
         Activations.gatedSilu(a, gate, up, 301);
         print("silu", a);
-        Activations.gatedSiluBackward(dGate, dUp, up, gate, up, 301);
+        Activations.gatedSiluBackward(dGate, dUp, up, gate, up, 301, true);
         print("silu backward", dGate, dUp);
         Activations.gatedGeluTanh(a, gate, up, 301);
         print("gelu tanh", a);

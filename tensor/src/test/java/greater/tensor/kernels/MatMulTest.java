@@ -36,7 +36,7 @@ class MatMulTest {
             assertArrayEquals(new float[]{-2, 3, -2, 7.5f}, out, 0f, type.toString());
         }
         float[] dx = {1, 1, 1, 1, 1, 1};
-        MatMul.accumulateInputGrad(dx, new float[]{1, 2, 0, -1}, 2, 2, segment(w, DType.F32), DType.F32, 3);
+        MatMul.inputGrad(dx, new float[]{1, 2, 0, -1}, 2, 2, segment(w, DType.F32), DType.F32, 3, true);
         assertArrayEquals(new float[]{3, 2, 1, 0.5f, 0.5f, 0.5f}, dx, 0f);
         float[] dw = new float[6];
         MatMul.accumulateWeightGrad(dw, new float[]{1, 2, 0, -1}, x, 2, 2, 3);
@@ -125,8 +125,8 @@ class MatMulTest {
         MatMul.matmulScalar(ref, x, m, k, seg, DType.BF16, n);
         assertClose(ref, out, 1e-5, 1e-5, "forward");
         float[] dx = new float[m * k], dxRef = new float[m * k];
-        MatMul.accumulateInputGrad(dx, dy, m, n, seg, DType.BF16, k);
-        MatMul.accumulateInputGradScalar(dxRef, dy, m, n, seg, DType.BF16, k);
+        MatMul.inputGrad(dx, dy, m, n, seg, DType.BF16, k, true);
+        MatMul.inputGradScalar(dxRef, dy, m, n, seg, DType.BF16, k, true);
         assertClose(dxRef, dx, 1e-5, 1e-5, "dx");
         // dw's A operand is dyᵀ: its rows are the n outputs, so take n > 1024 here
         float[] dyWide = random(rnd, 8 * 1030), xs = random(rnd, 8 * 24);
@@ -160,14 +160,22 @@ class MatMulTest {
                 MemorySegment seg = segment(w, type, rnd.nextBoolean());
                 float[] init = random(rnd, m * k);
                 float[] vec = init.clone(), sca = init.clone();
-                MatMul.accumulateInputGrad(vec, dy, m, n, seg, type, k);
-                MatMul.accumulateInputGradScalar(sca, dy, m, n, seg, type, k);
+                MatMul.inputGrad(vec, dy, m, n, seg, type, k, true);
+                MatMul.inputGradScalar(sca, dy, m, n, seg, type, k, true);
                 // dx = init + dy·W: reference via the forward kernel with Wᵀ.
                 float[] wt = transpose(rounded(w, type), n, k);
                 float[] prod = reference(dy, m, n, wt, k);
-                for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 String what = type + " m=" + m + " n=" + n + " k=" + k;
                 double atol = 2e-6 * Math.sqrt(n) + 1e-6;
+                // written over old contents (NaN: any read of them would show), the same path minus the add
+                float[] vecW = new float[m * k], scaW = new float[m * k];
+                java.util.Arrays.fill(vecW, Float.NaN);
+                java.util.Arrays.fill(scaW, Float.NaN);
+                MatMul.inputGrad(vecW, dy, m, n, seg, type, k, false);
+                MatMul.inputGradScalar(scaW, dy, m, n, seg, type, k, false);
+                assertClose(prod, scaW, 1e-5, atol, "scalar written " + what);
+                assertClose(scaW, vecW, 1e-5, atol, "vector written " + what);
+                for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, sca, 1e-5, atol, "scalar " + what);
                 assertClose(sca, vec, 1e-5, atol, "vector " + what);
             }
@@ -212,7 +220,7 @@ class MatMulTest {
             return project(out, c);
         });
         float[] dx = new float[m * k], dw = new float[n * k];
-        MatMul.accumulateInputGrad(dx, c, m, n, MemorySegment.ofArray(w), DType.F32, k);
+        MatMul.inputGrad(dx, c, m, n, MemorySegment.ofArray(w), DType.F32, k, true);
         MatMul.accumulateWeightGrad(dw, c, x, m, n, k);
         assertGradient(numX, dx, 1e-3, "dx");
         assertGradient(numW, dw, 1e-3, "dw");

@@ -18,7 +18,7 @@ class SoftmaxVectorTest {
         float[] out = new float[4];
         for (int o = 0; o < 4; o += 2) {
             float max = SoftmaxVector.max(x, o, 2);
-            float sum = SoftmaxVector.expShifted(out, x, o, 2, max, new float[L]);
+            float sum = SoftmaxVector.expShifted(out, x, o, 2, max, 1f, new float[L]);
             assertEquals(sum, SoftmaxVector.sumExp(x, o, 2, max, new float[L]), 1e-6f);
             SoftmaxVector.scaleRow(out, o, 2, 1f / sum);
         }
@@ -41,10 +41,17 @@ class SoftmaxVectorTest {
                 float sum = CrossEntropy.sumExpScalar(x, o, n, max);
                 assertClose(sum, SoftmaxVector.sumExp(x, o, n, max, new float[L]), 1e-5, 0, "sumExp " + what);
                 float[] e = new float[o + n];
-                assertClose(sum, SoftmaxVector.expShifted(e, x, o, n, max, new float[L]), 1e-5, 0, "expShifted " + what);
+                assertClose(sum, SoftmaxVector.expShifted(e, x, o, n, max, 1f, new float[L]), 1e-5, 0, "expShifted " + what);
                 float[] ref = new float[o + n];
                 for (int c = 0; c < n; c++) ref[o + c] = (float) Math.exp(x[o + c] - max);
                 assertClose(ref, e, 1e-6, 0, "exp " + what);
+                // the scale inside: attention's exp((x − max)·scale)
+                float[] scaled = new float[o + n], scaledRef = new float[o + n];
+                double scaledSum = 0;
+                for (int c = 0; c < n; c++) scaledSum += scaledRef[o + c] = (float) Math.exp((x[o + c] - max) * 0.125f);
+                assertClose((float) scaledSum, SoftmaxVector.expShifted(scaled, x, o, n, max, 0.125f, new float[L]), 1e-5, 0,
+                        "expShifted scaled " + what);
+                assertClose(scaledRef, scaled, 1e-6, 0, "exp scaled " + what);
                 SoftmaxVector.scaleRow(e, o, n, 0.5f);
                 for (int c = 0; c < n; c++) ref[o + c] *= 0.5f;
                 assertClose(ref, e, 1e-6, 0, "scaleRow " + what);

@@ -69,7 +69,7 @@ class VectorApiTest {
         MatMul.matmul(out, x, m, k, seg, DType.BF16, n);
         System.out.println(Arrays.toString(out));
         float[] dx = new float[m * k];
-        MatMul.accumulateInputGrad(dx, out, m, n, seg, DType.BF16, k);
+        MatMul.inputGrad(dx, out, m, n, seg, DType.BF16, k, true);
         System.out.println(Arrays.toString(dx));
         float[] y = new float[m * k];
         Norms.rmsNorm(y, x, m, k, KernelTesting.segment(w, DType.F32), DType.F32, 1e-6f, false, null);

@@ -148,7 +148,7 @@ class VectorMathTest {
                 for (; c < n2; c++) expected += (float) Math.exp(x[c] - max);
                 assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(SoftmaxVector.sumExp(x, 0, n2, max, new float[L])), "n=" + n2);
                 assertEquals(Float.floatToIntBits(expected),
-                        Float.floatToIntBits(SoftmaxVector.expShifted(new float[n2], x, 0, n2, max, new float[L])), "n=" + n2);
+                        Float.floatToIntBits(SoftmaxVector.expShifted(new float[n2], x, 0, n2, max, 1f, new float[L])), "n=" + n2);
 
                 float[] y = random(rnd, n2, 1f);
                 float[] lanes0 = new float[L], lanes1 = new float[L];

@@ -65,6 +65,11 @@ class OpGradientTest {
         // One op reading the same tensor twice: both of its input gradients land in one slot.
         Tensor x = param(1, 3, 11);
         check("reuse", List.of(x), in -> GatedActivation.apply(in.get(0), in.get(0), GatedActivation.Kind.SILU), H, TOL);
+        // one op output as gate and up: its gradient gets both contributions (added, not written twice)
+        check("reuse of an op's output", List.of(x), in -> {
+            Tensor y = Scale.apply(in.get(0), 0.7f);
+            return GatedActivation.apply(y, y, GatedActivation.Kind.SILU);
+        }, H, TOL);
     }
 
     @Test
@@ -182,6 +187,12 @@ class OpGradientTest {
         Tensor logits = param(2, 4, 23);
         int[] targets = {5, -1, 22, 0};
         check("cross-entropy", List.of(logits), in -> CrossEntropyLoss.apply(in.get(0), targets), H, TOL);
+        // logits an op's output read by two losses: the first backward's array becomes the slot's, the second adds
+        int[] others = {1, 2, -1, 22};
+        check("cross-entropy twice", List.of(logits), in -> {
+            Tensor y = Scale.apply(in.get(0), 1.5f);
+            return Add.apply(CrossEntropyLoss.apply(y, targets), CrossEntropyLoss.apply(y, others));
+        }, H, TOL);
         assertThrows(IllegalArgumentException.class, () -> EmbeddingLookup.apply(table, new int[]{11}));
     }
 

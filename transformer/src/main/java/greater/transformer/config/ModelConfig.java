@@ -207,6 +207,10 @@ public record ModelConfig(
         boolean softcaps = arch == Architecture.GEMMA2 || arch == Architecture.GEMMA3;
         double queryScalar = softcaps ? k.number("query_pre_attn_scalar", (double) headDim) : headDim;
         float attentionScale = granite ? (float) k.number("attention_multiplier", 1.0) : (float) (1.0 / Math.sqrt(queryScalar));
+        if (!(attentionScale > 0f) || Float.isInfinite(attentionScale)) {
+            throw new ModelConfigException(file + ": " + (granite ? "attention_multiplier " : "query_pre_attn_scalar " + queryScalar + " gives attention scale ")
+                    + attentionScale + "; it must be positive and finite");
+        }
 
         boolean attentionBias = k.bool("attention_bias", false);
         boolean qkvBias = switch (arch) {

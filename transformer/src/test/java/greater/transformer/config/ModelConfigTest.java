@@ -144,6 +144,12 @@ class ModelConfigTest {
         assertEquals(0.015625f, g.attentionScale());
         assertEquals(0.22f, g.residualMultiplier());
         assertEquals(8f, g.logitsScaling());
+        var negative = assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": \"granite\", " + SHAPE
+                + ", \"attention_multiplier\": -0.5}"));
+        assertTrue(negative.getMessage().contains("attention_multiplier -0.5"), negative.getMessage());
+        var zero = assertThrows(ModelConfigException.class, () -> parse("{\"model_type\": \"gemma2\", " + SHAPE
+                + ", \"query_pre_attn_scalar\": 0}"));
+        assertTrue(zero.getMessage().contains("query_pre_attn_scalar 0"), zero.getMessage());
         ModelConfig o = parse("{\"model_type\": \"olmo2\", " + SHAPE + "}");
         assertEquals(NormPlacement.POST, o.normPlacement());
         assertEquals(QkNorm.WHOLE, o.qkNorm());
