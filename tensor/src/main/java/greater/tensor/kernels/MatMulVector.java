@@ -5,7 +5,8 @@
 //   Dot core: B is [N,K]; rows of A and B are packed with K padded to kp (a multiple of L); an
 //   MR_DOT×NR_DOT tile of C is 16 dot products. Outer cores: B is [K,N]; B is packed in panels of
 //   NR columns, k-major (panel[p][q]); A is packed in panels of MR rows (panel[p][r]) or read as MR
-//   rows of a row-major buffer; an MR×NR tile of C accumulates up to KC outer products.
+//   rows of a row-major buffer; an MR×NR tile of C accumulates one k-span of outer products (KC,
+//   longer where a core says so).
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
@@ -52,6 +53,12 @@ final class MatMulVector {
      * (balanced spans), so each tile's accumulators are flushed once instead of k/KC times.
      */
     static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128;
+    /**
+     * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB),
+     * which sets its k-span (rowsSpan): one span of 576 instead of three of KC at 256×576×576 gave
+     * 205–208 against 196–198 GFLOP/s (BF16 and F32, 4 alternations, benchmarks/README.md).
+     */
+    static final int ROWS_B_BLOCK = 128 * 1024;
     /** Split-K: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
     static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
@@ -777,7 +784,7 @@ final class MatMulVector {
      * C[M,N] += A[M,K]·B[K,N] (= when not accumulate). A (up to MC rows at a time, all of K) is prepared once, split over
      * the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
      * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
-     * packs its own slice of B's columns, KC k-steps at a time.
+     * packs its own slice of B's columns, KC k-steps at a time (with A's rows, {@link #rowsSpan}).
      */
     static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b,
                           boolean accumulate) {
@@ -786,6 +793,7 @@ final class MatMulVector {
             return;
         }
         int nb = blockColumns(N);
+        int kc = aRows != null ? rowsSpan(K, MatMul.roundUp(nb, NR)) : KC;
         int nBlocks = MatMul.ceilDiv(N, nb);
         int mcMax = Math.min(MC, M), lda = K + LDW_PAD;
         float[] ap = Scratch.floats(0, aRows != null ? mcMax * lda : MatMul.roundUp(mcMax, MR) * K);
@@ -805,12 +813,12 @@ final class MatMulVector {
                 });
             }
             Parallel.forRange(nBlocks, 1, (b0, b1) -> {
-                float[] bp = Scratch.floats(1, MatMul.roundUp(nb, NR) * KC);
+                float[] bp = Scratch.floats(1, MatMul.roundUp(nb, NR) * kc);
                 float[] tile = Scratch.floats(2, MR * NR);
                 for (int blk = b0; blk < b1; blk++) {
                     int n0 = blk * nb, nRows = Math.min(nb, N - n0);
-                    for (int k0 = 0; k0 < K; k0 += KC) {
-                        int kLen = Math.min(KC, K - k0);
+                    for (int k0 = 0; k0 < K; k0 += kc) {
+                        int kLen = Math.min(kc, K - k0);
                         boolean assign = !accumulate && k0 == 0;
                         b.pack(bp, 0, NR, n0, nRows, k0, kLen);
                         for (int i = 0; i < mRows; i += MR) {
@@ -829,6 +837,16 @@ final class MatMulVector {
                 }
             });
         }
+    }
+
+    /**
+     * The outer core's k-span with A's rows (dx = dy·W): balanced spans of up to ROWS_B_BLOCK / nbp
+     * k-steps (at least KC), so a block of packed B stays within half an L2 and each tile of C is
+     * flushed once per span instead of once per KC.
+     */
+    static int rowsSpan(int K, int nbp) {
+        int most = Math.max(KC, ROWS_B_BLOCK / Math.max(1, nbp));
+        return MatMul.ceilDiv(K, MatMul.ceilDiv(K, most));
     }
 
     /**
