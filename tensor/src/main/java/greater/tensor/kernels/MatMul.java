@@ -27,7 +27,7 @@ import java.lang.foreign.MemorySegment;
  *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
  *       streaming whole rows into its own partial sum. Blocks and tasks are sized so the threads
  *       finish together (Parallel.makespan);</li>
- *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024): 2 rows of x
+ *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024, but not 32): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>
  *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows (or at most 24k floats of dx):

@@ -86,7 +86,10 @@ final class MatMulVector {
     static final int GEMV_MAX_ROWS = 3;
     /**
      * BF16 forward with fewer rows than this takes the dot tiles (gemmRowsBf16), and with fewer
-     * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows).
+     * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows)
+     * unless the rows fill whole NR-wide panels of the outer core: 32×2048×2048 184–187 GFLOP/s
+     * there against 169–177 in dot tiles, while 48 rows (a panel and a half) ran 152–167 against
+     * 162–169 (3 alternations, benchmarks/README.md).
      */
     static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
     /**
@@ -129,7 +132,7 @@ final class MatMulVector {
             gemv(out, x, m, k, w, wType, n);
             return;
         }
-        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K)) {
+        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K && m % NR != 0)) {
             gemmRowsBf16(out, x, m, k, w, n);
             return;
         }
