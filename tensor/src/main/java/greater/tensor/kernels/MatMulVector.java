@@ -50,9 +50,10 @@ final class MatMulVector {
     static final int PACK_ROWS = 8;
     /**
      * Forward k-span from FORWARD_LONG_SPAN_ROWS rows of x on: up to this many k-steps per tile
-     * (balanced spans), so each tile's accumulators are flushed once instead of k/KC times.
+     * (balanced spans), so each tile's accumulators are flushed once instead of k/KC times; below
+     * that, up to FORWARD_KC_SHORT.
      */
-    static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128;
+    static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128, FORWARD_KC_SHORT = 512;
     /**
      * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB),
      * which sets its k-span (rowsSpan): one span of 576 instead of three of KC at 256×576×576 gave
@@ -653,14 +654,15 @@ final class MatMulVector {
     }
 
     /**
-     * The forward's k-span: KC below FORWARD_LONG_SPAN_ROWS rows (the x panels of one KC span are
-     * re-read from L1 by every 8 rows of W: 64×2048×2048 bf16 0.75 of the peak against 0.65 with
-     * whole-k spans), else k in balanced spans of at most FORWARD_KC_MAX (fewer tile flushes:
-     * 128–256 rows +2–5%, benchmarks/README.md).
+     * The forward's k-span: k in balanced spans of at most FORWARD_KC_SHORT below
+     * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W:
+     * 64×2048×2048 bf16 0.75 of the peak with spans of KC against 0.65 with whole-k spans, and spans
+     * of 512 ran 1–4% faster than KC from 32 to 96 rows, F32 and BF16), else of at most
+     * FORWARD_KC_MAX (fewer tile flushes: 128–256 rows +2–5%, benchmarks/README.md).
      */
     static int forwardSpan(int m, int k) {
-        if (m < FORWARD_LONG_SPAN_ROWS) return Math.min(KC, Math.max(1, k));
-        return MatMul.ceilDiv(k, MatMul.ceilDiv(k, FORWARD_KC_MAX));
+        int most = m < FORWARD_LONG_SPAN_ROWS ? FORWARD_KC_SHORT : FORWARD_KC_MAX;
+        return Math.max(1, MatMul.ceilDiv(k, MatMul.ceilDiv(k, most)));
     }
 
     /**
