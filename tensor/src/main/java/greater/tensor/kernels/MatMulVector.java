@@ -148,14 +148,14 @@ final class MatMulVector {
 
 
     /**
-     * dx[m,k] += dy[m,n]·W[n,k]: the outer core with A = dy, B = W (its rows are the k-steps),
+     * dx[m,k] += dy[m,n]·W[n,k], or = when not accumulate (the first k-span's tiles store instead
+     * of adding, so dx is neither zeroed nor read): the outer core with A = dy, B = W (its rows are the k-steps),
      * split over W's rows when there are enough of them and dx has at most SPLIT_K_MAX_COLUMNS
      * columns (over dy's rows instead, with W packed once, when dy has many rows and W packs into
      * SPLIT_ROWS_MAX_PACKED), else over its columns. dy is read by
      * rows (copied to a padded stride), not packed into panels: an 8-row panel is a transpose that
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
-    /** dx[m,k] (+)= dy[m,n]·W[n,k]: added to dx when accumulate, else written over whatever dx held. */
     static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
         if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
             if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats
@@ -667,8 +667,8 @@ final class MatMulVector {
 
     /**
      * tile[r][q] = Σ_{p < kLen} A[r][p]·B[p][q] with A's rows at a0 + r·aStride and B a k-major
-     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] for the valid vr × vc
-     * corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
+     * NR-wide panel at bo; then c[cBase + (ci + r)·ldc + cj + q] += tile[r][q] (= when assign) for
+     * the valid vr × vc corner. Rows r ≥ vr re-read row vr − 1 (in bounds) and are dropped.
      */
     private static void rowsKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
                                    int a0, int aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
@@ -786,8 +786,8 @@ final class MatMulVector {
     // ---- outer core ---------------------------------------------------------------------------
 
     /**
-     * C[M,N] += A[M,K]·B[K,N] (= when not accumulate). A (up to MC rows at a time, all of K) is prepared once, split over
-     * the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
+     * C[M,N] += A[M,K]·B[K,N] (= when not accumulate). A (up to MC rows at a time, all of K) is
+     * prepared once, split over the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
      * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
      * packs its own slice of B's columns, KC k-steps at a time (with A's rows, {@link #rowsSpan}).
      */
@@ -980,8 +980,8 @@ final class MatMulVector {
     }
 
     /**
-     * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span: 8 rows × 2 vectors of
-     * accumulators; only the valid vr × vc corner is added to C.
+     * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span (= when assign): 8 rows × 2
+     * vectors of accumulators; only the valid vr × vc corner is added to (written into) C.
      */
     private static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
                                     int ao, float[] bp, int bo, int kLen, float[] tile, boolean assign) {

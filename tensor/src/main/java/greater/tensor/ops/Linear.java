@@ -42,7 +42,8 @@ public final class Linear {
         float[] saved = dw != null ? xs : null; // the input only matters for a weight gradient
         Tape.record(out, dy -> {
             if (dx != null) {
-                // the first gradient to reach x (the last of q, k and v to propagate, say) is written, not added
+                // the first gradient to reach x is written, not added (of q, k and v over one x: v's,
+                // recorded last and so propagated first)
                 boolean accumulate = !dx.isEmpty();
                 MatMul.inputGrad(accumulate ? dx.buffer() : dx.bufferToOverwrite(), dy, m, n, ws, wType, k, accumulate);
             }
