@@ -67,16 +67,18 @@ public final class GradSlot {
      * Adds {@code g} to this gradient. {@code g} is handed over: a fresh intermediate slot adopts
      * the array itself instead of allocating and adding, so the caller must not use it afterwards
      * (an op passes its own output's gradient, which the tape drops after the op's backward, or a
-     * temporary of its own).
+     * temporary of its own). Returns true when the slot took the array, false when it added it (a
+     * leaf, or a gradient that had arrived before): the array is then the caller's again.
      */
-    public void give(float[] g) {
+    public boolean give(float[] g) {
         if (leaf == null && buffer == null && g.length == size) {
             buffer = g;
             tape.adopted(g);
-            return;
+            return true;
         }
         float[] b = buffer();
         for (int i = 0; i < g.length; i++) b[i] += g[i];
+        return false;
     }
 
     /** The gradient so far, or null if none has reached this tensor. */

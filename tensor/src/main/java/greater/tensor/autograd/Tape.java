@@ -33,9 +33,10 @@ import java.util.WeakHashMap;
  * of this thread's pool, lent until the tape closes, so every such output stays alive until then,
  * whether a backward reads it or not (SmolLM2-135M: about 10k floats per token and layer instead of
  * the 5k the closures read). During backward an intermediate gradient goes back to the tape once
- * its op has propagated it, and the next slot of that length takes it (zeroed) instead of a new
- * array: a transformer's backward needs a handful of distinct [T, H] and [T, I] buffers at a time,
- * not one per op. Closing gives every lent and freed array to the pool, so the next pass of the same
+ * its op has propagated it, and the next slot of that length takes it (zeroed, or as it is for a
+ * closure that writes it whole: {@link GradSlot#bufferToOverwrite}) instead of a new array: a
+ * transformer's backward needs a handful of distinct [T, H] and [T, I] buffers at a time, not one
+ * per op. Closing gives every lent and freed array to the pool, so the next pass of the same
  * shapes (every round of a benchmark, every pass over a batch of the same length) allocates none of
  * its op outputs and intermediate gradients: no zeroing by the JVM while the other kernel thread
  * waits, and no young collection copying the saved activations of a pass in flight (at 256 tokens

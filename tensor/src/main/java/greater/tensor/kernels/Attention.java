@@ -36,7 +36,8 @@ public final class Attention {
     /**
      * What attention computes, fixed per layer: heads query heads reading kvHeads key/value heads of
      * headDim features, scores times scale, capped by softcap (0 = none), keys within window
-     * (0 = all) of the query. Throws IllegalArgumentException unless kvHeads &gt; 0 divides heads.
+     * (0 = all) of the query. Throws IllegalArgumentException unless kvHeads &gt; 0 divides heads and
+     * scale is positive and finite.
      */
     public record Spec(int heads, int kvHeads, int headDim, float scale, float softcap, int window) {
         public Spec {
@@ -44,7 +45,9 @@ public final class Attention {
                 throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " kv heads");
             }
             // the vector softmax takes its max before scaling: the same as after only for scale > 0
-            if (!(scale > 0f)) throw new IllegalArgumentException("attention scale must be positive, got " + scale);
+            if (!(scale > 0f) || Float.isInfinite(scale)) {
+                throw new IllegalArgumentException("attention scale must be positive and finite, got " + scale);
+            }
         }
     }
 

@@ -61,7 +61,8 @@ public final class CrossEntropy {
      * exp((x − max) − log Σ) from the forward's stats; 0 on ignored rows. It overwrites: a
      * [rows, V] gradient is the largest array of a pass, and neither zeroing it first nor reading
      * it back to add is needed when the loss is the logits' only consumer (the op hands the array
-     * to the logits' slot, which adds it only if another gradient got there first).
+     * to the logits' slot, which adds it instead when the logits are a leaf or another gradient got
+     * there first).
      *
      * @throws IndexOutOfBoundsException for a target ≥ cols
      */

@@ -5,7 +5,8 @@
 //   Dot core: B is [N,K]; rows of A and B are packed with K padded to kp (a multiple of L); an
 //   MR_DOT×NR_DOT tile of C is 16 dot products. Outer cores: B is [K,N]; B is packed in panels of
 //   NR columns, k-major (panel[p][q]); A is packed in panels of MR rows (panel[p][r]) or read as MR
-//   rows of a row-major buffer; an MR×NR tile of C accumulates up to KC outer products.
+//   rows of a row-major buffer; an MR×NR tile of C accumulates one k-span of outer products (KC,
+//   longer where a core says so).
 // Vector forms: MatMulVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
@@ -27,7 +28,8 @@ import java.lang.foreign.MemorySegment;
  *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
  *       streaming whole rows into its own partial sum. Blocks and tasks are sized so the threads
  *       finish together (Parallel.makespan);</li>
- *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024, but not 32): 2 rows of x
+ *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024, but not 32 with
+ *       512-bit vectors): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>
  *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows (or at most 24k floats of dx):

@@ -93,6 +93,11 @@ final class MatMulVector {
      * 162–169 (3 alternations, benchmarks/README.md).
      */
     static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
+
+    /** m rows fill whole NR-wide panels; only measured, and so only used, at 512-bit vectors (NR = 32). */
+    static boolean wholePanels(int m) {
+        return L == 16 && m % NR == 0;
+    }
     /**
      * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (each row of W is
      * read once per block of 8 rows of dx), takes inputGradRowsBf16; longer ones pack W (from
@@ -133,7 +138,7 @@ final class MatMulVector {
             gemv(out, x, m, k, w, wType, n);
             return;
         }
-        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K && m % NR != 0)) {
+        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K && !wholePanels(m))) {
             gemmRowsBf16(out, x, m, k, w, n);
             return;
         }
@@ -834,7 +839,7 @@ final class MatMulVector {
                                             lda, kLen, bp, j * kLen, tile, assign);
                                 } else {
                                     microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
-                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile, assign);
+                                            k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
                                 }
                             }
                         }
@@ -863,12 +868,9 @@ final class MatMulVector {
      * row apart, a TLB miss and a prefetcher restart per run.
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
-        if (M <= 0 || N <= 0 || K <= 0) {
-            if (!accumulate) Arrays.fill(c, 0, Math.max(0, M * N), 0f);
-            return;
-        }
+        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with K ≥ 2·THREADS·KC
         int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
-        // task 0 adds straight into c; the others into slices of one buffer (slot 0: the caller's)
+        // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
         int np = MatMul.roundUp(N, NR);
         Parallel.forRange(tasks, 1, (t0, t1) -> {
@@ -927,10 +929,7 @@ final class MatMulVector {
      * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
-        if (M <= 0 || N <= 0 || K <= 0) {
-            if (!accumulate) Arrays.fill(c, 0, Math.max(0, M * N), 0f);
-            return;
-        }
+        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with K ≥ 2·THREADS·KC
         int slabs = MatMul.ceilDiv(K, KC), slabSize = MatMul.roundUp(N, NR) * KC;
         float[] bp = Scratch.floats(0, slabs * slabSize);
         Parallel.forRange(slabs, 1, (s0, s1) -> {
@@ -980,11 +979,12 @@ final class MatMulVector {
     }
 
     /**
-     * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span (= when assign): 8 rows × 2
-     * vectors of accumulators; only the valid vr × vc corner is added to (written into) C.
+     * C[ci.., cj..] += Σ_p a[p][0..MR)ᵀ ⊗ b[p][0..NR) over one KC span: 8 rows × 2 vectors of
+     * accumulators; only the valid vr × vc corner is added to C (the weight gradient, its one
+     * caller, always accumulates).
      */
     private static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
-                                    int ao, float[] bp, int bo, int kLen, float[] tile, boolean assign) {
+                                    int ao, float[] bp, int bo, int kLen, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
@@ -1035,7 +1035,7 @@ final class MatMulVector {
         c61.intoArray(tile, 13 * L);
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
-        flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile, false);
     }
 
     /**

@@ -35,7 +35,7 @@ public final class CrossEntropyLoss {
             // written whole into scratch and handed over: no zeroed [rows, V] buffer to add into
             float[] d = Tape.borrow(rows * cols);
             CrossEntropy.crossEntropyBackward(d, ls, stats, rows, cols, targets, dRow);
-            dLogits.give(d);
+            if (!dLogits.give(d)) Tape.giveBack(d); // added, not taken: the scratch goes back
         }, logits);
         return loss;
     }

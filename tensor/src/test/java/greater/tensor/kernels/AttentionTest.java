@@ -91,6 +91,11 @@ class AttentionTest {
         Attention.causalAttention(out, probs, q, k, v, extent, new Attention.Spec(1, 1, 1, 1f, 0f, 1));
         assertArrayEquals(new float[]{1, 0, 0, 1}, probs, 0f);
         assertArrayEquals(new float[]{10, 20}, out, 0f);
+        // the vector softmax takes the max before scaling, which needs scale > 0
+        for (float bad : new float[]{0f, -0.5f, Float.NaN, Float.POSITIVE_INFINITY}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new Attention.Spec(1, 1, 1, bad, 0f, 0), "scale " + bad);
+        }
     }
 
     @Test
