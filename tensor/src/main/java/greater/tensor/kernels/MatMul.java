@@ -71,7 +71,10 @@ public final class MatMul {
     /**
      * dx[m,k] += dy[m,n]·W[n,k] when {@code accumulate}, else dx[m,k] = dy[m,n]·W[n,k] over whatever
      * dx held (an autograd closure writing a gradient no other op has reached yet: no zeroed buffer
-     * to fill first and read back).
+     * to fill first and read back). Written, dx has the bits that adding into zeros gives.
+     *
+     * @throws IllegalArgumentException when w holds fewer than n·k weights of wType, or wType is
+     *         not a float type
      */
     public static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k,
                                  boolean accumulate) {

@@ -56,8 +56,8 @@ final class MatMulVector {
     static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128, FORWARD_KC_SHORT = 512;
     /**
      * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB),
-     * which sets its k-span (rowsSpan): one span of 576 instead of three of KC at 256×576×576 gave
-     * 205–208 against 196–198 GFLOP/s (BF16 and F32, 4 alternations, benchmarks/README.md).
+     * which sets its k-span (rowsSpan): one span of 576 instead of three of KC at 256×576×576, 4
+     * alternations, medians 197.5 → 207.1 GFLOP/s (BF16) and 196.2 → 206.6 (F32), benchmarks/README.md.
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
     /** Split-K: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
@@ -661,8 +661,8 @@ final class MatMulVector {
     /**
      * The forward's k-span: k in balanced spans of at most FORWARD_KC_SHORT below
      * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W:
-     * 64×2048×2048 bf16 0.75 of the peak with spans of KC against 0.65 with whole-k spans, and spans
-     * of 512 ran 1–4% faster than KC from 32 to 96 rows, F32 and BF16), else of at most
+     * 64×2048×2048 bf16 0.75 of the peak with spans of KC against 0.65 with whole-k spans; spans of
+     * 512 against KC, medians of 3 from 32 to 96 rows, F32 and BF16: 0–5% faster), else of at most
      * FORWARD_KC_MAX (fewer tile flushes: 128–256 rows +2–5%, benchmarks/README.md).
      */
     static int forwardSpan(int m, int k) {

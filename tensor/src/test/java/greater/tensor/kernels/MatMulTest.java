@@ -175,6 +175,10 @@ class MatMulTest {
                 MatMul.inputGradScalar(scaW, dy, m, n, seg, type, k, false);
                 assertClose(prod, scaW, 1e-5, atol, "scalar written " + what);
                 assertClose(scaW, vecW, 1e-5, atol, "vector written " + what);
+                // and bit for bit what the same kernel adds into zeros (the path it replaces)
+                float[] vecZ = new float[m * k];
+                MatMul.inputGrad(vecZ, dy, m, n, seg, type, k, true);
+                assertClose(vecZ, vecW, 0, 0, "vector written = added into zeros " + what);
                 for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, sca, 1e-5, atol, "scalar " + what);
                 assertClose(sca, vec, 1e-5, atol, "vector " + what);
