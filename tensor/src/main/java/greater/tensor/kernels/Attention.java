@@ -16,18 +16,21 @@ import java.util.Arrays;
  * j ≤ p and (window ≤ 0 or p − j < window). Head h reads kv head h / group.
  * score_ij = (q_i·k_j)·scale, then softcap·tanh(score/softcap) when softcap > 0 (Gemma 2);
  * P = softmax over visible keys; out_i = Σ_j P_ij v_j.
- * <p>Both passes work on QB = 8 queries of one head at a time, so every loaded key or value
- * vector feeds 8 FMAs: scores come from the transposed keys (2L keys × 8 queries accumulated per
- * step, no horizontal sums), weighted row sums (P·V, dS·K, dSᵀ·Q, Pᵀ·dOut) from 8 rows of
- * weights × 2L features: 16 accumulators, 2 vector loads and 8 broadcasts per 16 FMAs (4 rows
- * left the loads, 6 per 8 FMAs, as the limit: KernelsBenchmark.attention, benchmarks/README.md). Threads split (head, query block) pairs; the backward's second pass,
- * which gathers dk and dv, splits (kv head, key block) pairs instead, so no two tasks write the
- * same row.
+ * <p>Forward and backward work on QB = 8 queries of one head at a time, so every loaded key or
+ * value vector feeds 8 FMAs: scores come from the transposed keys (2L keys × 8 queries accumulated
+ * per step, no horizontal sums), weighted row sums (P·V, dS·K) from 8 rows of weights × 2L
+ * features: 16 accumulators, 2 vector loads and 8 broadcasts per 16 FMAs (4 rows left the loads,
+ * 6 per 8 FMAs, as the limit: KernelsBenchmark.attention, benchmarks/README.md); the backward's
+ * key rows (dSᵀ·Q, Pᵀ·dOut) take rank-8 updates from the block's 8 query rows held in registers.
+ * The forward's threads split (head, query block) pairs. The backward's split (kv head, range of
+ * query blocks) pairs: each keeps its block of P and dS in a small buffer from computing to use,
+ * and its own dk and dv partial sums (no two tasks write the same row; the partials are added in
+ * a fixed order, so the result does not depend on which thread took which task).
  */
 public final class Attention {
     /** Multiply-adds per parallel task, roughly. */
     static final int GRAIN = 1 << 16;
-    /** Queries (forward, backward pass 1) or keys (backward pass 2) per register tile. */
+    /** Queries per register tile. */
     static final int QB = 8;
 
     private Attention() {
@@ -167,24 +170,59 @@ public final class Attention {
     /**
      * Accumulates dq, dk, dv. With dP_ij = dOut_i·v_j: dv_j += Σ_i P_ij dOut_i;
      * dS_ij = P_ij(dP_ij − Σ_j' P_ij' dP_ij'); through the cap, d raw = dS·(1 − tanh²(raw·scale/softcap));
-     * dq_i += scale·Σ_j draw_ij k_j, dk_j += scale·Σ_i draw_ij q_i. probs is the forward's P
-     * (recomputed when null). workspace holds at least {@link #workspaceSize} floats of any contents
-     * (P when recomputed, then dS), or is null to allocate them: a caller running many layers'
-     * backward hands the same one to each.
+     * dq_i += scale·Σ_j draw_ij k_j, dk_j += scale·Σ_i draw_ij q_i. probs is the forward's P, or null
+     * to recompute it block by block (FlashAttention-2's backward, Dao 2023, Algorithm 2: no
+     * [heads, t, s] array is kept or written).
      */
     public static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                               float[] q, float[] k, float[] v, Extent extent, Spec spec,
-                                               float[] workspace) {
-        if (VectorApi.ENABLED) AttentionVector.causalAttentionBackward(dq, dk, dv, dOut, probs, q, k, v, extent, spec, workspace);
-        else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, extent, spec, workspace);
+                                               float[] q, float[] k, float[] v, Extent extent, Spec spec) {
+        if (VectorApi.ENABLED) AttentionVector.causalAttentionBackward(dq, dk, dv, dOut, probs, q, k, v, extent, spec);
+        else causalAttentionBackwardScalar(dq, dk, dv, dOut, probs, q, k, v, extent, spec);
     }
 
     /**
-     * Floats of the backward's workspace when it recomputes P: P and dS, [heads, t, s] each (may
-     * exceed an array's size for very long sequences; then pass null and each is allocated apart).
+     * Parts each kv head's query blocks are split into for the backward, whose tasks are (kv head,
+     * part) pairs: every extra part costs a [s, headDim] partial of dk and of dv to zero and add, so
+     * the fewest parts whose tasks the threads finish together ({@link Parallel#makespan}): 3 kv
+     * heads on 2 threads take 2 parts (6 tasks, 3 each) rather than 1 (one thread doing 2 of 3).
      */
-    public static long workspaceSize(Extent extent, Spec spec) {
-        return 2L * spec.heads() * extent.t() * extent.s();
+    static int backwardParts(int kvHeads, int blocks) {
+        int best = 1;
+        double bestEnd = Double.MAX_VALUE;
+        for (int parts = 1; parts <= Math.min(blocks, 8); parts++) {
+            int count = kvHeads * parts;
+            // in units of one kv head's work / 840 (which every part count up to 8 divides)
+            double end = Parallel.makespan(count, 1, i -> 1) * (840.0 / count * kvHeads);
+            if (end < bestEnd * 0.999) {
+                best = parts;
+                bestEnd = end;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The first query block of each of {@code parts} parts, and {@code blocks} at the end: balanced
+     * by the visible keys of their queries (causal blocks grow with their position).
+     */
+    static int[] balancedBlocks(int blocks, int parts, Extent extent, int window) {
+        long[] cum = new long[blocks + 1];
+        for (int b = 0; b < blocks; b++) {
+            long keys = 0;
+            for (int i = b * QB; i < Math.min(extent.t(), (b + 1) * QB); i++) {
+                int p = extent.posOffset() + i;
+                keys += Math.max(0, endKey(p, extent.s()) - firstKey(p, window));
+            }
+            cum[b + 1] = cum[b] + keys + 1;
+        }
+        int[] first = new int[parts + 1];
+        for (int part = 1, b = 0; part < parts; part++) {
+            long target = cum[blocks] * part / parts;
+            while (b < blocks && cum[b] < target) b++;
+            first[part] = b;
+        }
+        first[parts] = blocks;
+        return first;
     }
 
     /** One past the last key visible to any of the first n queries (jlo when none sees any). */
@@ -194,14 +232,14 @@ public final class Attention {
         return jhi;
     }
 
+    /** The scalar twin: row by row, P recomputed into one [heads, t, s] array when null. */
     public static void causalAttentionBackwardScalar(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
-                                                     float[] q, float[] k, float[] v, Extent extent, Spec spec,
-                                                     float[] workspace) {
+                                                     float[] q, float[] k, float[] v, Extent extent, Spec spec) {
         int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
         int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
         float scale = spec.scale(), softcap = spec.softcap();
         if (probs == null) {
-            probs = workspace != null ? workspace : new float[heads * t * s];
+            probs = new float[heads * t * s];
             causalAttentionScalar(null, probs, q, k, v, extent, spec);
         }
         int group = heads / kvHeads;

@@ -67,79 +67,198 @@ final class AttentionVector {
 
     static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                         float[] q, float[] k, float[] v, Attention.Extent extent,
-                                        Attention.Spec spec, float[] workspace) {
+                                        Attention.Spec spec) {
         int t = extent.t(), s = extent.s(), posOffset = extent.posOffset();
         int heads = spec.heads(), kvHeads = spec.kvHeads(), headDim = spec.headDim(), window = spec.window();
         float scale = spec.scale(), softcap = spec.softcap();
         if (t <= 0 || s <= 0) return;
-        int n = heads * t * s;
-        // P: the caller's, else recomputed into the workspace's first n floats; dS after it
-        float[] P = probs != null ? probs : workspace != null ? workspace : new float[n];
-        float[] ds = workspace != null ? workspace : new float[n];
-        int dsBase = probs == null && workspace != null ? n : 0;
-        if (probs == null) causalAttention(null, P, q, k, v, extent, spec);
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = paddedKeys(s);
         boolean transpose = Attention.transposed(t, group);
+        float[] kT = transpose && (probs == null || softcap > 0f) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         float[] vT = transpose ? Attention.transposeHeads(v, s, kvHeads, headDim, sp) : null;
-        float[] kT = transpose && softcap > 0f ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
-        int span = Math.max(1, Math.min(s, window > 0 ? window : s));
-        // Pass 1, per (head, block of Attention.QB queries): dS (scaled, through the cap; 0 where masked,
-        // every entry written: the workspace comes with old contents) and dq.
         int blocks = (t + Attention.QB - 1) / Attention.QB;
-        Parallel.forRange(heads * blocks, Math.max(1, Attention.GRAIN / (Attention.QB * span * headDim * 4)), (from, to) -> {
-            float[] dp = new float[Attention.QB * sp], raw = softcap > 0f ? new float[Attention.QB * sp] : null;
+        int parts = Attention.backwardParts(kvHeads, blocks), tasks = kvHeads * parts;
+        int[] firstBlock = Attention.balancedBlocks(blocks, parts, extent, window);
+        // part 0 of each kv head adds into dk and dv itself, parts ≥ 1 into their own [s, headDim]
+        // slices here (dk's then dv's), summed into dk and dv in part order afterwards
+        int slice = s * headDim;
+        float[] partials = parts > 1 ? new float[kvHeads * (parts - 1) * 2 * slice] : null;
+        Parallel.forRange(tasks, 1, (from, to) -> {
+            // QB rows of P and of dP (then dS), and a last row of zeros the key-row updates read
+            // in place of rows past a short block's last query
+            float[] pt = new float[(Attention.QB + 1) * sp], dp = new float[(Attention.QB + 1) * sp];
+            float[] raw = softcap > 0f ? new float[Attention.QB * sp] : null;
+            float[] lanes = new float[L];
             int[] lo = new int[Attention.QB], hi = new int[Attention.QB];
-            for (int item = from; item < to; item++) {
-                int h = item / blocks, i0 = (item % blocks) * Attention.QB, nq = Math.min(Attention.QB, t - i0);
-                int g = h / group, kvo = g * headDim;
-                int jlo = Attention.visibleRanges(lo, hi, i0, nq, posOffset, window, s);
-                int jhi = Attention.visibleEnd(lo, hi, nq, jlo);
-                if (jhi <= jlo) {
-                    Arrays.fill(ds, dsBase + (h * t + i0) * s, dsBase + (h * t + i0 + nq) * s, 0f);
-                    continue;
+            for (int task = from; task < to; task++) {
+                int g = task / parts, part = task % parts, kvo = g * headDim;
+                float[] dkT = dk, dvT = dv;
+                int dkOff = kvo, dvOff = kvo, stride = kvStride;
+                if (part > 0) {
+                    int o = ((g * (parts - 1)) + part - 1) * 2 * slice;
+                    Arrays.fill(partials, o, o + 2 * slice, 0f);
+                    dkT = partials;
+                    dvT = partials;
+                    dkOff = o;
+                    dvOff = o + slice;
+                    stride = headDim;
                 }
-                int qo = i0 * qStride + h * headDim;
-                if (transpose) {
-                    scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
-                    if (raw != null) scores(raw, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
-                } else {
-                    scoresDirect(dp, sp, dOut, qo, qStride, nq, v, kvo, kvStride, headDim, lo, hi);
-                    if (raw != null) scoresDirect(raw, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
-                }
-                for (int r = 0; r < nq; r++) {
-                    int po = (h * t + i0 + r) * s;
-                    scoreGradRow(dp, r * sp, raw, P, po, lo[r], hi[r], scale, softcap);
-                    Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
-                    int o = dsBase + po;
-                    Arrays.fill(ds, o, o + jlo, 0f);
-                    System.arraycopy(dp, r * sp + jlo, ds, o + jlo, jhi - jlo);
-                    Arrays.fill(ds, o + jhi, o + s, 0f);
-                }
-                weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
-                        Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
-            }
-        });
-        // Pass 2, per (kv head, block of Attention.QB keys): dk_j += Σ_i dS_ij q_i and dv_j += Σ_i P_ij dOut_i over the
-        // group's heads (dS and P are 0 where masked, so whole query ranges can be summed).
-        int keyBlocks = (s + Attention.QB - 1) / Attention.QB;
-        Parallel.forRange(kvHeads * keyBlocks, Math.max(1, Attention.GRAIN / (Attention.QB * group * t * headDim * 4)), (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int g = item / keyBlocks, j0 = (item % keyBlocks) * Attention.QB, nk = Math.min(Attention.QB, s - j0);
-                // queries that see some key of [j0, j0 + nk): posOffset + i ≥ j0, posOffset + i − (j0 + nk − 1) < window
-                int iStart = Math.max(0, j0 - posOffset);
-                int iEnd = window > 0 ? Math.min(t, j0 + nk - 1 - posOffset + window) : t;
-                if (iEnd <= iStart) continue;
-                int ko = j0 * kvStride + g * headDim;
                 for (int h = g * group; h < (g + 1) * group; h++) {
-                    int w0 = (h * t + iStart) * s + j0, x0 = iStart * qStride + h * headDim;
-                    weightedRows(Strided.rows(dk, ko, kvStride), new Strided(ds, dsBase + w0, 1, s),
-                            Strided.rows(q, x0, qStride), nk, iEnd - iStart, headDim);
-                    weightedRows(Strided.rows(dv, ko, kvStride), new Strided(P, w0, 1, s),
-                            Strided.rows(dOut, x0, qStride), nk, iEnd - iStart, headDim);
+                    for (int b = firstBlock[part]; b < firstBlock[part + 1]; b++) {
+                        int i0 = b * Attention.QB, nq = Math.min(Attention.QB, t - i0);
+                        int jlo = Attention.visibleRanges(lo, hi, i0, nq, posOffset, window, s);
+                        int jhi = Attention.visibleEnd(lo, hi, nq, jlo);
+                        if (jhi <= jlo) continue;
+                        int qo = i0 * qStride + h * headDim;
+                        // P of the block: the caller's rows, or recomputed as the forward does
+                        if (probs != null) {
+                            for (int r = 0; r < nq; r++) {
+                                System.arraycopy(probs, (h * t + i0 + r) * s + jlo, pt, r * sp + jlo, jhi - jlo);
+                                Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
+                            }
+                        } else {
+                            if (kT != null) scores(pt, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
+                            else scoresDirect(pt, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
+                            for (int r = 0; r < nq; r++) {
+                                softmaxRow(pt, r * sp, sp, lo[r], hi[r], scale, softcap, true, lanes);
+                                Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
+                            }
+                        }
+                        // dP = dOut·vᵀ, then dS in its place (scaled, through the cap; 0 where masked)
+                        if (vT != null) {
+                            scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
+                            if (raw != null) scores(raw, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
+                        } else {
+                            scoresDirect(dp, sp, dOut, qo, qStride, nq, v, kvo, kvStride, headDim, lo, hi);
+                            if (raw != null) scoresDirect(raw, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
+                        }
+                        for (int r = 0; r < nq; r++) {
+                            scoreGradRow(dp, r * sp, raw, pt, r * sp, lo[r], hi[r], scale, softcap);
+                            Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
+                        }
+                        // dq_i += Σ_j dS_ij k_j; dk_j += Σ_i dS_ij q_i; dv_j += Σ_i P_ij dOut_i
+                        weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
+                                Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
+                        keyRows(dkT, dkOff, stride, dp, sp, q, qo, qStride, nq, jlo, jhi, headDim);
+                        keyRows(dvT, dvOff, stride, pt, sp, dOut, qo, qStride, nq, jlo, jhi, headDim);
+                    }
                 }
             }
         });
+        if (partials == null) return;
+        Parallel.forRange(s, Math.max(1, 16384 / (2 * kvStride * (parts - 1))), (j0, j1) -> {
+            for (int g = 0; g < kvHeads; g++) {
+                for (int part = 1; part < parts; part++) {
+                    int o = ((g * (parts - 1)) + part - 1) * 2 * slice;
+                    for (int j = j0; j < j1; j++) {
+                        axpyRow(dk, j * kvStride + g * headDim, partials, o + j * headDim, headDim);
+                        axpyRow(dv, j * kvStride + g * headDim, partials, o + slice + j * headDim, headDim);
+                    }
+                }
+            }
+        });
+    }
+
+    private static void axpyRow(float[] y, int yo, float[] x, int xo, int n) {
+        int d = 0;
+        for (int bound = F.loopBound(n); d < bound; d += L) {
+            FloatVector.fromArray(F, y, yo + d).add(FloatVector.fromArray(F, x, xo + d)).intoArray(y, yo + d);
+        }
+        for (; d < n; d++) y[yo + d] += x[xo + d];
+    }
+
+    /**
+     * y_j += Σ_{r &lt; n} w[r·sp + j]·x_r for keys j in [jlo, jhi): the key rows y (at yOff + j·yStride,
+     * headDim features) take a rank-n update from n ≤ Attention.QB rows x_r (at x0 + r·xStride) weighted
+     * by a block of P or dS (w, rows sp apart, row Attention.QB all zeros: it stands in for rows r ≥ n).
+     * The 8 rows' 2L features stay in 16 registers while the keys stream past: per key 8
+     * broadcasts, 2 loads and 2 stores of y, 16 FMAs.
+     */
+    static void keyRows(float[] y, int yOff, int yStride, float[] w, int sp, float[] x, int x0, int xStride, int n,
+                        int jlo, int jhi, int headDim) {
+        int zero = Attention.QB * sp;
+        int w0 = 0, w1 = n > 1 ? sp : zero, w2 = n > 2 ? 2 * sp : zero, w3 = n > 3 ? 3 * sp : zero;
+        int w4 = n > 4 ? 4 * sp : zero, w5 = n > 5 ? 5 * sp : zero, w6 = n > 6 ? 6 * sp : zero, w7 = n > 7 ? 7 * sp : zero;
+        // rows past n read row n − 1 (a real row: 0 times its finite values)
+        int x1 = x0 + Math.min(1, n - 1) * xStride, x2 = x0 + Math.min(2, n - 1) * xStride;
+        int x3 = x0 + Math.min(3, n - 1) * xStride, x4 = x0 + Math.min(4, n - 1) * xStride;
+        int x5 = x0 + Math.min(5, n - 1) * xStride, x6 = x0 + Math.min(6, n - 1) * xStride;
+        int x7 = x0 + Math.min(7, n - 1) * xStride;
+        int d = 0;
+        for (; d + 2 * L <= headDim; d += 2 * L) {
+            FloatVector a0 = FloatVector.fromArray(F, x, x0 + d), b0 = FloatVector.fromArray(F, x, x0 + d + L);
+            FloatVector a1 = FloatVector.fromArray(F, x, x1 + d), b1 = FloatVector.fromArray(F, x, x1 + d + L);
+            FloatVector a2 = FloatVector.fromArray(F, x, x2 + d), b2 = FloatVector.fromArray(F, x, x2 + d + L);
+            FloatVector a3 = FloatVector.fromArray(F, x, x3 + d), b3 = FloatVector.fromArray(F, x, x3 + d + L);
+            FloatVector a4 = FloatVector.fromArray(F, x, x4 + d), b4 = FloatVector.fromArray(F, x, x4 + d + L);
+            FloatVector a5 = FloatVector.fromArray(F, x, x5 + d), b5 = FloatVector.fromArray(F, x, x5 + d + L);
+            FloatVector a6 = FloatVector.fromArray(F, x, x6 + d), b6 = FloatVector.fromArray(F, x, x6 + d + L);
+            FloatVector a7 = FloatVector.fromArray(F, x, x7 + d), b7 = FloatVector.fromArray(F, x, x7 + d + L);
+            for (int j = jlo, yo = yOff + jlo * yStride + d; j < jhi; j++, yo += yStride) {
+                FloatVector y0 = FloatVector.fromArray(F, y, yo), y1 = FloatVector.fromArray(F, y, yo + L);
+                FloatVector p = FloatVector.broadcast(F, w[w0 + j]);
+                y0 = p.fma(a0, y0);
+                y1 = p.fma(b0, y1);
+                p = FloatVector.broadcast(F, w[w1 + j]);
+                y0 = p.fma(a1, y0);
+                y1 = p.fma(b1, y1);
+                p = FloatVector.broadcast(F, w[w2 + j]);
+                y0 = p.fma(a2, y0);
+                y1 = p.fma(b2, y1);
+                p = FloatVector.broadcast(F, w[w3 + j]);
+                y0 = p.fma(a3, y0);
+                y1 = p.fma(b3, y1);
+                p = FloatVector.broadcast(F, w[w4 + j]);
+                y0 = p.fma(a4, y0);
+                y1 = p.fma(b4, y1);
+                p = FloatVector.broadcast(F, w[w5 + j]);
+                y0 = p.fma(a5, y0);
+                y1 = p.fma(b5, y1);
+                p = FloatVector.broadcast(F, w[w6 + j]);
+                y0 = p.fma(a6, y0);
+                y1 = p.fma(b6, y1);
+                p = FloatVector.broadcast(F, w[w7 + j]);
+                y0 = p.fma(a7, y0);
+                y1 = p.fma(b7, y1);
+                y0.intoArray(y, yo);
+                y1.intoArray(y, yo + L);
+            }
+        }
+        for (; d + L <= headDim; d += L) {
+            FloatVector a0 = FloatVector.fromArray(F, x, x0 + d), a1 = FloatVector.fromArray(F, x, x1 + d);
+            FloatVector a2 = FloatVector.fromArray(F, x, x2 + d), a3 = FloatVector.fromArray(F, x, x3 + d);
+            FloatVector a4 = FloatVector.fromArray(F, x, x4 + d), a5 = FloatVector.fromArray(F, x, x5 + d);
+            FloatVector a6 = FloatVector.fromArray(F, x, x6 + d), a7 = FloatVector.fromArray(F, x, x7 + d);
+            for (int j = jlo, yo = yOff + jlo * yStride + d; j < jhi; j++, yo += yStride) {
+                FloatVector y0 = FloatVector.fromArray(F, y, yo);
+                y0 = FloatVector.broadcast(F, w[w0 + j]).fma(a0, y0);
+                y0 = FloatVector.broadcast(F, w[w1 + j]).fma(a1, y0);
+                y0 = FloatVector.broadcast(F, w[w2 + j]).fma(a2, y0);
+                y0 = FloatVector.broadcast(F, w[w3 + j]).fma(a3, y0);
+                y0 = FloatVector.broadcast(F, w[w4 + j]).fma(a4, y0);
+                y0 = FloatVector.broadcast(F, w[w5 + j]).fma(a5, y0);
+                y0 = FloatVector.broadcast(F, w[w6 + j]).fma(a6, y0);
+                y0 = FloatVector.broadcast(F, w[w7 + j]).fma(a7, y0);
+                y0.intoArray(y, yo);
+            }
+        }
+        for (; d < headDim; d++) {
+            float a0 = x[x0 + d], a1 = x[x1 + d], a2 = x[x2 + d], a3 = x[x3 + d];
+            float a4 = x[x4 + d], a5 = x[x5 + d], a6 = x[x6 + d], a7 = x[x7 + d];
+            for (int j = jlo, yo = yOff + jlo * yStride + d; j < jhi; j++, yo += yStride) {
+                float acc = y[yo];
+                acc = Math.fma(w[w0 + j], a0, acc);
+                acc = Math.fma(w[w1 + j], a1, acc);
+                acc = Math.fma(w[w2 + j], a2, acc);
+                acc = Math.fma(w[w3 + j], a3, acc);
+                acc = Math.fma(w[w4 + j], a4, acc);
+                acc = Math.fma(w[w5 + j], a5, acc);
+                acc = Math.fma(w[w6 + j], a6, acc);
+                acc = Math.fma(w[w7 + j], a7, acc);
+                y[yo] = acc;
+            }
+        }
     }
 
     /**

@@ -11,8 +11,8 @@ import greater.tensor.kernels.Attention;
  * positions of the S keys (S > T when earlier positions come from a cache), and query head h
  * reads kv head h / (heads / kvHeads). Options: sliding window (key j visible to query i iff i - j &lt; window),
  * and logit soft-capping {@code cap·tanh(s / cap)} (Gemma-2). Forward saves q, k and v only; backward
- * recomputes the probabilities [heads, T, S] one layer at a time (as flash attention does) rather
- * than keeping every layer's alive from forward to backward.
+ * recomputes the probabilities block by block (as flash attention does) rather than keeping every
+ * layer's [heads, T, S] alive from forward to backward.
  */
 public final class CausalSelfAttention {
     private CausalSelfAttention() {
@@ -32,17 +32,11 @@ public final class CausalSelfAttention {
         Attention.causalAttention(out, null, qs, ks, vs, extent, spec);
         Tensor y = Tensor.of(out, q.shape().dims());
         GradSlot dq = Tape.gradOf(q), dk = Tape.gradOf(k), dv = Tape.gradOf(v);
-        Tape.record(y, dy -> {
-            long size = Attention.workspaceSize(extent, spec); // the same for every layer
-            // past the largest Java array the kernel allocates P and dS apart
-            float[] workspace = size <= Integer.MAX_VALUE - 8 ? Tape.borrow((int) size) : null;
-            Attention.causalAttentionBackward(
-                    dq != null ? dq.buffer() : new float[qs.length],
-                    dk != null ? dk.buffer() : new float[ks.length],
-                    dv != null ? dv.buffer() : new float[vs.length],
-                    dy, null, qs, ks, vs, extent, spec, workspace);
-            if (workspace != null) Tape.giveBack(workspace);
-        }, q, k, v);
+        Tape.record(y, dy -> Attention.causalAttentionBackward(
+                dq != null ? dq.buffer() : new float[qs.length],
+                dk != null ? dk.buffer() : new float[ks.length],
+                dv != null ? dv.buffer() : new float[vs.length],
+                dy, null, qs, ks, vs, extent, spec), q, k, v);
         return y;
     }
 

@@ -7,6 +7,7 @@ import java.util.Random;
 import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AttentionTest {
 
@@ -38,6 +39,8 @@ class AttentionTest {
             new Cfg(3, 4, 2, 2, 16, 4, 0, 2),               // queries past the filled keys: the last sees none
             new Cfg(3, 9, 2, 2, 20, 6, 4f, 0),              // few queries per kv head (no key transpose) + softcap
             new Cfg(60, 60, 4, 2, 32, 0, 0, 0),             // s rounds up to a multiple of 4L: padded key rows
+            new Cfg(40, 40, 3, 1, 48, 0, 0, 0),             // MQA over several query blocks: parts with partial dk, dv
+            new Cfg(50, 50, 6, 3, 67, 0, 0, 6),             // 3 kv heads in parts, window, features 2L + L + 3
     };
 
     /** Double-precision attention straight from the definition, masking with −∞. */
@@ -126,6 +129,31 @@ class AttentionTest {
     }
 
     @Test
+    void backwardPartsBalanceTheThreadsAndTheCausalBlocks() {
+        for (int kvHeads = 1; kvHeads <= 9; kvHeads++) {
+            int parts = Attention.backwardParts(kvHeads, 32);
+            assertTrue(parts >= 1 && parts <= 8, kvHeads + " kv heads: " + parts + " parts");
+            if (Parallel.THREADS == 1) assertEquals(1, parts, "one thread needs no parts");
+            if (kvHeads % Parallel.THREADS == 0) assertEquals(1, parts, kvHeads + " kv heads divide among the threads");
+        }
+        if (Parallel.THREADS == 2) assertEquals(2, Attention.backwardParts(3, 32), "3 kv heads on 2 threads: 6 tasks");
+        assertEquals(1, Attention.backwardParts(1, 1), "one block cannot be split");
+        // 32 causal blocks in 2 parts of equal keys: block b has ~b + 1/2 keys per query, so the
+        // second part starts near 32/√2 ≈ 22.6
+        int[] first = Attention.balancedBlocks(32, 2, new Attention.Extent(256, 256, 0), 0);
+        assertArrayEquals(new int[]{0, 23, 32}, first);
+        // with a window of 16 the blocks past the first two see 16 keys per query, those two fewer
+        // (36 and 100 keys against 128): every part starts one block later than 8·part
+        first = Attention.balancedBlocks(32, 4, new Attention.Extent(256, 256, 0), 16);
+        assertArrayEquals(new int[]{0, 9, 17, 25, 32}, first);
+        // more parts than blocks: empty parts, still in order
+        first = Attention.balancedBlocks(2, 4, new Attention.Extent(10, 10, 0), 0);
+        assertEquals(0, first[0]);
+        assertEquals(2, first[4]);
+        for (int i = 1; i < first.length; i++) assertTrue(first[i] >= first[i - 1], java.util.Arrays.toString(first));
+    }
+
+    @Test
     void backwardMatchesScalarAndFiniteDifferences() {
         Random rnd = new Random(72);
         for (Cfg c : CONFIGS) {
@@ -136,36 +164,28 @@ class AttentionTest {
             Attention.causalAttention(out, probs, q, k, v, c.extent(), c.spec());
             float[] dq0 = random(rnd, nq), dk0 = random(rnd, nkv), dv0 = random(rnd, nkv);
             float[] dq = dq0.clone(), dk = dk0.clone(), dv = dv0.clone();
-            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.extent(), c.spec(), null);
+            Attention.causalAttentionBackward(dq, dk, dv, w, probs, q, k, v, c.extent(), c.spec());
             float[] sq = dq0.clone(), sk = dk0.clone(), sv = dv0.clone();
-            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.extent(), c.spec(), null);
+            Attention.causalAttentionBackwardScalar(sq, sk, sv, w, probs, q, k, v, c.extent(), c.spec());
             assertClose(sq, dq, 1e-5, 2e-6, "dq vs scalar " + c);
             assertClose(sk, dk, 1e-5, 2e-6, "dk vs scalar " + c);
             assertClose(sv, dv, 1e-5, 2e-6, "dv vs scalar " + c);
             float[] nq0 = dq0.clone(), nk0 = dk0.clone(), nv0 = dv0.clone(); // without saved probs
-            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.extent(), c.spec(), null);
+            Attention.causalAttentionBackward(nq0, nk0, nv0, w, null, q, k, v, c.extent(), c.spec());
             assertClose(dq, nq0, 1e-5, 2e-6, "dq recomputing probs " + c);
             assertClose(dk, nk0, 1e-5, 2e-6, "dk recomputing probs " + c);
             assertClose(dv, nv0, 1e-5, 2e-6, "dv recomputing probs " + c);
-            // a reused workspace (old contents, here NaN) gives the same bits as a fresh one
-            float[] workspace = new float[(int) Attention.workspaceSize(c.extent(), c.spec()) + 3];
-            java.util.Arrays.fill(workspace, Float.NaN);
-            float[] wq = dq0.clone(), wk = dk0.clone(), wv = dv0.clone();
-            Attention.causalAttentionBackward(wq, wk, wv, w, null, q, k, v, c.extent(), c.spec(), workspace);
-            assertArrayEquals(nq0, wq, "dq with a used workspace " + c);
-            assertArrayEquals(nk0, wk, "dk with a used workspace " + c);
-            assertArrayEquals(nv0, wv, "dv with a used workspace " + c);
-            java.util.Arrays.fill(workspace, Float.NaN); // with the forward's P, dS alone uses the workspace
-            float[] pq = dq0.clone(), pk = dk0.clone(), pv = dv0.clone(), fq = dq0.clone(), fk = dk0.clone(), fv = dv0.clone();
-            Attention.causalAttentionBackward(pq, pk, pv, w, probs, q, k, v, c.extent(), c.spec(), workspace);
-            Attention.causalAttentionBackward(fq, fk, fv, w, probs, q, k, v, c.extent(), c.spec(), null);
-            assertArrayEquals(fq, pq, "dq with saved probs and a used workspace " + c);
-            assertArrayEquals(fk, pk, "dk with saved probs and a used workspace " + c);
-            assertArrayEquals(fv, pv, "dv with saved probs and a used workspace " + c);
-            java.util.Arrays.fill(workspace, Float.NaN);
+            // the same inputs again give the same bits (each kv head's parts are summed in a fixed order)
+            float[] rq = dq0.clone(), rk = dk0.clone(), rv = dv0.clone();
+            Attention.causalAttentionBackward(rq, rk, rv, w, null, q, k, v, c.extent(), c.spec());
+            assertArrayEquals(nq0, rq, "dq again " + c);
+            assertArrayEquals(nk0, rk, "dk again " + c);
+            assertArrayEquals(nv0, rv, "dv again " + c);
             float[] sq2 = dq0.clone(), sk2 = dk0.clone(), sv2 = dv0.clone();
-            Attention.causalAttentionBackwardScalar(sq2, sk2, sv2, w, null, q, k, v, c.extent(), c.spec(), workspace);
-            assertClose(sq, sq2, 1e-5, 2e-6, "scalar dq with a used workspace " + c);
+            Attention.causalAttentionBackwardScalar(sq2, sk2, sv2, w, null, q, k, v, c.extent(), c.spec());
+            assertClose(sq, sq2, 1e-5, 2e-6, "scalar dq recomputing probs " + c);
+            assertClose(sk, sk2, 1e-5, 2e-6, "scalar dk recomputing probs " + c);
+            assertClose(sv, sv2, 1e-5, 2e-6, "scalar dv recomputing probs " + c);
             if (nq * nkv > 40_000) continue; // finite differences on the small configurations only
             for (int i = 0; i < nq; i++) dq[i] -= dq0[i];
             for (int i = 0; i < nkv; i++) {

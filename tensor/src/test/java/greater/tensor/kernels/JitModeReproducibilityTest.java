@@ -124,7 +124,7 @@ class JitModeReproducibilityTest {
             Attention.causalAttention(out, probs, q, kk, v, extent, spec);
             print("attention softcap " + softcap, out, probs);
             float[] dq = new float[q.length], dk = new float[kk.length], dv = new float[v.length];
-            Attention.causalAttentionBackward(dq, dk, dv, out, probs, q, kk, v, extent, spec, null);
+            Attention.causalAttentionBackward(dq, dk, dv, out, probs, q, kk, v, extent, spec);
             print("attention backward softcap " + softcap, dq, dk, dv);
         }
 
