@@ -52,6 +52,28 @@ public final class MatMul {
         else matmulScalar(out, x, m, k, w, wType, n);
     }
 
+    /**
+     * outs[i][m, ns[i]] = x[m,k]·W_i[ns[i],k]ᵀ for i &lt; ws.length: several products of one input
+     * (q, k and v of one hidden state; gate and up), each output overwritten and equal to what
+     * {@link #matmul(float[], float[], int, int, MemorySegment, DType, int)} gives it, bit for bit.
+     * The outer core packs x once for all of them and runs their blocks as one set of tasks.
+     *
+     * @throws IllegalArgumentException when the arrays' lengths differ, or a weight segment holds
+     *         fewer than ns[i]·k weights of its type, or a type is not a float type
+     */
+    public static void matmul(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] wTypes, int[] ns) {
+        if (outs.length != ws.length || wTypes.length != ws.length || ns.length != ws.length) {
+            throw new IllegalArgumentException("shared matmul: " + outs.length + " outputs, " + ws.length + " weights, "
+                    + wTypes.length + " types, " + ns.length + " widths");
+        }
+        for (int i = 0; i < ws.length; i++) checkWeights(ws[i], wTypes[i], ns[i], k);
+        if (VectorApi.ENABLED) {
+            MatMulVector.matmulShared(outs, x, m, k, ws, wTypes, ns);
+        } else {
+            for (int i = 0; i < ws.length; i++) matmulScalar(outs[i], x, m, k, ws[i], wTypes[i], ns[i]);
+        }
+    }
+
     /** The scalar twin; threads split W's rows. */
     public static void matmulScalar(float[] out, float[] x, int m, int k, MemorySegment w, DType wType, int n) {
         Parallel.forRange(n, Math.max(1, 16384 / Math.max(1, k * m)), (j0, j1) -> {

@@ -138,17 +138,37 @@ final class MatMulVector {
             gemv(out, x, m, k, w, wType, n);
             return;
         }
-        if (wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K && !wholePanels(m))) {
+        if (rowsBf16(m, k, wType)) {
             gemmRowsBf16(out, x, m, k, w, n);
             return;
         }
         if (m >= FORWARD_OUTER_MIN_ROWS) {
-            gemmForward(out, x, m, k, w, wType, n);
+            gemmForward(new float[][]{out}, x, m, k, new MemorySegment[]{w}, new DType[]{wType}, new int[]{n});
             return;
         }
         gemmDot(out, m, n, k,
                 (dst, off, stride, row0, rows) -> copyRows(dst, off, stride, x, k, row0, rows),
                 (dst, off, stride, row0, rows) -> copyWeightRows(dst, off, stride, w, wType, k, row0, rows));
+    }
+
+    /** Whether the forward of m rows takes the BF16 dot tiles ({@link #gemmRowsBf16}). */
+    private static boolean rowsBf16(int m, int k, DType wType) {
+        return wType == DType.BF16 && (m < BF16_ROWS_MAX || m < BF16_ROWS_MAX_LONG_K && k >= BF16_LONG_K && !wholePanels(m));
+    }
+
+    /**
+     * outs[i][m,ns[i]] = x[m,k]·W_i[ns[i],k]ᵀ for weights read by one input: where the outer core
+     * runs, x is packed once and the blocks of all the weights' rows are one set of tasks; else
+     * each product as {@link #matmul}.
+     */
+    static void matmulShared(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns) {
+        boolean outer = m > GEMV_MAX_ROWS && m >= FORWARD_OUTER_MIN_ROWS;
+        for (DType type : types) outer &= !rowsBf16(m, k, type);
+        if (outer) {
+            gemmForward(outs, x, m, k, ws, types, ns);
+        } else {
+            for (int i = 0; i < ws.length; i++) matmul(outs[i], x, m, k, ws[i], types[i], ns[i]);
+        }
     }
 
 
@@ -564,19 +584,30 @@ final class MatMulVector {
     // ---- forward core -------------------------------------------------------------------------
 
     /**
-     * out[m,n] = x·Wᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
-     * the one transposed (into NR-wide k-major panels, once, shared by all threads); W is only
-     * copied (converted) row-major, a block of whole rows at a time, into a per-thread buffer, and
-     * the micro-kernel broadcasts from MR of its rows. Threads split W's rows (n).
+     * outs[i] = x·W_iᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
+     * the one transposed (into NR-wide k-major panels, once, shared by all threads and all the
+     * weights); W is only copied (converted) row-major, a block of whole rows at a time, into a
+     * per-thread buffer, and the micro-kernel broadcasts from MR of its rows. Threads split the
+     * blocks of all the weights' rows.
      */
-    static void gemmForward(float[] out, float[] x, int m, int k, MemorySegment w, DType type, int n) {
+    static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns) {
         if (k <= 0) {
-            Arrays.fill(out, 0, m * n, 0f);
+            for (int i = 0; i < outs.length; i++) Arrays.fill(outs[i], 0, m * ns[i], 0f);
             return;
         }
         // xp: for each k-span [k0, k0 + kLen), mp/NR panels of kLen×NR floats, at offset k0·mp
         float[] xp = Scratch.floats(0, MatMul.roundUp(Math.min(MC, m), NR) * k);
-        int nb = forwardBlockRows(n, k);
+        int nb = forwardBlockRows(ns, k);
+        // block b covers rows [blockRow[b], + nb) of weight blockWeight[b]
+        int blocks = 0;
+        for (int n : ns) blocks += MatMul.ceilDiv(n, nb);
+        int[] blockWeight = new int[blocks], blockRow = new int[blocks];
+        for (int i = 0, b = 0; i < ns.length; i++) {
+            for (int r = 0; r < ns[i]; r += nb, b++) {
+                blockWeight[b] = i;
+                blockRow[b] = r;
+            }
+        }
         int ldw = k + LDW_PAD;
         int kc = forwardSpan(m, k);
         for (int m0 = 0; m0 < m; m0 += MC) {
@@ -591,7 +622,7 @@ final class MatMulVector {
                             k0, kLen);
                 }
             });
-            Parallel.forRange(MatMul.ceilDiv(n, nb), 1, (b0, b1) -> {
+            Parallel.forRange(blocks, 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
                 float[] tile = Scratch.floats(2, MR_NARROW * NR);
                 // outᵀ of the block, [rows, mp], summed over the k-spans and written out transposed
@@ -599,8 +630,9 @@ final class MatMulVector {
                 // out (8 scalars per row of out) ran 1-15% slower (benchmarks/README.md)
                 float[] acc = Scratch.floats(3, nb * mp);
                 for (int blk = b0; blk < b1; blk++) {
-                    int n0 = blk * nb, rows = Math.min(nb, n - n0);
-                    for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, w, type, (long) (n0 + r) * k, k);
+                    int wi = blockWeight[blk], n = ns[wi], n0 = blockRow[blk], rows = Math.min(nb, n - n0);
+                    float[] out = outs[wi];
+                    for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
                     // the first k-span writes acc (every valid row and column), the others add to it
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
@@ -640,16 +672,22 @@ final class MatMulVector {
     /**
      * Rows of W per forward task: at most 64 and W_BLOCK floats (x's panels are re-read once per
      * block, so fewer rows per block cost more of that traffic; k = 8192: 16 rows), and among those
-     * the most rows whose blocks the threads finish together ({@link Parallel#makespan}): n = 576
-     * on 2 threads is 12 blocks of 48, not 9 of 64 (one thread doing 5 of them, the other 4).
+     * the most rows whose blocks (over all the weights, each cut apart) the threads finish together
+     * ({@link Parallel#makespan}): n = 576 on 2 threads is 12 blocks of 48, not 9 of 64 (one thread
+     * doing 5 of them, the other 4).
      */
-    static int forwardBlockRows(int n, int k) {
+    static int forwardBlockRows(int[] ns, int k) {
         int most = Math.max(MR, Math.min(64, W_BLOCK / Math.max(1, k) / MR * MR));
         int best = most;
         long bestEnd = Long.MAX_VALUE;
         for (int nb = most; nb >= MR; nb -= MR) {
-            int rows = nb;
-            long end = Parallel.makespan(MatMul.ceilDiv(n, rows), 1, b -> Math.min(rows, n - b * rows));
+            int rows = nb, blocks = 0;
+            for (int n : ns) blocks += MatMul.ceilDiv(n, rows);
+            int[] size = new int[blocks];
+            for (int i = 0, b = 0; i < ns.length; i++) {
+                for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
+            }
+            long end = Parallel.makespan(blocks, 1, b -> size[b]);
             if (end < bestEnd) {
                 best = nb;
                 bestEnd = end;

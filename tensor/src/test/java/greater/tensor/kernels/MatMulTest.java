@@ -9,6 +9,7 @@ import java.util.Random;
 import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MatMulTest {
@@ -111,6 +112,38 @@ class MatMulTest {
         double atol = 2e-6 * Math.sqrt(k);
         assertClose(expected, sca, 1e-5, atol, "scalar " + what);
         assertClose(sca, vec, 1e-5, atol, "vector " + what);
+    }
+
+    @Test
+    void sharedInputGivesEachProductsOwnBits() {
+        // several weights on one x: the outer core packs x once and runs all their blocks together,
+        // routes by rows as matmul does (GEMV, dot tiles, BF16 rows, outer core; past MC = 1024 rows
+        // x is packed in two parts) and must give each output exactly what matmul gives it
+        Random rnd = new Random(12);
+        DType[][] typeSets = {{DType.BF16, DType.BF16, DType.BF16}, {DType.F32, DType.BF16, DType.F16}, {DType.F16, DType.F32, DType.F32}};
+        int[][] shapes = {{256, 96, 0}, {20, 70, 0}, {2, 50, 0}, {9, 33, 0}, {130, 600, 0}, {1030, 40, 0}, {48, 1100, 0}};
+        int[] ns = {57, 16, 130};
+        for (DType[] types : typeSets) {
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1];
+                float[] x = random(rnd, m * k);
+                MemorySegment[] ws = new MemorySegment[ns.length];
+                float[][] outs = new float[ns.length][];
+                for (int i = 0; i < ns.length; i++) {
+                    ws[i] = segment(random(rnd, ns[i] * k), types[i], true);
+                    outs[i] = new float[m * ns[i]];
+                    java.util.Arrays.fill(outs[i], Float.NaN); // overwritten, never read
+                }
+                MatMul.matmul(outs, x, m, k, ws, types, ns);
+                for (int i = 0; i < ns.length; i++) {
+                    float[] alone = new float[m * ns[i]];
+                    MatMul.matmul(alone, x, m, k, ws[i], types[i], ns[i]);
+                    assertArrayEquals(alone, outs[i], java.util.Arrays.toString(types) + " weight " + i + " m=" + m + " k=" + k);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> MatMul.matmul(new float[1][], new float[4], 1, 4,
+                new MemorySegment[2], new DType[2], new int[2]));
     }
 
     @Test

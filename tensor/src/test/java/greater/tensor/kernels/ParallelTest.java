@@ -43,21 +43,33 @@ class ParallelTest {
         }
     }
 
+    /** When the last thread finishes blocks of nb rows of each weight in ns. */
+    private static long shareEnd(int[] ns, int nb) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int n : ns) for (int r = 0; r < n; r += nb) sizes.add(Math.min(nb, n - r));
+        return Parallel.makespan(sizes.size(), 1, b -> sizes.get(b));
+    }
+
     @Test
     void matMulChoosesBlocksThatTheThreadsFinishTogether() {
         assumeTrue(VectorApi.ENABLED, "the block choices are MatMulVector's");
         int t = Parallel.THREADS;
         for (int n : new int[]{20, 192, 576, 1536, 49152}) {
-            int nb = MatMulVector.forwardBlockRows(n, 576);
+            int nb = MatMulVector.forwardBlockRows(new int[]{n}, 576);
             assertTrue(nb % MatMulVector.MR == 0 && nb <= 64, "n=" + n + ": " + nb);
             long end = Parallel.makespan(MatMul.ceilDiv(n, nb), 1, b -> Math.min(nb, n - b * nb));
             long at64 = Parallel.makespan(MatMul.ceilDiv(n, 64), 1, b -> Math.min(64, n - b * 64));
             assertTrue(end <= at64, "n=" + n + ": " + end + " > " + at64);
         }
+        // blocks of several weights (q, k, v) are cut apart at each weight's end: still balanced
+        int[] qkv = {576, 192, 192};
+        int nb = MatMulVector.forwardBlockRows(qkv, 576);
+        assertTrue(nb % MatMulVector.MR == 0 && nb <= 64, "q, k, v: " + nb);
+        if (t == 2) assertEquals(480, shareEnd(qkv, nb), "q, k, v in blocks of " + nb + " end at half their rows");
         assertEquals(1, MatMulVector.splitKTasks(1));
         if (t == 1) assertEquals(1, MatMulVector.splitKTasks(6));
         if (t == 2) {
-            assertEquals(48, MatMulVector.forwardBlockRows(576, 576));
+            assertEquals(48, MatMulVector.forwardBlockRows(new int[]{576}, 576));
             assertEquals(2, MatMulVector.splitKTasks(6));
             assertEquals(2, MatMulVector.splitKTasks(192));
         }

@@ -15,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 import static greater.tensor.ops.GradientCheck.check;
 import static greater.tensor.ops.GradientCheck.random;
@@ -36,6 +37,46 @@ class OpGradientTest {
     void linearAllInputs() {
         Tensor x = param(1, 3, 19), w = param(0.5f, 7, 19), b = param(1, 7);
         check("linear", List.of(x, w, b), in -> Linear.apply(in.get(0), in.get(1), in.get(2)), H, TOL);
+    }
+
+    @Test
+    void linearOfSeveralWeightsEqualsEachAlone() {
+        // q, k and v of one x, one with a bias: the shared forward and its three backwards give the
+        // outputs and every gradient of three separate Linear ops, bit for bit
+        Tensor x = param(1, 20, 19), wq = param(0.5f, 7, 19), wk = param(0.5f, 3, 19), wv = param(0.5f, 5, 19);
+        Tensor bv = param(1, 5);
+        List<Tensor> inputs = List.of(x, wq, wk, wv, bv);
+        Function<List<Tensor>, Tensor> shared = in -> rowsOf(Linear.apply(in.get(0),
+                new Tensor[]{in.get(1), in.get(2), in.get(3)}, new Tensor[]{null, null, in.get(4)}));
+        Function<List<Tensor>, Tensor> alone = in -> rowsOf(new Tensor[]{Linear.apply(in.get(0), in.get(1), null),
+                Linear.apply(in.get(0), in.get(2), null), Linear.apply(in.get(0), in.get(3), in.get(4))});
+        float[][] expected = outputAndGradients(inputs, alone), actual = outputAndGradients(inputs, shared);
+        for (int i = 0; i < expected.length; i++) assertArrayEquals(expected[i], actual[i], i == 0 ? "outputs" : "gradient " + i);
+        check("linear-shared", inputs, shared, H, TOL);
+        assertThrows(IllegalArgumentException.class, () -> Linear.apply(x, new Tensor[]{wq}, new Tensor[0]));
+        assertThrows(IllegalArgumentException.class, () -> Linear.apply(x, new Tensor[]{wq, param(1, 3, 18)}, new Tensor[2]));
+    }
+
+    /** The outputs' elements as one column [Σ size, 1]. */
+    private static Tensor rowsOf(Tensor[] ys) {
+        Tensor[] parts = new Tensor[ys.length];
+        for (int i = 0; i < ys.length; i++) parts[i] = Rows.reshape(ys[i], (int) ys[i].size(), 1);
+        return Rows.concat(parts);
+    }
+
+    /** op's output, then each input's gradient of a fixed weighted sum of it. */
+    private static float[][] outputAndGradients(List<Tensor> inputs, Function<List<Tensor>, Tensor> op) {
+        for (Tensor in : inputs) in.zeroGrad();
+        float[][] out = new float[inputs.size() + 1][];
+        try (Tape tape = Tape.record()) {
+            Tensor y = op.apply(inputs);
+            out[0] = y.toFloatArray();
+            float[] r = new float[(int) y.size()];
+            for (int i = 0; i < r.length; i++) r[i] = (i % 7 - 3) * 0.25f;
+            tape.backward(Linear.apply(Rows.reshape(y, 1, r.length), Tensor.of(r, 1, r.length)));
+        }
+        for (int i = 0; i < inputs.size(); i++) out[i + 1] = inputs.get(i).grad().clone();
+        return out;
     }
 
     @Test

@@ -221,9 +221,11 @@ public final class Transformer {
      * projections over all packed rows, then each sequence's queries attend to its own keys.
      */
     private Tensor attention(Tensor h, LayerWeights w, int layer, Rope.Angles angles, Packing packing) {
-        Tensor q = Linear.apply(h, w.wq(), w.bq());                            // [R, heads·d]
-        Tensor k = Linear.apply(h, w.wk(), w.bk());                            // [R, kvHeads·d]
-        Tensor v = Linear.apply(h, w.wv(), w.bv());                            // [R, kvHeads·d]
+        // one product of h with three weights: h is prepared once for all of them
+        Tensor[] qkv = Linear.apply(h, new Tensor[]{w.wq(), w.wk(), w.wv()}, new Tensor[]{w.bq(), w.bk(), w.bv()});
+        Tensor q = qkv[0];                                                     // [R, heads·d]
+        Tensor k = qkv[1];                                                     // [R, kvHeads·d]
+        Tensor v = qkv[2];                                                     // [R, kvHeads·d]
         switch (config.qkNorm()) {
             case PER_HEAD -> {
                 q = headNorm(q, w.qNorm(), config.heads());
@@ -281,8 +283,9 @@ public final class Transformer {
 
     /** Gated MLP: down(act(gate(h)) ⊙ up(h)), act = SiLU or tanh-GELU. */
     private Tensor mlp(Tensor h, LayerWeights w) {
-        Tensor gate = Linear.apply(h, w.wGate(), w.bGate());                   // [T, I]
-        Tensor up = Linear.apply(h, w.wUp(), w.bUp());                         // [T, I]
+        Tensor[] gateUp = Linear.apply(h, new Tensor[]{w.wGate(), w.wUp()}, new Tensor[]{w.bGate(), w.bUp()});
+        Tensor gate = gateUp[0];                                               // [T, I]
+        Tensor up = gateUp[1];                                                 // [T, I]
         var kind = config.gatedGelu() ? GatedActivation.Kind.GELU_TANH : GatedActivation.Kind.SILU;
         return Linear.apply(GatedActivation.apply(gate, up, kind), w.wDown(), w.bDown());  // [T, H]
     }
