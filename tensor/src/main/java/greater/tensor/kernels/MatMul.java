@@ -23,7 +23,8 @@ import java.lang.foreign.MemorySegment;
  *       the micro-kernel loads NR/L = 2 vectors of a B row, broadcasts MR = 8 scalars of A and
  *       issues 16 FMAs into registers, with no horizontal sums. The forward computes
  *       outᵀ = W·xᵀ (B = xᵀ in panels packed by 16×16 register transposes, A = rows of W; from
- *       128 rows one k-span up to 2048); dx = dy·W has B = W and A = rows of dy (copied to a
+ *       128 rows one k-span up to 2048; several weights of one x, as q, k and v, share its panels
+ *       and one set of tasks); dx = dy·W has B = W and A = rows of dy (copied to a
  *       padded stride, not packed); dw = dyᵀ·x has B = x, whose panels are contiguous copies of
  *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
  *       streaming whole rows into its own partial sum. Blocks and tasks are sized so the threads

@@ -162,7 +162,7 @@ final class MatMulVector {
      * each product as {@link #matmul}.
      */
     static void matmulShared(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns) {
-        boolean outer = m > GEMV_MAX_ROWS && m >= FORWARD_OUTER_MIN_ROWS;
+        boolean outer = m >= FORWARD_OUTER_MIN_ROWS;
         for (DType type : types) outer &= !rowsBf16(m, k, type);
         if (outer) {
             gemmForward(outs, x, m, k, ws, types, ns);
