@@ -16,12 +16,13 @@ import java.util.Random;
  * drifts by ±10% between processes, where A/B pairs of whole processes cannot resolve a change
  * of a few percent. Each build is a jar with all of greater (the CLI's {@code greater.jar}) in a
  * class loader of its own, so each has its own statics: its own kernel thread pool, scratch
- * buffers and tape pools (only one pool works at a time; the other's helper parks). Each round
- * runs both builds back to back, A first in even rounds and B first in odd ones; the report gives
- * each side's median and best time and the median and quartiles of the per-round ratio B/A.
+ * buffers and tape pools (only one pool works at a time; the other's helper parks). A round runs
+ * prefill A, prefill B, gradient B, gradient A, and the next round the mirror image; the report
+ * gives each side's median and best time and the median and quartiles of the per-round ratio B/A.
+ * Each jar comes from {@code mvn -q package -pl cli,benchmarks -am -DskipTests} in its build's
+ * checkout ({@code cli/target/greater.jar}).
  *
  * <pre>
- * mvn -q package -pl benchmarks -am -DskipTests
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseG1GC \
  *     -XX:G1HeapRegionSize=4m -XX:GCTimeRatio=4 -cp benchmarks/target/benchmarks.jar \
  *     greater.benchmarks.builds.PairedBench A.jar B.jar MODEL_DIR [tokens=256] [rounds=30]
@@ -97,8 +98,9 @@ public final class PairedBench {
         }
         double[][] prefill = new double[2][rounds], grad = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
+            // A B B A in even rounds, B A A B in odd ones: a drift within a round favours neither
             for (int i = 0; i < 2; i++) {
-                int side = (r + i) % 2; // A first in even rounds, B first in odd ones
+                int side = (r + i) % 2;
                 prefill[side][r] = builds[side].prefill(ids);
             }
             for (int i = 0; i < 2; i++) {

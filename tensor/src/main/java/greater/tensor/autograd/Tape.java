@@ -176,8 +176,8 @@ public final class Tape implements AutoCloseable {
 
     /**
      * Scratch for a backward closure: an array of {@code size} floats with any contents, one that a
-     * closure of the backward running on this thread gave back if there is one (each layer's
-     * attention backward needs the same [heads, T, S] buffers), else one of the pool's, else a new one.
+     * closure of the backward running on this thread gave back if there is one (cross-entropy's
+     * [rows, V] gradient, when no slot adopts it), else one of the pool's, else a new one.
      */
     public static float[] borrow(int size) {
         Tape tape = CURRENT.get();

@@ -5,7 +5,7 @@
 //   q, out, dq, dOut [t, heads*headDim]; k, v, dk, dv [s, kvHeads*headDim]; probs [heads, t, s];
 //   L = float lanes of FloatVector.SPECIES_PREFERRED; sp = s rounded up to L;
 //   kT, vT [kvHeads, headDim, sp]: k and v transposed per kv head (zero-padded keys);
-//   QB = queries (or keys) handled together by one register tile.
+//   QB = queries handled together by one register tile.
 // Vector forms: AttentionVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
@@ -22,10 +22,11 @@ import java.util.Arrays;
  * features: 16 accumulators, 2 vector loads and 8 broadcasts per 16 FMAs (4 rows left the loads,
  * 6 per 8 FMAs, as the limit: KernelsBenchmark.attention, benchmarks/README.md); the backward's
  * key rows (dSᵀ·Q, Pᵀ·dOut) take rank-8 updates from the block's 8 query rows held in registers.
- * The forward's threads split (head, query block) pairs. The backward's split (kv head, range of
- * query blocks) pairs: each keeps its block of P and dS in a small buffer from computing to use,
- * and its own dk and dv partial sums (no two tasks write the same row; the partials are added in
- * a fixed order, so the result does not depend on which thread took which task).
+ * The forward's threads split (head, query block) pairs. The backward's split (kv head, part)
+ * pairs, a part being a range of the kv head's (query head, query block) items: each keeps its
+ * block of P and dS in a small buffer from computing to use, and its own dk and dv partial sums
+ * (no two tasks write the same row; the partials are added in a fixed order, so the result does
+ * not depend on which thread took which task).
  */
 public final class Attention {
     /** Multiply-adds per parallel task, roughly. */
@@ -171,8 +172,8 @@ public final class Attention {
      * Accumulates dq, dk, dv. With dP_ij = dOut_i·v_j: dv_j += Σ_i P_ij dOut_i;
      * dS_ij = P_ij(dP_ij − Σ_j' P_ij' dP_ij'); through the cap, d raw = dS·(1 − tanh²(raw·scale/softcap));
      * dq_i += scale·Σ_j draw_ij k_j, dk_j += scale·Σ_i draw_ij q_i. probs is the forward's P, or null
-     * to recompute it block by block (FlashAttention-2's backward, Dao 2023, Algorithm 2: no
-     * [heads, t, s] array is kept or written).
+     * to recompute it block by block (FlashAttention-2's backward, Dao 2023, Algorithm 2: the vector
+     * form keeps no [heads, t, s] array; the scalar twin recomputes all of P first).
      */
     public static void causalAttentionBackward(float[] dq, float[] dk, float[] dv, float[] dOut, float[] probs,
                                                float[] q, float[] k, float[] v, Extent extent, Spec spec) {
@@ -181,15 +182,16 @@ public final class Attention {
     }
 
     /**
-     * Parts each kv head's query blocks are split into for the backward, whose tasks are (kv head,
-     * part) pairs: every extra part costs a [s, headDim] partial of dk and of dv to zero and add, so
-     * the fewest parts whose tasks the threads finish together ({@link Parallel#makespan}): 3 kv
-     * heads on 2 threads take 2 parts (6 tasks, 3 each) rather than 1 (one thread doing 2 of 3).
+     * Parts each kv head's work is split into for the backward, whose tasks are (kv head, part)
+     * pairs over {@code items} (query head of the group, query block) items per kv head: every
+     * extra part costs a [s, headDim] partial of dk and of dv to zero and add, so the fewest parts
+     * whose tasks the threads finish together ({@link Parallel#makespan}): 3 kv heads on 2 threads
+     * take 2 parts (6 tasks, 3 each) rather than 1 (one thread doing 2 of 3).
      */
-    static int backwardParts(int kvHeads, int blocks) {
+    static int backwardParts(int kvHeads, int items) {
         int best = 1;
         double bestEnd = Double.MAX_VALUE;
-        for (int parts = 1; parts <= Math.min(blocks, 8); parts++) {
+        for (int parts = 1; parts <= Math.min(items, 8); parts++) {
             int count = kvHeads * parts;
             // in units of one kv head's work / 840 (which every part count up to 8 divides)
             double end = Parallel.makespan(count, 1, i -> 1) * (840.0 / count * kvHeads);
@@ -202,26 +204,32 @@ public final class Attention {
     }
 
     /**
-     * The first query block of each of {@code parts} parts, and {@code blocks} at the end: balanced
-     * by the visible keys of their queries (causal blocks grow with their position).
+     * The first item of each of {@code parts} parts of one kv head's {@code group × blocks} items
+     * (item = head in the group · blocks + query block), and the item count at the end: each part
+     * ends at the item boundary nearest to its share of the visible keys (causal blocks grow with
+     * their position; with one block, the group's heads are what splits).
      */
-    static int[] balancedBlocks(int blocks, int parts, Extent extent, int window) {
-        long[] cum = new long[blocks + 1];
+    static int[] balancedItems(int group, int blocks, int parts, Extent extent, int window) {
+        long[] blockKeys = new long[blocks];
         for (int b = 0; b < blocks; b++) {
-            long keys = 0;
             for (int i = b * QB; i < Math.min(extent.t(), (b + 1) * QB); i++) {
                 int p = extent.posOffset() + i;
-                keys += Math.max(0, endKey(p, extent.s()) - firstKey(p, window));
+                blockKeys[b] += Math.max(0, endKey(p, extent.s()) - firstKey(p, window));
             }
-            cum[b + 1] = cum[b] + keys + 1;
+            blockKeys[b]++; // an empty block still costs its visit
         }
+        int items = group * blocks;
+        long[] cum = new long[items + 1];
+        for (int it = 0; it < items; it++) cum[it + 1] = cum[it] + blockKeys[it % blocks];
         int[] first = new int[parts + 1];
-        for (int part = 1, b = 0; part < parts; part++) {
-            long target = cum[blocks] * part / parts;
-            while (b < blocks && cum[b] < target) b++;
-            first[part] = b;
+        for (int part = 1, it = 0; part < parts; part++) {
+            double target = (double) cum[items] * part / parts;
+            while (it < items && cum[it + 1] <= target) it++;
+            // it is the last boundary at or below the target; the next one may be nearer
+            if (it < items && cum[it + 1] - target < target - cum[it]) it++;
+            first[part] = Math.max(it, first[part - 1]);
         }
-        first[parts] = blocks;
+        first[parts] = items;
         return first;
     }
 

@@ -78,8 +78,8 @@ final class AttentionVector {
         float[] kT = transpose && (probs == null || softcap > 0f) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         float[] vT = transpose ? Attention.transposeHeads(v, s, kvHeads, headDim, sp) : null;
         int blocks = (t + Attention.QB - 1) / Attention.QB;
-        int parts = Attention.backwardParts(kvHeads, blocks), tasks = kvHeads * parts;
-        int[] firstBlock = Attention.balancedBlocks(blocks, parts, extent, window);
+        int parts = Attention.backwardParts(kvHeads, group * blocks), tasks = kvHeads * parts;
+        int[] firstItem = Attention.balancedItems(group, blocks, parts, extent, window);
         // part 0 of each kv head adds into dk and dv itself, parts ≥ 1 into their own [s, headDim]
         // slices here (dk's then dv's), summed into dk and dv in part order afterwards
         int slice = s * headDim;
@@ -104,45 +104,44 @@ final class AttentionVector {
                     dvOff = o + slice;
                     stride = headDim;
                 }
-                for (int h = g * group; h < (g + 1) * group; h++) {
-                    for (int b = firstBlock[part]; b < firstBlock[part + 1]; b++) {
-                        int i0 = b * Attention.QB, nq = Math.min(Attention.QB, t - i0);
-                        int jlo = Attention.visibleRanges(lo, hi, i0, nq, posOffset, window, s);
-                        int jhi = Attention.visibleEnd(lo, hi, nq, jlo);
-                        if (jhi <= jlo) continue;
-                        int qo = i0 * qStride + h * headDim;
-                        // P of the block: the caller's rows, or recomputed as the forward does
-                        if (probs != null) {
-                            for (int r = 0; r < nq; r++) {
-                                System.arraycopy(probs, (h * t + i0 + r) * s + jlo, pt, r * sp + jlo, jhi - jlo);
-                                Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
-                            }
-                        } else {
-                            if (kT != null) scores(pt, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
-                            else scoresDirect(pt, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
-                            for (int r = 0; r < nq; r++) {
-                                softmaxRow(pt, r * sp, sp, lo[r], hi[r], scale, softcap, true, lanes);
-                                Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
-                            }
-                        }
-                        // dP = dOut·vᵀ, then dS in its place (scaled, through the cap; 0 where masked)
-                        if (vT != null) {
-                            scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
-                            if (raw != null) scores(raw, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
-                        } else {
-                            scoresDirect(dp, sp, dOut, qo, qStride, nq, v, kvo, kvStride, headDim, lo, hi);
-                            if (raw != null) scoresDirect(raw, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
-                        }
+                for (int item = firstItem[part]; item < firstItem[part + 1]; item++) {
+                    int h = g * group + item / blocks, i0 = (item % blocks) * Attention.QB;
+                    int nq = Math.min(Attention.QB, t - i0);
+                    int jlo = Attention.visibleRanges(lo, hi, i0, nq, posOffset, window, s);
+                    int jhi = Attention.visibleEnd(lo, hi, nq, jlo);
+                    if (jhi <= jlo) continue;
+                    int qo = i0 * qStride + h * headDim;
+                    // P of the block: the caller's rows, or recomputed as the forward does
+                    if (probs != null) {
                         for (int r = 0; r < nq; r++) {
-                            scoreGradRow(dp, r * sp, raw, pt, r * sp, lo[r], hi[r], scale, softcap);
-                            Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
+                            System.arraycopy(probs, (h * t + i0 + r) * s + jlo, pt, r * sp + jlo, jhi - jlo);
+                            Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
                         }
-                        // dq_i += Σ_j dS_ij k_j; dk_j += Σ_i dS_ij q_i; dv_j += Σ_i P_ij dOut_i
-                        weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
-                                Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
-                        keyRows(dkT, dkOff, stride, dp, sp, q, qo, qStride, nq, jlo, jhi, headDim);
-                        keyRows(dvT, dvOff, stride, pt, sp, dOut, qo, qStride, nq, jlo, jhi, headDim);
+                    } else {
+                        if (kT != null) scores(pt, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
+                        else scoresDirect(pt, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
+                        for (int r = 0; r < nq; r++) {
+                            softmaxRow(pt, r * sp, sp, lo[r], hi[r], scale, softcap, true, lanes);
+                            Attention.clearOutside(pt, r * sp, jlo, jhi, lo[r], hi[r]);
+                        }
                     }
+                    // dP = dOut·vᵀ, then dS in its place (scaled, through the cap; 0 where masked)
+                    if (vT != null) {
+                        scores(dp, sp, dOut, qo, qStride, nq, vT, g * headDim * sp, headDim, jlo, jhi);
+                        if (raw != null) scores(raw, sp, q, qo, qStride, nq, kT, g * headDim * sp, headDim, jlo, jhi);
+                    } else {
+                        scoresDirect(dp, sp, dOut, qo, qStride, nq, v, kvo, kvStride, headDim, lo, hi);
+                        if (raw != null) scoresDirect(raw, sp, q, qo, qStride, nq, k, kvo, kvStride, headDim, lo, hi);
+                    }
+                    for (int r = 0; r < nq; r++) {
+                        scoreGradRow(dp, r * sp, raw, pt, r * sp, lo[r], hi[r], scale, softcap);
+                        Attention.clearOutside(dp, r * sp, jlo, jhi, lo[r], hi[r]);
+                    }
+                    // dq_i += Σ_j dS_ij k_j; dk_j += Σ_i dS_ij q_i; dv_j += Σ_i P_ij dOut_i
+                    weightedRows(Strided.rows(dq, qo, qStride), new Strided(dp, jlo, sp, 1),
+                            Strided.rows(k, jlo * kvStride + kvo, kvStride), nq, jhi - jlo, headDim);
+                    keyRows(dkT, dkOff, stride, dp, sp, q, qo, qStride, nq, jlo, jhi, headDim);
+                    keyRows(dvT, dvOff, stride, pt, sp, dOut, qo, qStride, nq, jlo, jhi, headDim);
                 }
             }
         });

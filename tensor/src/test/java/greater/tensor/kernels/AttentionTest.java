@@ -41,6 +41,7 @@ class AttentionTest {
             new Cfg(60, 60, 4, 2, 32, 0, 0, 0),             // s rounds up to a multiple of 4L: padded key rows
             new Cfg(40, 40, 3, 1, 48, 0, 0, 0),             // MQA over several query blocks: parts with partial dk, dv
             new Cfg(50, 50, 6, 3, 67, 0, 0, 6),             // 3 kv heads in parts, window, features 2L + L + 3
+            new Cfg(6, 70, 8, 1, 20, 64, 0, 0),             // one block after a cached prefix: the heads split in parts
     };
 
     /** Double-precision attention straight from the definition, masking with −∞. */
@@ -137,17 +138,22 @@ class AttentionTest {
             if (kvHeads % Parallel.THREADS == 0) assertEquals(1, parts, kvHeads + " kv heads divide among the threads");
         }
         if (Parallel.THREADS == 2) assertEquals(2, Attention.backwardParts(3, 32), "3 kv heads on 2 threads: 6 tasks");
-        assertEquals(1, Attention.backwardParts(1, 1), "one block cannot be split");
-        // 32 causal blocks in 2 parts of equal keys: block b has ~b + 1/2 keys per query, so the
-        // second part starts near 32/√2 ≈ 22.6
-        int[] first = Attention.balancedBlocks(32, 2, new Attention.Extent(256, 256, 0), 0);
-        assertArrayEquals(new int[]{0, 23, 32}, first);
-        // with a window of 16 the blocks past the first two see 16 keys per query, those two fewer
-        // (36 and 100 keys against 128): every part starts one block later than 8·part
-        first = Attention.balancedBlocks(32, 4, new Attention.Extent(256, 256, 0), 16);
-        assertArrayEquals(new int[]{0, 9, 17, 25, 32}, first);
-        // more parts than blocks: empty parts, still in order
-        first = Attention.balancedBlocks(2, 4, new Attention.Extent(10, 10, 0), 0);
+        assertEquals(1, Attention.backwardParts(1, 1), "one item cannot be split");
+        // 32 causal blocks of one head in 2 parts: block b has 64b + 37 keys (with its visit), so
+        // the halves of 32928 meet between blocks 22 and 23, nearer 23 (17043 against 15598)
+        Attention.Extent causal = new Attention.Extent(256, 256, 0);
+        assertArrayEquals(new int[]{0, 23, 32}, Attention.balancedItems(1, 32, 2, causal, 0));
+        // a window of 16: blocks 0 and 1 see 36 and 100 keys, the others 128 each; quarters of 4008
+        // end at the nearest boundaries 1041, 1944 and 2976
+        assertArrayEquals(new int[]{0, 9, 16, 24, 32}, Attention.balancedItems(1, 32, 4, causal, 16));
+        // one block of 8 queries over a long cache (a gradient after a cached prefix): the group's
+        // 8 heads are what splits, 4 and 4; two blocks: the cut falls between the heads, not after both blocks
+        Attention.Extent cached = new Attention.Extent(8, 1024, 1016);
+        assertArrayEquals(new int[]{0, 4, 8}, Attention.balancedItems(8, 1, 2, cached, 0));
+        assertArrayEquals(new int[]{0, 8, 16}, Attention.balancedItems(8, 2, 2, new Attention.Extent(16, 1024, 1008), 0));
+        assertArrayEquals(new int[]{0, 1, 2}, Attention.balancedItems(1, 2, 2, new Attention.Extent(16, 1024, 1008), 0));
+        // more parts than items: empty parts, still in order
+        int[] first = Attention.balancedItems(1, 2, 4, new Attention.Extent(10, 10, 0), 0);
         assertEquals(0, first[0]);
         assertEquals(2, first[4]);
         for (int i = 1; i < first.length; i++) assertTrue(first[i] >= first[i - 1], java.util.Arrays.toString(first));
