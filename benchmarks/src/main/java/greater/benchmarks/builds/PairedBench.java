@@ -83,12 +83,7 @@ public final class PairedBench {
         if (!Files.isRegularFile(model.resolve("config.json"))) fail(model + ": no config.json");
         int tokens = args.length > 3 ? positive(args[3], "tokens") : 256;
         int rounds = args.length > 4 ? positive(args[4], "rounds") : 30;
-        Build[] builds;
-        try {
-            builds = new Build[]{new Build(a, model), new Build(b, model)};
-        } catch (InvocationTargetException e) {
-            throw fail("loading the model: " + e.getCause());
-        }
+        Build[] builds = {build(a, model), build(b, model)};
         int[] ids = new Random(1234).ints(Math.max(2, tokens), 0, builds[0].vocab).toArray();
         for (int w = 0; w < 3; w++) { // warm-up: the JIT compiles both builds' kernels
             for (Build build : builds) {
@@ -112,6 +107,19 @@ public final class PairedBench {
                 model.getFileName(), ids.length, rounds, Runtime.version());
         report("prefill", prefill);
         report("grad", grad);
+    }
+
+    /** One build, or exit 2 with a line naming the jar or the model folder. */
+    private static Build build(Path jar, Path model) {
+        try {
+            return new Build(jar, model);
+        } catch (InvocationTargetException e) {
+            throw fail(model + ": " + jar.getFileName() + " cannot load it: " + e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw fail(jar + ": not a jar with all of greater (the CLI's greater.jar): " + e);
+        } catch (java.io.IOException e) {
+            throw fail(jar + ": " + e.getMessage());
+        }
     }
 
     private static void report(String what, double[][] t) {

@@ -192,9 +192,8 @@ public final class Attention {
         int best = 1;
         double bestEnd = Double.MAX_VALUE;
         for (int parts = 1; parts <= Math.min(items, 8); parts++) {
-            int count = kvHeads * parts;
-            // in units of one kv head's work / 840 (which every part count up to 8 divides)
-            double end = Parallel.makespan(count, 1, i -> 1) * (840.0 / count * kvHeads);
+            // tasks of 1/parts of a kv head's work each: the last thread ends after makespan/parts kv heads
+            double end = (double) Parallel.makespan(kvHeads * parts, 1, i -> 1) / parts;
             if (end < bestEnd * 0.999) {
                 best = parts;
                 bestEnd = end;

@@ -151,20 +151,12 @@ final class AttentionVector {
                 for (int part = 1; part < parts; part++) {
                     int o = ((g * (parts - 1)) + part - 1) * 2 * slice;
                     for (int j = j0; j < j1; j++) {
-                        axpyRow(dk, j * kvStride + g * headDim, partials, o + j * headDim, headDim);
-                        axpyRow(dv, j * kvStride + g * headDim, partials, o + slice + j * headDim, headDim);
+                        MatMulVector.axpy(dk, j * kvStride + g * headDim, 1f, partials, o + j * headDim, headDim);
+                        MatMulVector.axpy(dv, j * kvStride + g * headDim, 1f, partials, o + slice + j * headDim, headDim);
                     }
                 }
             }
         });
-    }
-
-    private static void axpyRow(float[] y, int yo, float[] x, int xo, int n) {
-        int d = 0;
-        for (int bound = F.loopBound(n); d < bound; d += L) {
-            FloatVector.fromArray(F, y, yo + d).add(FloatVector.fromArray(F, x, xo + d)).intoArray(y, yo + d);
-        }
-        for (; d < n; d++) y[yo + d] += x[xo + d];
     }
 
     /**

@@ -19,6 +19,7 @@ public final class Linear {
     private Linear() {
     }
 
+    /** y [M, N] = x [M, K]·Wᵀ + b; throws IllegalArgumentException when W or b does not match x. */
     public static Tensor apply(Tensor x, Tensor w, Tensor bias) {
         check(x, w, bias);
         int m = x.shape().rows(), k = x.dim(-1), n = w.dim(0);
@@ -28,8 +29,8 @@ public final class Linear {
     }
 
     /**
-     * {@code y_i = x·W_iᵀ + b_i} for several weights reading one x (q, k and v of a hidden state;
-     * gate and up): the same outputs and gradients as {@link #apply(Tensor, Tensor, Tensor)} for
+     * {@code y_i [M, N_i] = x [M, K]·W_iᵀ + b_i} for several weights W_i [N_i, K] reading one x (q, k
+     * and v of a hidden state; gate and up): the same outputs and gradients as {@link #apply(Tensor, Tensor, Tensor)} for
      * each, bit for bit, with x prepared once for all the products ({@link MatMul#matmul(float[][],
      * float[], int, int, MemorySegment[], DType[], int[])}). {@code biases} holds null entries for
      * weights without one.
