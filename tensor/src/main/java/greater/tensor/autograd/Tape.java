@@ -80,12 +80,28 @@ public final class Tape implements AutoCloseable {
         this.earlier = earlier;
     }
 
+    /** Whether a tape is recording on this thread. */
+    static boolean recording() {
+        return CURRENT.get() != null;
+    }
+
+    /** The thread's pool (empty if it has none or the collector took it), now owned by the caller. */
+    static Map<Integer, ArrayDeque<float[]>> takePool() {
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> map = pool == null ? null : pool.get();
+        POOL.remove();
+        return map != null ? map : new HashMap<>();
+    }
+
+    /** Makes {@code pool} the thread's pool again (softly held). */
+    static void givePool(Map<Integer, ArrayDeque<float[]>> pool) {
+        POOL.set(new SoftReference<>(pool));
+    }
+
     /** Starts recording on this thread (nested tapes shadow the outer one until closed). */
     public static Tape record() {
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> earlier = pool == null ? null : pool.get();
-        Tape tape = new Tape(CURRENT.get(), earlier != null ? earlier : new HashMap<>());
-        POOL.remove(); // the tape owns the pool's arrays now: a nested tape starts from none
+        // the tape owns the pool's arrays now: a nested tape starts from none
+        Tape tape = new Tape(CURRENT.get(), takePool());
         CURRENT.set(tape);
         return tape;
     }
@@ -95,12 +111,18 @@ public final class Tape implements AutoCloseable {
      * requires gradients (so the op will be recorded) and {@code size} is at least
      * {@link #POOLED_MIN}, an array of {@code size} floats with any contents, lent by the tape until
      * it closes (from the pool; on a miss as many floats of the previous pass's arrays are dropped, so
-     * a pass of other shapes never holds two passes' arrays); otherwise a new (zeroed) array. The op
-     * must write every element.
+     * a pass of other shapes never holds two passes' arrays); with no tape but an open
+     * {@link ActivationArena}, one of the arena's; otherwise a new (zeroed) array. The op must write
+     * every element.
      */
     public static float[] output(int size, Tensor... inputs) {
         Tape tape = CURRENT.get();
-        if (tape == null || size < POOLED_MIN || !needsGrad(inputs)) return new float[size];
+        if (size < POOLED_MIN) return new float[size];
+        if (tape == null) {
+            float[] a = ActivationArena.take(size);
+            return a != null ? a : new float[size];
+        }
+        if (!needsGrad(inputs)) return new float[size];
         float[] a = tape.reused(size);
         if (a == null) a = new float[size];
         tape.lent.add(a);
@@ -282,7 +304,7 @@ public final class Tape implements AutoCloseable {
         // backward touched most recently first (the gradients, then the first layers' activations)
         for (float[] a : lent) free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).addLast(a);
         lent.clear();
-        POOL.set(new SoftReference<>(free));
+        givePool(free);
         if (CURRENT.get() == this) {
             if (outer != null) CURRENT.set(outer);
             else CURRENT.remove();

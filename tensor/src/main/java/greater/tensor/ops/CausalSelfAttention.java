@@ -47,7 +47,7 @@ public final class CausalSelfAttention {
      */
     public static Tensor overCache(Tensor q, float[] keys, float[] values, int s, Attention.Spec spec) {
         int t = q.shape().rows();
-        float[] out = new float[(int) q.size()];
+        float[] out = Tape.output((int) q.size(), q);
         Attention.causalAttention(out, null, q.data(), keys, values, new Attention.Extent(t, s, s - t), spec);
         return Tensor.of(out, q.shape().dims());
     }

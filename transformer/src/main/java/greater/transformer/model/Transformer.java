@@ -1,6 +1,7 @@
 package greater.transformer.model;
 
 import greater.tensor.Tensor;
+import greater.tensor.autograd.ActivationArena;
 import greater.tensor.autograd.Tape;
 import greater.tensor.ops.Add;
 import greater.tensor.kernels.Attention;
@@ -121,6 +122,14 @@ public final class Transformer {
         if (inputsEmbeds.shape().rows() != packing.rows()) {
             throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " for a packing of " + packing.rows() + " rows");
         }
+        // outside a tape, each layer's activations go back to the thread's pool once the layer is
+        // done (all but the residual stream x), and the next layer takes them
+        try (ActivationArena arena = ActivationArena.open()) {
+            return hiddenStates(inputsEmbeds, packing, arena);
+        }
+    }
+
+    private Tensor hiddenStates(Tensor inputsEmbeds, Packing packing, ActivationArena arena) {
         Rope.Angles[] angles = ropeAngles(packing);
         NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
@@ -138,6 +147,7 @@ public final class Transformer {
             Tensor m = mlp(h, w);
             if (placement.normsOutput()) m = norm(m, w.postFeedforwardNorm());
             x = residual(x, m);
+            arena.release(x);
         }
         for (int s = 0; s < packing.sequences(); s++) {
             if (packing.caches()[s] != null) packing.caches()[s].advance(packing.lengths()[s]);
