@@ -16,7 +16,10 @@ public final class InputGradient {
     private InputGradient() {
     }
 
-    /** The loss value, the logits [T, V] (a copy of the tape's) and d(loss)/d(inputs_embeds) [T, H]. */
+    /**
+     * The loss value, the logits [T, V] (a copy of the tape's; null when the caller did not keep
+     * them) and d(loss)/d(inputs_embeds) [T, H].
+     */
     public record Result(float loss, Tensor logits, Tensor inputEmbedsGrad) {
     }
 
@@ -26,6 +29,16 @@ public final class InputGradient {
      * (they live in the tape's memory).
      */
     public static Result of(Transformer model, Tensor inputsEmbeds, Function<Tensor, Tensor> lossOf) {
+        return of(model, inputsEmbeds, lossOf, true);
+    }
+
+    /**
+     * {@link #of(Transformer, Tensor, Function)}, with the logits copied into the result only when
+     * {@code keepLogits}: at 256 tokens of a 49k vocabulary the copy is 50 MB a pass, a fresh array
+     * the JVM zeroes and a concurrent collection cycle per pass, for callers that only want the
+     * gradient.
+     */
+    public static Result of(Transformer model, Tensor inputsEmbeds, Function<Tensor, Tensor> lossOf, boolean keepLogits) {
         Tensor x = Tensor.of(inputsEmbeds.toFloatArray(), inputsEmbeds.shape().dims()).requiresGrad(true);
         try (Tape tape = Tape.record()) {
             Tensor logits = model.forward(x, null, true);
@@ -34,7 +47,8 @@ public final class InputGradient {
             tape.backward(loss);
             float[] g = x.grad() != null ? x.grad() : new float[(int) x.size()];
             // a copy: the logits' own array is the tape's, the next pass's memory once it closes
-            return new Result(loss.getFloat(0), Tensor.of(logits.toFloatArray(), logits.shape().dims()), Tensor.of(g, x.shape().dims()));
+            Tensor kept = keepLogits ? Tensor.of(logits.toFloatArray(), logits.shape().dims()) : null;
+            return new Result(loss.getFloat(0), kept, Tensor.of(g, x.shape().dims()));
         }
     }
 
@@ -43,10 +57,15 @@ public final class InputGradient {
      * 0..T-2, and its gradient w.r.t. the embedding rows of {@code ids}.
      */
     public static Result nextTokenLoss(Transformer model, int[] ids) {
+        return nextTokenLoss(model, ids, true);
+    }
+
+    /** {@link #nextTokenLoss(Transformer, int[])}, the logits kept only when {@code keepLogits}. */
+    public static Result nextTokenLoss(Transformer model, int[] ids, boolean keepLogits) {
         if (ids.length < 2) throw new IllegalArgumentException("a next-token loss needs at least 2 tokens, got " + ids.length);
         int[] targets = new int[ids.length];
         for (int i = 0; i + 1 < ids.length; i++) targets[i] = ids[i + 1];
         targets[ids.length - 1] = -1;
-        return of(model, model.embed(ids), logits -> CrossEntropyLoss.apply(logits, targets));
+        return of(model, model.embed(ids), logits -> CrossEntropyLoss.apply(logits, targets), keepLogits);
     }
 }

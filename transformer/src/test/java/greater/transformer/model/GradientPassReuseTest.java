@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Consecutive gradient passes on one thread share the tape's memory (the second takes the first's
@@ -47,6 +48,11 @@ class GradientPassReuseTest {
             assertEquals(fresh.loss(), second.loss(), name + ": loss");
             assertArrayEquals(fresh.logits().data(), second.logits().data(), name + ": logits");
             assertArrayEquals(fresh.inputEmbedsGrad().data(), second.inputEmbedsGrad().data(), name + ": input gradient");
+            // without the copy of the logits (greater bench): the same loss and gradient, no logits
+            InputGradient.Result bare = onNewThread(() -> InputGradient.nextTokenLoss(model, b, false));
+            assertNull(bare.logits(), name + ": logits not kept");
+            assertEquals(fresh.loss(), bare.loss(), name + ": loss without the logits");
+            assertArrayEquals(fresh.inputEmbedsGrad().data(), bare.inputEmbedsGrad().data(), name + ": gradient without the logits");
         }
     }
 
