@@ -2,18 +2,24 @@ package greater.tensor.autograd;
 
 import greater.tensor.Tensor;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Region-based reuse of a forward pass's activations when no tape records them (inference:
  * prefill, decoding, scoring). While an arena is open on a thread and no tape is recording there,
  * {@link Tape#output} takes op outputs of at least {@link Tape#POOLED_MIN} floats from the thread's
- * pool (the one tapes use, so a thread still holds one pass's arrays at most), and
- * {@link #release} gives back, at once, everything taken since the last release except the tensors
- * the caller keeps. A transformer layer is such a region: after it only the residual stream is
+ * arena pool, and {@link #release} gives back, at once, everything taken since the last release
+ * except the tensors the caller keeps. The pool is the arenas' own, not the tapes' (an inference
+ * pass between two gradient passes leaves the tape's arrays alone), and after each arena it keeps
+ * only the lengths that arena took: GReaTer's passes change length all the time, and a pool keeping
+ * every length it ever saw would grow by a layer's arrays per new length. Softly held, as the tapes'. A transformer layer is such a region: after it only the residual stream is
  * still needed, so a 30-layer forward cycles one layer's arrays (a few MB, which stay in cache)
  * instead of allocating some 360 MB a pass at 256 tokens of SmolLM2-135M, which the JVM zeroes on
  * the calling thread while the other kernel threads wait, and a young collection clears again
@@ -34,11 +40,15 @@ import java.util.Map;
  */
 public final class ActivationArena implements AutoCloseable {
     private static final ThreadLocal<ActivationArena> CURRENT = new ThreadLocal<>();
+    /** Each thread's free arrays by length between arenas: the lengths its last arena took. */
+    private static final ThreadLocal<SoftReference<Map<Integer, ArrayDeque<float[]>>>> POOL = new ThreadLocal<>();
 
     /** Free arrays by length: the thread's pool while this arena is open; null when inert. */
     private final Map<Integer, ArrayDeque<float[]>> pool;
     /** Arrays taken since the last release (and the ones it kept), in the order taken. */
     private final List<float[]> taken = new ArrayList<>();
+    /** Every length this arena took. */
+    private final Set<Integer> lengths = new HashSet<>();
     private boolean closed;
 
     private ActivationArena(Map<Integer, ArrayDeque<float[]>> pool) {
@@ -48,7 +58,10 @@ public final class ActivationArena implements AutoCloseable {
     /** Opens an arena on this thread; an inert one when a tape is recording or an arena is already open. */
     public static ActivationArena open() {
         if (Tape.recording() || CURRENT.get() != null) return new ActivationArena(null);
-        ActivationArena arena = new ActivationArena(Tape.takePool());
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> kept = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> pool = kept == null ? null : kept.get();
+        POOL.remove();
+        ActivationArena arena = new ActivationArena(pool != null ? pool : new HashMap<>());
         CURRENT.set(arena);
         return arena;
     }
@@ -61,6 +74,7 @@ public final class ActivationArena implements AutoCloseable {
         float[] a = q == null ? null : q.poll();
         if (a == null) a = new float[size];
         arena.taken.add(a);
+        arena.lengths.add(size);
         return a;
     }
 
@@ -81,21 +95,31 @@ public final class ActivationArena implements AutoCloseable {
     }
 
     private static boolean isKept(float[] a, Tensor[] keep) {
-        for (Tensor t : keep) if (t != null && t.data() == a) return true;
+        for (Tensor t : keep) if (t != null && t.isOwned() && t.data() == a) return true;
         return false;
     }
 
     /**
-     * Closes the arena: the pool goes back to the thread (for the next arena or tape); arrays taken
-     * since the last release are not pooled, since the pass's result may live in them. A second
-     * call does nothing.
+     * Closes the arena: the pool, cut to the lengths this arena took, goes back to the thread for
+     * its next arena; arrays taken since the last release are not pooled, since the pass's result
+     * may live in them. A second call does nothing.
      */
     @Override
     public void close() {
         if (pool == null || closed) return;
         closed = true;
         taken.clear();
+        pool.keySet().retainAll(lengths);
         CURRENT.remove();
-        Tape.givePool(pool);
+        POOL.set(new SoftReference<>(pool));
+    }
+
+    /** The arrays in this thread's arena pool between arenas (none once collected). */
+    static List<float[]> pooled() {
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> kept = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> pool = kept == null ? null : kept.get();
+        List<float[]> all = new ArrayList<>();
+        if (pool != null) for (ArrayDeque<float[]> q : pool.values()) all.addAll(q);
+        return all;
     }
 }

@@ -85,23 +85,12 @@ public final class Tape implements AutoCloseable {
         return CURRENT.get() != null;
     }
 
-    /** The thread's pool (empty if it has none or the collector took it), now owned by the caller. */
-    static Map<Integer, ArrayDeque<float[]>> takePool() {
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> map = pool == null ? null : pool.get();
-        POOL.remove();
-        return map != null ? map : new HashMap<>();
-    }
-
-    /** Makes {@code pool} the thread's pool again (softly held). */
-    static void givePool(Map<Integer, ArrayDeque<float[]>> pool) {
-        POOL.set(new SoftReference<>(pool));
-    }
-
     /** Starts recording on this thread (nested tapes shadow the outer one until closed). */
     public static Tape record() {
-        // the tape owns the pool's arrays now: a nested tape starts from none
-        Tape tape = new Tape(CURRENT.get(), takePool());
+        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
+        Map<Integer, ArrayDeque<float[]>> earlier = pool == null ? null : pool.get();
+        Tape tape = new Tape(CURRENT.get(), earlier != null ? earlier : new HashMap<>());
+        POOL.remove(); // the tape owns the pool's arrays now: a nested tape starts from none
         CURRENT.set(tape);
         return tape;
     }
@@ -112,8 +101,8 @@ public final class Tape implements AutoCloseable {
      * {@link #POOLED_MIN}, an array of {@code size} floats with any contents, lent by the tape until
      * it closes (from the pool; on a miss as many floats of the previous pass's arrays are dropped, so
      * a pass of other shapes never holds two passes' arrays); with no tape but an open
-     * {@link ActivationArena}, one of the arena's; otherwise a new (zeroed) array. The op must write
-     * every element.
+     * {@link ActivationArena}, and at least {@link #POOLED_MIN} floats, one of the arena's (old
+     * contents); otherwise a new (zeroed) array. The op must write every element.
      */
     public static float[] output(int size, Tensor... inputs) {
         Tape tape = CURRENT.get();
@@ -304,7 +293,7 @@ public final class Tape implements AutoCloseable {
         // backward touched most recently first (the gradients, then the first layers' activations)
         for (float[] a : lent) free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).addLast(a);
         lent.clear();
-        givePool(free);
+        POOL.set(new SoftReference<>(free));
         if (CURRENT.get() == this) {
             if (outer != null) CURRENT.set(outer);
             else CURRENT.remove();

@@ -1,11 +1,16 @@
 package greater.tensor.autograd;
 
+import greater.tensor.DType;
+import greater.tensor.Shape;
 import greater.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What an {@link ActivationArena} lends and takes back: released arrays are lent again, kept and
- * last-region ones never; inert under a tape and inside another arena. Each case runs on a thread
- * of its own, so it starts from an empty pool.
+ * last-region ones never; inert under a tape and inside another arena; its pool apart from the
+ * tapes' and cut to the last arena's lengths. Each case runs on a thread of its own, so it starts
+ * from empty pools.
  */
 class ActivationArenaTest {
     private static final int N = Tape.POOLED_MIN;
@@ -107,16 +113,54 @@ class ActivationArenaTest {
     }
 
     @Test
-    void aTapeAfterAnArenaTakesItsArrays() throws Exception {
+    void arenasAndTapesKeepPoolsApart() throws Exception {
         onNewThread(() -> {
+            Tensor x = Tensor.of(new float[N], N).requiresGrad(true);
+            float[] lent;
+            try (Tape tape = Tape.record()) {
+                lent = Tape.output(N, x);
+            }
             float[] a;
             try (ActivationArena arena = ActivationArena.open()) {
                 a = Tape.output(N);
+                assertNotSame(lent, a, "the tape's pool is not the arena's");
                 arena.release();
             }
-            Tensor x = Tensor.of(new float[N], N).requiresGrad(true);
             try (Tape tape = Tape.record()) {
-                assertSame(a, Tape.output(N, x), "one pool per thread, shared with tapes");
+                assertSame(lent, Tape.output(N, x), "an inference pass left the tape's arrays alone");
+            }
+            try (ActivationArena arena = ActivationArena.open()) {
+                assertSame(a, Tape.output(N));
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void thePoolKeepsOnlyTheLengthsOfTheLastArena() throws Exception {
+        onNewThread(() -> {
+            // GReaTer's passes change length all the time: each length's arrays must not stay for good
+            for (int length = N; length < N + 50; length++) {
+                try (ActivationArena arena = ActivationArena.open()) {
+                    Tape.output(length);
+                    Tape.output(2 * length);
+                    arena.release();
+                }
+            }
+            List<float[]> pooled = ActivationArena.pooled();
+            assertEquals(2, pooled.size(), "the last arena's two arrays");
+            for (float[] a : pooled) assertTrue(a.length == N + 49 || a.length == 2 * (N + 49), "length " + a.length);
+            return null;
+        });
+    }
+
+    @Test
+    void keepingAViewKeepsNothingAndDoesNotThrow() throws Exception {
+        onNewThread(() -> {
+            try (ActivationArena arena = ActivationArena.open()) {
+                float[] a = Tape.output(N);
+                arena.release(Tensor.view(MemorySegment.ofArray(new float[N]), DType.F32, Shape.of(N)));
+                assertSame(a, Tape.output(N));
             }
             return null;
         });
