@@ -12,8 +12,9 @@ On random token ids (fixed seed), in fp32 on CPU with --threads threads (default
            prefilled untimed, then the timed part feeds the 8th and each new token one at a
            time through past_key_values (N forward passes, argmax each), EOS ignored; this is
            what greater's bench times too.
-Each workload first runs for --warmup seconds (at least once, as `greater bench`), then --repeats
-times; the median is reported.
+Each workload first runs for --warmup seconds (at least once, as `greater bench`, which then also
+runs until its JIT compiler is quiet; PyTorch has no JIT to wait for), then --repeats times; the
+median is reported.
 
 Prints one JSON line on stdout:
   {"prefill_seconds":..,"grad_seconds":..,"decode_tokens_per_second":..,"peak_rss_bytes":..}

@@ -2,6 +2,7 @@ package greater.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import greater.cli.commands.BenchCommand;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,21 @@ class CommandsTest {
         assertEquals(0, r.code(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out());
         assertEquals(4, n.get("ids").size());
+    }
+
+    @Test
+    void benchJsonGivesEachWorkloadsTimeAndWarmUpRuns() throws Exception {
+        Run r = run("bench", "--model", FIXTURES.resolve("llama").toString(), "--prefill", "8", "--grad", "8", "--decode", "2",
+                "--repeats", "1", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        for (String w : new String[]{"prefill", "grad", "decode"}) {
+            int runs = n.get(w + "_warmup_runs").asInt();
+            // at least one untimed run; past --warmup seconds, at most MAX_QUIET_RUNS more waiting for a quiet JIT
+            assertTrue(runs >= 1 && runs <= 1 + BenchCommand.MAX_QUIET_RUNS + 1, w + ": " + runs + " warm-up runs");
+        }
+        assertTrue(n.get("prefill_seconds").asDouble() > 0 && n.get("grad_seconds").asDouble() > 0, r.out());
+        assertTrue(n.get("decode_tokens_per_second").asDouble() > 0, r.out());
     }
 
     @Test

@@ -14,6 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,12 +32,21 @@ import java.util.function.DoubleSupplier;
  * prefill of N tokens, forward + gradient w.r.t. the input embeddings of N tokens (mean
  * next-token cross-entropy; the gradient is what it returns, no copy of the logits, as the
  * PyTorch script keeps none), and greedy decoding of N tokens after an 8-token prompt.
- * Each workload first runs for {@code --warmup} seconds (at least once), so that the JIT has
- * compiled the kernels before the timed runs (on two cores its compiler threads otherwise share
- * the CPU with the first timed runs), then the median of {@code --repeats} runs.
+ * Each workload first runs untimed for {@code --warmup} seconds (at least once) and then until a
+ * run passes with the JIT compiler quiet (under {@link #QUIET_JIT} of the run's time spent compiling,
+ * at most {@link #MAX_QUIET_RUNS} runs more), so that the timed runs see compiled kernels: on two
+ * cores the compiler threads otherwise share the CPU with them, and the first gradient pass alone
+ * (4 s of it compiling) used to fill the whole 2-second warm-up, leaving passes that still compiled
+ * 150–350 ms each to be timed (benchmarks/README.md, "Issue 16, ninth pass"). Then the median of
+ * {@code --repeats} runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time prefill, forward+input-gradient and greedy decode on random ids.")
 public final class BenchCommand implements Callable<Integer> {
+    /** A warm-up run with compile time under this share of its own time ends the warm-up. */
+    public static final double QUIET_JIT = 0.02;
+    /** Warm-up runs past {@code --warmup} seconds at most, waiting for a quiet JIT. */
+    public static final int MAX_QUIET_RUNS = 10;
+
     @Mixin
     ModelOption model;
     @Option(names = "--prefill", defaultValue = "256", paramLabel = "N", description = "Prefill length (0 = skip; default: ${DEFAULT-VALUE}).")
@@ -47,9 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", paramLabel = "R", description = "Timed runs per workload, the median reported (default: ${DEFAULT-VALUE}).")
     int repeats;
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
-            description = "Untimed runs of each workload before the timed ones, for at least this long (at least one run; default: ${DEFAULT-VALUE}).")
+            description = "Untimed runs of each workload before the timed ones, for at least this long (at least one run) and until the JIT compiler is quiet (default: ${DEFAULT-VALUE}).")
     double warmup;
-    @Option(names = "--json", description = "One JSON line with the timings, peak RSS and the run settings (warmup_seconds, repeats).")
+    @Option(names = "--json", description = "One JSON line with the timings, peak RSS and the run settings (warmup_seconds, repeats, each workload's warm-up runs).")
     boolean json;
 
     @Override
@@ -66,26 +77,31 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             if (prefill > 0) {
                 int[] ids = rnd.ints(prefill, 0, vocab).toArray();
-                out.put("prefill_seconds", median(() -> time(() -> {
+                Timing t = timing(() -> time(() -> {
                     KvCache cache = m.newCache(prefill);
                     m.forward(m.embed(ids), cache, false);
-                })));
+                }));
+                out.put("prefill_seconds", t.median());
+                out.put("prefill_warmup_runs", t.warmupRuns());
             }
             if (grad > 0) {
                 int[] ids = rnd.ints(Math.max(2, grad), 0, vocab).toArray();
-                out.put("grad_seconds", median(() -> time(() -> InputGradient.nextTokenLoss(m, ids, false))));
+                Timing t = timing(() -> time(() -> InputGradient.nextTokenLoss(m, ids, false)));
+                out.put("grad_seconds", t.median());
+                out.put("grad_warmup_runs", t.warmupRuns());
             }
             if (decode > 0) {
                 int[] prompt = rnd.ints(8, 0, vocab).toArray();
                 var opts = GenerationOptions.greedy(decode, Set.of());
-                double seconds = median(() -> {
+                Timing t = timing(() -> {
                     KvCache cache = m.newCache(prompt.length + decode + 1);
                     m.forward(m.embed(prompt), cache, false);
                     int[] next = {prompt[prompt.length - 1]};
                     cache.truncate(prompt.length - 1);
                     return time(() -> lm.generator().continueFrom(cache, next, opts));
                 });
-                out.put("decode_tokens_per_second", decode / seconds);
+                out.put("decode_tokens_per_second", decode / t.median());
+                out.put("decode_warmup_runs", t.warmupRuns());
             }
             out.put("peak_rss_bytes", peakRss());
             out.put("warmup_seconds", warmup);
@@ -101,13 +117,29 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double median(DoubleSupplier run) {
+    /** A workload's median time over the timed runs (seconds) and how many untimed runs came first. */
+    private record Timing(double median, int warmupRuns) {
+    }
+
+    /** Warms {@code run} up as the class comment says, then times {@code --repeats} runs of it. */
+    private Timing timing(DoubleSupplier run) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         double spent = 0;
-        do spent += run.getAsDouble(); while (spent < warmup); // at least one untimed run
+        int runs = 0, pastSeconds = 0;
+        while (true) { // at least one untimed run
+            long compiling = watchJit ? jit.getTotalCompilationTime() : 0;
+            double seconds = run.getAsDouble();
+            compiling = watchJit ? jit.getTotalCompilationTime() - compiling : 0;
+            spent += seconds;
+            runs++;
+            if (spent < warmup) continue;
+            if (compiling / 1e3 <= QUIET_JIT * seconds || ++pastSeconds > MAX_QUIET_RUNS) break;
+        }
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) t[i] = run.getAsDouble();
         Arrays.sort(t);
-        return t[repeats / 2];
+        return new Timing(t[repeats / 2], runs);
     }
 
     private static double time(Runnable r) {
