@@ -69,6 +69,16 @@ public final class Rope {
             });
             return new Angles(cos, sin, rows, half);
         }
+
+        /** The angles of the rows {@code picked} (indices into these rows), in that order: [picked.length, half]. */
+        public Angles select(int[] picked) {
+            float[] c = new float[picked.length * half], s = new float[picked.length * half];
+            for (int i = 0; i < picked.length; i++) {
+                System.arraycopy(cos, picked[i] * half, c, i * half, half);
+                System.arraycopy(sin, picked[i] * half, s, i * half, half);
+            }
+            return new Angles(c, s, picked.length, half);
+        }
     }
 
     /**

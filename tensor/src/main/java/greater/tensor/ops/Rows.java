@@ -7,7 +7,7 @@ import greater.tensor.kernels.Weights;
 
 /**
  * Row-level structure ops on tensors seen as [rows, cols]: reshape, a contiguous slice of rows,
- * and row concatenation. Each copies (or shares) data and routes gradients back unchanged.
+ * picked rows, and row concatenation. Each copies (or shares) data and routes gradients back unchanged.
  */
 public final class Rows {
     private Rows() {
@@ -32,6 +32,27 @@ public final class Rows {
         Tape.record(y, dy -> {
             float[] g = dx.buffer();
             for (int i = 0; i < dy.length; i++) g[from * cols + i] += dy[i];
+        }, x);
+        return y;
+    }
+
+    /**
+     * Rows {@code picked[0], picked[1], ...} of x [R, C] → [picked.length, C] (a row may be picked
+     * twice; its gradient then adds both). Throws IllegalArgumentException for an index outside [0, R).
+     */
+    public static Tensor gather(Tensor x, int[] picked) {
+        int rows = x.shape().rows(), cols = x.dim(-1);
+        for (int r : picked) if (r < 0 || r >= rows) throw new IllegalArgumentException("Rows.gather row " + r + " of " + x.shape());
+        float[] out = Tape.output(picked.length * cols, x);
+        float[] xs = x.data();
+        for (int i = 0; i < picked.length; i++) System.arraycopy(xs, picked[i] * cols, out, i * cols, cols);
+        Tensor y = Tensor.of(out, picked.length, cols);
+        GradSlot dx = Tape.gradOf(x);
+        Tape.record(y, dy -> {
+            float[] g = dx.buffer();
+            for (int i = 0; i < picked.length; i++) {
+                for (int c = 0; c < cols; c++) g[picked[i] * cols + c] += dy[i * cols + c];
+            }
         }, x);
         return y;
     }

@@ -242,6 +242,7 @@ class OpGradientTest {
         Tensor a = param(1, 3, 5), b = param(1, 2, 5);
         check("concat", List.of(a, b), in -> Rows.concat(in.get(0), in.get(1)), H, TOL);
         check("slice", List.of(a), in -> Rows.slice(in.get(0), 1, 3), H, TOL);
+        check("gather", List.of(a), in -> Rows.gather(in.get(0), new int[]{2, 0, 2}), H, TOL); // row 2 twice
         check("reshape", List.of(a), in -> Rows.reshape(in.get(0), 5, 3), H, TOL);
     }
 

@@ -21,6 +21,7 @@ import greater.transformer.config.RopeScaling;
 
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.stream.IntStream;
 
 /**
  * The one decoder-only transformer behind every supported family; family differences are the
@@ -95,9 +96,8 @@ public final class Transformer {
      * @param allLogits logits for every position [T, V]; else only for the last one [1, V]
      */
     public Tensor forward(Tensor inputsEmbeds, KvCache cache, boolean allLogits) {
-        Tensor h = hiddenStates(inputsEmbeds, Packing.single(inputsEmbeds.shape().rows(), cache));
-        int t = h.shape().rows();
-        return head(allLogits || t == 1 ? h : Rows.slice(h, t - 1, t));
+        Packing packing = Packing.single(inputsEmbeds.shape().rows(), cache);
+        return head(allLogits ? hiddenStates(inputsEmbeds, packing) : hiddenStates(inputsEmbeds, packing, new int[]{1}));
     }
 
     /** The final-normed hidden states [T, H] of one sequence: everything but the LM head. */
@@ -116,28 +116,50 @@ public final class Transformer {
      * @throws IllegalStateException when a cache has no room for its rows
      */
     public Tensor hiddenStates(Tensor inputsEmbeds, Packing packing) {
+        return hiddenStates(inputsEmbeds, packing, null);
+    }
+
+    /**
+     * {@link #hiddenStates(Tensor, Packing)} of only the last {@code outputRows[s]} rows of each
+     * sequence s ([Σ outputRows, H], sequence by sequence; null = every row). The last layer then
+     * computes queries, attention, MLP and the residual stream for those rows alone, keys and values
+     * still for every row (the caches keep them): what llama.cpp does for the rows whose logits
+     * are not wanted (a 256-token prefill reading the last row's logits skips 94% of a layer,
+     * 1/30 of SmolLM2-135M). Those rows give what the full pass gives up to rounding (a product of
+     * one row is summed differently from one of 256); the caches are bitwise the same.
+     *
+     * @throws IllegalArgumentException also when an entry of outputRows is negative or exceeds its sequence's length
+     */
+    public Tensor hiddenStates(Tensor inputsEmbeds, Packing packing, int[] outputRows) {
         if (inputsEmbeds.dim(-1) != config.hiddenSize()) {
             throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " do not have hidden size " + config.hiddenSize());
         }
         if (inputsEmbeds.shape().rows() != packing.rows()) {
             throw new IllegalArgumentException("inputs_embeds " + inputsEmbeds.shape() + " for a packing of " + packing.rows() + " rows");
         }
+        if (outputRows != null && (outputRows.length != packing.sequences()
+                || IntStream.range(0, outputRows.length).anyMatch(i -> outputRows[i] < 0 || outputRows[i] > packing.lengths()[i]))) {
+            throw new IllegalArgumentException("output rows " + Arrays.toString(outputRows) + " for sequences of "
+                    + Arrays.toString(packing.lengths()) + " rows");
+        }
         // outside a tape, each layer's activations go back to the thread's pool once the layer is
         // done (all but the residual stream x), and the next layer takes them
         try (ActivationArena arena = ActivationArena.open()) {
-            return hiddenStates(inputsEmbeds, packing, arena);
+            return hiddenStates(inputsEmbeds, packing, outputRows, arena);
         }
     }
 
-    private Tensor hiddenStates(Tensor inputsEmbeds, Packing packing, ActivationArena arena) {
+    private Tensor hiddenStates(Tensor inputsEmbeds, Packing packing, int[] outputRows, ActivationArena arena) {
         Rope.Angles[] angles = ropeAngles(packing);
         NormPlacement placement = config.normPlacement();
         Tensor x = config.embeddingScale() == 1f ? inputsEmbeds : Scale.apply(inputsEmbeds, config.embeddingScale());
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
-            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, angles[l], packing);
+            // the last layer carries on only the rows asked for (their indices among the packed rows)
+            int[] kept = l == config.layers() - 1 && outputRows != null ? trailingRows(packing, outputRows) : null;
+            Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, angles[l], packing, outputRows, kept);
             if (placement.normsOutput()) a = norm(a, w.postAttentionNorm());
-            x = residual(x, a);
+            x = residual(kept == null ? x : Rows.gather(x, kept), a);
 
             Tensor h = switch (placement) {
                 case PRE -> norm(x, w.postAttentionNorm());
@@ -153,6 +175,15 @@ public final class Transformer {
             if (packing.caches()[s] != null) packing.caches()[s].advance(packing.lengths()[s]);
         }
         return norm(x, weights.finalNorm());
+    }
+
+    /** Indices among the packed rows of the last outputRows[s] rows of each sequence s, in order. */
+    private static int[] trailingRows(Packing packing, int[] outputRows) {
+        int[] rows = new int[Arrays.stream(outputRows).sum()];
+        for (int s = 0, from = 0, at = 0; s < outputRows.length; from += packing.lengths()[s], s++) {
+            for (int r = packing.lengths()[s] - outputRows[s]; r < packing.lengths()[s]; r++) rows[at++] = from + r;
+        }
+        return rows;
     }
 
     /**
@@ -230,12 +261,22 @@ public final class Transformer {
      * Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021):
      * projections over all packed rows, then each sequence's queries attend to its own keys.
      */
-    private Tensor attention(Tensor h, LayerWeights w, int layer, Rope.Angles angles, Packing packing) {
-        // one product of h with three weights: h is prepared once for all of them
-        Tensor[] qkv = Linear.apply(h, new Tensor[]{w.wq(), w.wk(), w.wv()}, new Tensor[]{w.bq(), w.bk(), w.bv()});
-        Tensor q = qkv[0];                                                     // [R, heads·d]
-        Tensor k = qkv[1];                                                     // [R, kvHeads·d]
-        Tensor v = qkv[2];                                                     // [R, kvHeads·d]
+    private Tensor attention(Tensor h, LayerWeights w, int layer, Rope.Angles angles, Packing packing, int[] outputRows,
+                             int[] kept) {
+        Tensor q, k, v;
+        if (kept == null) {
+            // one product of h with three weights: h is prepared once for all of them
+            Tensor[] qkv = Linear.apply(h, new Tensor[]{w.wq(), w.wk(), w.wv()}, new Tensor[]{w.bq(), w.bk(), w.bv()});
+            q = qkv[0];                                                        // [R, heads·d]
+            k = qkv[1];                                                        // [R, kvHeads·d]
+            v = qkv[2];                                                        // [R, kvHeads·d]
+        } else {
+            // queries of the kept rows only; keys and values of every row
+            q = Linear.apply(Rows.gather(h, kept), w.wq(), w.bq());           // [n, heads·d]
+            Tensor[] kv = Linear.apply(h, new Tensor[]{w.wk(), w.wv()}, new Tensor[]{w.bk(), w.bv()});
+            k = kv[0];
+            v = kv[1];
+        }
         switch (config.qkNorm()) {
             case PER_HEAD -> {
                 q = headNorm(q, w.qNorm(), config.heads());
@@ -250,7 +291,7 @@ public final class Transformer {
         }
         if (angles != null) {
             float factor = (float) config.layerRope()[layer].attentionFactor();
-            q = Rotary.apply(q, config.heads(), config.headDim(), config.rotaryDim(), angles, factor);
+            q = Rotary.apply(q, config.heads(), config.headDim(), config.rotaryDim(), kept == null ? angles : angles.select(kept), factor);
             k = Rotary.apply(k, config.kvHeads(), config.headDim(), config.rotaryDim(), angles, factor);
         }
 
@@ -261,12 +302,13 @@ public final class Transformer {
             o = attendOne(q, k, v, packing.caches()[0], layer, spec);
         } else {
             Tensor[] parts = new Tensor[packing.sequences()];
-            for (int s = 0, from = 0; s < parts.length; from += packing.lengths()[s], s++) {
-                int to = from + packing.lengths()[s];
-                parts[s] = attendOne(Rows.slice(q, from, to), Rows.slice(k, from, to), Rows.slice(v, from, to),
-                        packing.caches()[s], layer, spec);
+            for (int s = 0, from = 0, qFrom = 0; s < parts.length; from += packing.lengths()[s], s++) {
+                int to = from + packing.lengths()[s], qTo = kept == null ? to : qFrom + outputRows[s];
+                parts[s] = attendOne(Rows.slice(q, kept == null ? from : qFrom, qTo), Rows.slice(k, from, to),
+                        Rows.slice(v, from, to), packing.caches()[s], layer, spec);
+                qFrom = qTo;
             }
-            o = Rows.concat(parts);                                            // [R, heads·d]
+            o = Rows.concat(parts);                                            // [R or n, heads·d]
         }
         return Linear.apply(o, w.wo(), w.bo());                                // [R, H]
     }
@@ -277,7 +319,10 @@ public final class Transformer {
         return Rows.reshape(norm(Rows.reshape(x, t * heads, d), weight), t, heads * d);
     }
 
-    /** One sequence's attention: q [T, heads·d], k and v [T, kvHeads·d] after its cached positions. */
+    /**
+     * One sequence's attention: k and v [T, kvHeads·d] after its cached positions; q [T', heads·d]
+     * the queries of the last T' ≤ T of those rows.
+     */
     private static Tensor attendOne(Tensor q, Tensor k, Tensor v, KvCache cache, int layer, Attention.Spec spec) {
         if (cache == null) return CausalSelfAttention.apply(q, k, v, spec);
         int past = cache.length();
@@ -288,7 +333,7 @@ public final class Transformer {
             Tensor vAll = past == 0 ? v : Rows.concat(cache.pastValues(layer, past), v);
             return CausalSelfAttention.apply(q, kAll, vAll, spec);
         }
-        return CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + q.shape().rows(), spec);
+        return CausalSelfAttention.overCache(q, cache.keys(layer), cache.values(layer), past + k.shape().rows(), spec);
     }
 
     /** Gated MLP: down(act(gate(h)) ⊙ up(h)), act = SiLU or tanh-GELU. */
