@@ -149,19 +149,24 @@ public final class Generator {
             total += lengths[s];
         }
         int[] ids = new int[total];
-        int[] offsets = new int[n];
-        for (int s = 0, at = 0; s < n; at += lengths[s], s++) {
-            offsets[s] = at;
-            System.arraycopy(batch.get(s).pending, 0, ids, at, lengths[s]);
+        for (int s = 0, at = 0; s < n; at += lengths[s], s++) System.arraycopy(batch.get(s).pending, 0, ids, at, lengths[s]);
+        // the last layer carries on each sequence's rows from the first one read (its hidden
+        // states come back as those rows only, sequence by sequence)
+        int[] tails = new int[n], tailOffsets = new int[n];
+        for (int s = 0, at = 0; s < n; at += tails[s], s++) {
+            int firstRead = lengths[s];
+            for (int r : batch.get(s).rowsToRead()) firstRead = Math.min(firstRead, r);
+            tails[s] = lengths[s] - firstRead;
+            tailOffsets[s] = at;
         }
-        Tensor hidden = model.hiddenStates(model.embed(ids), new Packing(lengths, caches));
+        Tensor hidden = model.hiddenStates(model.embed(ids), new Packing(lengths, caches), tails);
         int vocab = model.config().vocabSize();
         for (int first = 0; first < n; ) {
             int last = first, count = batch.get(first).rowsToRead().length;
             while (last + 1 < n && count + batch.get(last + 1).rowsToRead().length <= HEAD_ROWS) count += batch.get(++last).rowsToRead().length;
             int[] rows = new int[count];
             for (int s = first, at = 0; s <= last; s++) {
-                for (int r : batch.get(s).rowsToRead()) rows[at++] = offsets[s] + r;
+                for (int r : batch.get(s).rowsToRead()) rows[at++] = tailOffsets[s] + r - (lengths[s] - tails[s]);
             }
             float[] logits = model.logitsOfRows(hidden, rows).data();
             for (int s = first, row = 0; s <= last; s++) {
