@@ -2,10 +2,8 @@ package greater.tensor.autograd;
 
 import greater.tensor.Tensor;
 
-import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,7 @@ import java.util.Set;
 public final class ActivationArena implements AutoCloseable {
     private static final ThreadLocal<ActivationArena> CURRENT = new ThreadLocal<>();
     /** Each thread's free arrays by length between arenas: the lengths its last arena took. */
-    private static final ThreadLocal<SoftReference<Map<Integer, ArrayDeque<float[]>>>> POOL = new ThreadLocal<>();
+    private static final ArrayPool POOL = new ArrayPool();
 
     /** Free arrays by length: the thread's pool while this arena is open; null when inert. */
     private final Map<Integer, ArrayDeque<float[]>> pool;
@@ -58,10 +56,7 @@ public final class ActivationArena implements AutoCloseable {
     /** Opens an arena on this thread; an inert one when a tape is recording or an arena is already open. */
     public static ActivationArena open() {
         if (Tape.recording() || CURRENT.get() != null) return new ActivationArena(null);
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> kept = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> pool = kept == null ? null : kept.get();
-        POOL.remove();
-        ActivationArena arena = new ActivationArena(pool != null ? pool : new HashMap<>());
+        ActivationArena arena = new ActivationArena(POOL.take());
         CURRENT.set(arena);
         return arena;
     }
@@ -111,15 +106,11 @@ public final class ActivationArena implements AutoCloseable {
         taken.clear();
         pool.keySet().retainAll(lengths);
         CURRENT.remove();
-        POOL.set(new SoftReference<>(pool));
+        POOL.hold(pool);
     }
 
     /** The arrays in this thread's arena pool between arenas (none once collected). */
     static List<float[]> pooled() {
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> kept = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> pool = kept == null ? null : kept.get();
-        List<float[]> all = new ArrayList<>();
-        if (pool != null) for (ArrayDeque<float[]> q : pool.values()) all.addAll(q);
-        return all;
+        return POOL.arrays();
     }
 }

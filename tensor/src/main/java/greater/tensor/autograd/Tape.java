@@ -2,7 +2,6 @@ package greater.tensor.autograd;
 
 import greater.tensor.Tensor;
 
-import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,11 +54,10 @@ public final class Tape implements AutoCloseable {
     /** Arrays shorter than this are not worth pooling: a thread-local allocation costs less than the bookkeeping. */
     static final int POOLED_MIN = 1024;
     /**
-     * Each thread's arrays between tapes, by length: the ones its last tape used. Softly held: a
-     * pass's activations (gigabytes for a 1B model over a thousand tokens) must not cost another
-     * workload between passes its heap; the collector drops them before it would run out.
+     * Each thread's arrays between tapes, by length: the ones its last tape used (gigabytes for a 1B
+     * model over a thousand tokens, so softly held).
      */
-    private static final ThreadLocal<SoftReference<Map<Integer, ArrayDeque<float[]>>>> POOL = new ThreadLocal<>();
+    private static final ArrayPool POOL = new ArrayPool();
 
     private final List<Node> nodes = new ArrayList<>();
     /** The thread's pool as this tape found it: taken from when {@link #free} has no array of a length. */
@@ -87,10 +85,8 @@ public final class Tape implements AutoCloseable {
 
     /** Starts recording on this thread (nested tapes shadow the outer one until closed). */
     public static Tape record() {
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> earlier = pool == null ? null : pool.get();
-        Tape tape = new Tape(CURRENT.get(), earlier != null ? earlier : new HashMap<>());
-        POOL.remove(); // the tape owns the pool's arrays now: a nested tape starts from none
+        // the tape owns the pool's arrays now: a nested tape starts from none
+        Tape tape = new Tape(CURRENT.get(), POOL.take());
         CURRENT.set(tape);
         return tape;
     }
@@ -214,11 +210,7 @@ public final class Tape implements AutoCloseable {
 
     /** The arrays in this thread's pool between tapes (what the last tape left; none once collected). */
     static List<float[]> pooled() {
-        SoftReference<Map<Integer, ArrayDeque<float[]>>> pool = POOL.get();
-        Map<Integer, ArrayDeque<float[]>> m = pool == null ? null : pool.get();
-        List<float[]> all = new ArrayList<>();
-        if (m != null) for (ArrayDeque<float[]> q : m.values()) all.addAll(q);
-        return all;
+        return POOL.arrays();
     }
 
     /** A zeroed array of {@code size} floats: a propagated gradient of that length, else one of the pool's, else a new one. */
@@ -293,7 +285,7 @@ public final class Tape implements AutoCloseable {
         // backward touched most recently first (the gradients, then the first layers' activations)
         for (float[] a : lent) free.computeIfAbsent(a.length, n -> new ArrayDeque<>()).addLast(a);
         lent.clear();
-        POOL.set(new SoftReference<>(free));
+        POOL.hold(free);
         if (CURRENT.get() == this) {
             if (outer != null) CURRENT.set(outer);
             else CURRENT.remove();
