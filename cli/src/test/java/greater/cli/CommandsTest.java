@@ -57,8 +57,8 @@ class CommandsTest {
         JsonNode n = new ObjectMapper().readTree(r.out());
         for (String w : new String[]{"prefill", "grad", "decode"}) {
             int runs = n.get(w + "_warmup_runs").asInt();
-            // at least one untimed run; past --warmup seconds, at most MAX_QUIET_RUNS more waiting for a quiet JIT
-            assertTrue(runs >= 1 && runs <= 1 + BenchCommand.MAX_QUIET_RUNS + 1, w + ": " + runs + " warm-up runs");
+            // at least one untimed run; the one reaching --warmup seconds (0 here) and at most MAX_QUIET_RUNS more
+            assertTrue(runs >= 1 && runs <= 1 + BenchCommand.MAX_QUIET_RUNS, w + ": " + runs + " warm-up runs");
         }
         assertTrue(n.get("prefill_seconds").asDouble() > 0 && n.get("grad_seconds").asDouble() > 0, r.out());
         assertTrue(n.get("decode_tokens_per_second").asDouble() > 0, r.out());

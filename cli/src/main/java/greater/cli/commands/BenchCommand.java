@@ -128,13 +128,14 @@ public final class BenchCommand implements Callable<Integer> {
         double spent = 0;
         int runs = 0, pastSeconds = 0;
         while (true) { // at least one untimed run
-            long compiling = watchJit ? jit.getTotalCompilationTime() : 0;
-            double seconds = run.getAsDouble();
+            // the JIT's share of the whole call: a run may time only part of it (decode: not its prompt)
+            long compiling = watchJit ? jit.getTotalCompilationTime() : 0, start = System.nanoTime();
+            spent += run.getAsDouble();
+            double call = (System.nanoTime() - start) / 1e9;
             compiling = watchJit ? jit.getTotalCompilationTime() - compiling : 0;
-            spent += seconds;
             runs++;
             if (spent < warmup) continue;
-            if (compiling / 1e3 <= QUIET_JIT * seconds || ++pastSeconds > MAX_QUIET_RUNS) break;
+            if (compiling / 1e3 <= QUIET_JIT * call || ++pastSeconds > MAX_QUIET_RUNS) break;
         }
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) t[i] = run.getAsDouble();

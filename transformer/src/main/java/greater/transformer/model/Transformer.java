@@ -128,7 +128,8 @@ public final class Transformer {
      * 1/30 of SmolLM2-135M). Those rows give what the full pass gives up to rounding (a product of
      * one row is summed differently from one of 256); the caches are bitwise the same.
      *
-     * @throws IllegalArgumentException also when an entry of outputRows is negative or exceeds its sequence's length
+     * @throws IllegalArgumentException also when outputRows does not have one entry per sequence, or an
+     *                                  entry is negative or exceeds its sequence's length
      */
     public Tensor hiddenStates(Tensor inputsEmbeds, Packing packing, int[] outputRows) {
         if (inputsEmbeds.dim(-1) != config.hiddenSize()) {
@@ -156,7 +157,8 @@ public final class Transformer {
         for (int l = 0; l < config.layers(); l++) {
             LayerWeights w = weights.layers().get(l);
             // the last layer carries on only the rows asked for (their indices among the packed rows)
-            int[] kept = l == config.layers() - 1 && outputRows != null ? trailingRows(packing, outputRows) : null;
+            int[] kept = l == config.layers() - 1 && outputRows != null && Arrays.stream(outputRows).sum() < packing.rows()
+                    ? trailingRows(packing, outputRows) : null;
             Tensor a = attention(placement.normsInput() ? norm(x, w.inputNorm()) : x, w, l, angles[l], packing, outputRows, kept);
             if (placement.normsOutput()) a = norm(a, w.postAttentionNorm());
             x = residual(kept == null ? x : Rows.gather(x, kept), a);
@@ -259,7 +261,9 @@ public final class Transformer {
 
     /**
      * Grouped-query self-attention with rotary positions (Vaswani et al. 2017; Su et al. 2021):
-     * projections over all packed rows, then each sequence's queries attend to its own keys.
+     * projections over all packed rows (queries over the kept rows only when {@code kept} is given:
+     * the last {@code outputRows[s]} of each sequence), then each sequence's queries attend to its
+     * own keys.
      */
     private Tensor attention(Tensor h, LayerWeights w, int layer, Rope.Angles angles, Packing packing, int[] outputRows,
                              int[] kept) {
@@ -310,7 +314,7 @@ public final class Transformer {
             }
             o = Rows.concat(parts);                                            // [R or n, heads·d]
         }
-        return Linear.apply(o, w.wo(), w.bo());                                // [R, H]
+        return Linear.apply(o, w.wo(), w.bo());                                // [R or n, H]
     }
 
     /** RMSNorm over each head's D features of x [R, heads·D] with one weight [D] (Qwen3, Gemma-3 q/k norm). */
