@@ -17,7 +17,8 @@ import java.util.Set;
  * except the tensors the caller keeps. The pool is the arenas' own, not the tapes' (an inference
  * pass between two gradient passes leaves the tape's arrays alone), and after each arena it keeps
  * only the lengths that arena took: GReaTer's passes change length all the time, and a pool keeping
- * every length it ever saw would grow by a layer's arrays per new length. Softly held, as the tapes'. A transformer layer is such a region: after it only the residual stream is
+ * every length it ever saw would grow by a layer's arrays per new length ({@link ArrayPool}, softly
+ * held as the tapes'). A transformer layer is such a region: after it only the residual stream is
  * still needed, so a 30-layer forward cycles one layer's arrays (a few MB, which stay in cache)
  * instead of allocating some 360 MB a pass at 256 tokens of SmolLM2-135M, which the JVM zeroes on
  * the calling thread while the other kernel threads wait, and a young collection clears again
