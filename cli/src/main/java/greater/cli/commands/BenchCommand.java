@@ -36,8 +36,8 @@ import java.util.function.DoubleSupplier;
  * run passes with the JIT compiler quiet (under {@link #QUIET_JIT} of the run's time spent compiling,
  * at most {@link #MAX_QUIET_RUNS} runs more), so that the timed runs see compiled kernels: on two
  * cores the compiler threads otherwise share the CPU with them, and the first gradient pass alone
- * (4 s of it compiling) used to fill the whole 2-second warm-up, leaving passes that still compiled
- * 150–350 ms each to be timed (benchmarks/README.md, "Issue 16, ninth pass"). Then the median of
+ * (4 s of it compiling) used to fill the whole 2-second warm-up, leaving the next passes, still
+ * compiling 30–360 ms each, to be timed (benchmarks/README.md, "Issue 16, ninth pass"). Then the median of
  * {@code --repeats} runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Time prefill, forward+input-gradient and greedy decode on random ids.")

@@ -70,7 +70,10 @@ public final class Rope {
             return new Angles(cos, sin, rows, half);
         }
 
-        /** The angles of the rows {@code picked} (indices into these rows), in that order: [picked.length, half]. */
+        /**
+         * The angles of the rows {@code picked} (indices into these rows), in that order: [picked.length,
+         * half]. Throws IndexOutOfBoundsException for an index outside [0, rows).
+         */
         public Angles select(int[] picked) {
             float[] c = new float[picked.length * half], s = new float[picked.length * half];
             for (int i = 0; i < picked.length; i++) {
