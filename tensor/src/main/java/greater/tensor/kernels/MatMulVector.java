@@ -110,6 +110,13 @@ final class MatMulVector {
      * W (64 against 256: 1.3x faster with W in DRAM, 0.85x with W in L3).
      */
     static final int BF16_GRAD_GRAIN_WEIGHTS = 256 * 1024, BF16_GRAD_SPAN = 64;
+    /**
+     * Panels of x (NR rows each) up to which the forward reads W's rows straight from the file
+     * ({@link #readsWeightsDirectly}); W in DRAM (12 rotated copies), direct against converted,
+     * 2048×2048: F32 32/64/96/128/192/256 rows +36/+12/+6/+5/+1/−2%, BF16 32/64/96 rows +7/±0/−11%
+     * (benchmarks/README.md).
+     */
+    static final int DIRECT_PANELS_F32 = 4, DIRECT_PANELS_BF16 = 1;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
     static final int FORWARD_OUTER_MIN_ROWS = 16;
 
@@ -143,7 +150,7 @@ final class MatMulVector {
             return;
         }
         if (m >= FORWARD_OUTER_MIN_ROWS) {
-            gemmForward(new float[][]{out}, x, m, k, new MemorySegment[]{w}, new DType[]{wType}, new int[]{n});
+            gemmForward(new float[][]{out}, x, m, k, new MemorySegment[]{w}, new DType[]{wType}, new int[]{n}, true);
             return;
         }
         gemmDot(out, m, n, k,
@@ -165,7 +172,7 @@ final class MatMulVector {
         boolean outer = m >= FORWARD_OUTER_MIN_ROWS;
         for (DType type : types) outer &= !rowsBf16(m, k, type);
         if (outer) {
-            gemmForward(outs, x, m, k, ws, types, ns);
+            gemmForward(outs, x, m, k, ws, types, ns, true);
         } else {
             for (int i = 0; i < ws.length; i++) matmul(outs[i], x, m, k, ws[i], types[i], ns[i]);
         }
@@ -587,10 +594,13 @@ final class MatMulVector {
      * outs[i] = x·W_iᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
      * the one transposed (into NR-wide k-major panels, once, shared by all threads and all the
      * weights); W is only copied (converted) row-major, a block of whole rows at a time, into a
-     * per-thread buffer, and the micro-kernel broadcasts from MR of its rows. Threads split the
-     * blocks of all the weights' rows.
+     * per-thread buffer, and the micro-kernel broadcasts from MR of its rows; or, for few rows of x
+     * (readsWeightsDirectly) and allowDirect, it broadcasts straight from W's segment, with the
+     * same products in the same order (so the same bits). Threads split the blocks of all the
+     * weights' rows.
      */
-    static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns) {
+    static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns,
+                            boolean allowDirect) {
         if (k <= 0) {
             for (int i = 0; i < outs.length; i++) Arrays.fill(outs[i], 0, m * ns[i], 0f);
             return;
@@ -632,7 +642,11 @@ final class MatMulVector {
                 for (int blk = b0; blk < b1; blk++) {
                     int wi = blockWeight[blk], n = ns[wi], n0 = blockRow[blk], rows = Math.min(nb, n - n0);
                     float[] out = outs[wi];
-                    for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
+                    boolean direct = allowDirect && readsWeightsDirectly(types[wi], mRows) && wideEnd == mRows;
+                    boolean bf16 = types[wi] == DType.BF16;
+                    if (!direct) {
+                        for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
+                    }
                     // the first k-span writes acc (every valid row and column), the others add to it
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
@@ -640,8 +654,13 @@ final class MatMulVector {
                         for (int i = 0; i < rows; i += MR) {
                             int vr = Math.min(MR, rows - i);
                             for (int j = 0; j < wideEnd; j += NR) {
-                                rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw, kLen,
-                                        xp, k0 * mp + j * kLen, tile, first);
+                                if (direct) {
+                                    rowsKernelDirect(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), ws[wi], bf16,
+                                            (long) (n0 + i) * k + k0, k, kLen, xp, k0 * mp + j * kLen, tile, first);
+                                } else {
+                                    rowsKernel(acc, mp, 0, i, j, vr, Math.min(NR, mRows - j), wb, i * ldw + k0, ldw,
+                                            kLen, xp, k0 * mp + j * kLen, tile, first);
+                                }
                             }
                         }
                         for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
@@ -667,6 +686,19 @@ final class MatMulVector {
                 }
             });
         }
+    }
+
+    /**
+     * Whether the forward of mRows rows broadcasts W straight from its segment (rowsKernelDirect)
+     * instead of converting each block of it into a padded buffer first: a weight is then
+     * broadcast, and converted, once per NR-wide panel of x instead of once, but never written and
+     * read back. F32 (no conversion) up to DIRECT_PANELS_F32 panels, BF16 (a shift) up to
+     * DIRECT_PANELS_BF16; F16 never (its scalar conversion per broadcast lost from 64 rows and
+     * gained only within one-vector panels, which rowsKernelDirect does not serve).
+     */
+    static boolean readsWeightsDirectly(DType type, int mRows) {
+        int panels = MatMul.ceilDiv(mRows, NR);
+        return type == DType.F32 && panels <= DIRECT_PANELS_F32 || type == DType.BF16 && panels <= DIRECT_PANELS_BF16;
     }
 
     /**
@@ -769,6 +801,78 @@ final class MatMulVector {
         c70.intoArray(tile, 14 * L);
         c71.intoArray(tile, 15 * L);
         flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
+    }
+
+    /**
+     * {@link #rowsKernel} with A the rows of W itself (F32 or BF16, element a0 on, aStride apart),
+     * each weight converted as it is broadcast: for few rows of x the conversion into a padded block
+     * costs more than broadcasting a weight once per NR columns of x (see readsWeightsDirectly).
+     * One method for the two dtypes: bf16 is invariant in the loop (a copy per dtype ran no faster).
+     * Kept apart from rowsKernel: with the source as a parameter of rowsKernel and its one-vector
+     * twin, their array path ran 5-15% slower and the twin 5x slower (C2 boxed its vectors).
+     */
+    private static void rowsKernelDirect(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, MemorySegment w,
+                                         boolean bf16, long a0, long aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
+        int last = vr - 1;
+        long a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
+        long a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
+        long a5 = a0 + Math.min(5, last) * aStride, a6 = a0 + Math.min(6, last) * aStride;
+        long a7 = a0 + Math.min(7, last) * aStride;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0; p < kLen; p++) {
+            int bi = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector a = broadcastWeight(w, bf16, a0 + p);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = broadcastWeight(w, bf16, a1 + p);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = broadcastWeight(w, bf16, a2 + p);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = broadcastWeight(w, bf16, a3 + p);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = broadcastWeight(w, bf16, a4 + p);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = broadcastWeight(w, bf16, a5 + p);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = broadcastWeight(w, bf16, a6 + p);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = broadcastWeight(w, bf16, a7 + p);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, 2 * L);
+        c11.intoArray(tile, 3 * L);
+        c20.intoArray(tile, 4 * L);
+        c21.intoArray(tile, 5 * L);
+        c30.intoArray(tile, 6 * L);
+        c31.intoArray(tile, 7 * L);
+        c40.intoArray(tile, 8 * L);
+        c41.intoArray(tile, 9 * L);
+        c50.intoArray(tile, 10 * L);
+        c51.intoArray(tile, 11 * L);
+        c60.intoArray(tile, 12 * L);
+        c61.intoArray(tile, 13 * L);
+        c70.intoArray(tile, 14 * L);
+        c71.intoArray(tile, 15 * L);
+        flush(c, ldc, cBase, ci, cj, vr, vc, tile, assign);
+    }
+
+    /** W[i] broadcast to L lanes, F32 or BF16 (a bf16 is a float's top half). */
+    private static FloatVector broadcastWeight(MemorySegment w, boolean bf16, long i) {
+        if (bf16) return IntVector.broadcast(WeightsVector.I, w.get(Weights.I16_LE, i * 2) << 16).reinterpretAsFloats();
+        return FloatVector.broadcast(F, w.get(Weights.F32_LE, i * 4));
     }
 
     /**

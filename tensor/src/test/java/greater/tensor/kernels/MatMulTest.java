@@ -9,7 +9,9 @@ import java.util.Random;
 import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MatMulTest {
@@ -96,6 +98,34 @@ class MatMulTest {
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) checkForward(rnd, type, s[0], s[1], s[2], true);
         }
+    }
+
+    @Test
+    void weightsBroadcastFromTheFileGiveTheConvertedBlocksBits() {
+        // few rows of x: the forward broadcasts W straight from its segment (rowsKernelDirect); the
+        // same products in the same order as through the converted block, so the same bits. Shapes
+        // with a last row group of W short of 8 (n = 37, 70), k-spans (k = 1100 is two of 550) and
+        // several panels of x (F32 up to 128 rows, one ragged past a one-vector tail: 116)
+        assumeTrue(VectorApi.ENABLED, "MatMulVector's cores");
+        Random rnd = new Random(13);
+        int[][] shapes = {{32, 300, 37, 0}, {64, 1100, 70, 0}, {116, 77, 41, 0}, {128, 200, 16, 0}, {32, 1100, 40, 1},
+                {32, 64, 37, 1}};
+        for (int[] s : shapes) {
+            int m = s[0], k = s[1], n = s[2];
+            DType type = s[3] == 1 ? DType.BF16 : DType.F32;
+            assertTrue(MatMulVector.readsWeightsDirectly(type, m), type + " m=" + m);
+            float[] x = random(rnd, m * k);
+            MemorySegment w = segment(random(rnd, n * k), type, rnd.nextBoolean());
+            float[] direct = new float[m * n], converted = new float[m * n];
+            MatMulVector.gemmForward(new float[][]{direct}, x, m, k, new MemorySegment[]{w}, new DType[]{type},
+                    new int[]{n}, true);
+            MatMulVector.gemmForward(new float[][]{converted}, x, m, k, new MemorySegment[]{w}, new DType[]{type},
+                    new int[]{n}, false);
+            assertArrayEquals(converted, direct, type + " m=" + m + " k=" + k + " n=" + n);
+        }
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.F16, 32));
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.BF16, 64));
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.F32, 129));
     }
 
     private static void checkForward(Random rnd, DType type, int m, int k, int n, boolean offHeap) {
