@@ -10,6 +10,9 @@ import json
 import sys
 
 UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+# JMH iterations of one shape further apart than this (slowest / fastest) are marked: on this shared
+# 2-core machine one iteration in 3 sometimes takes 1.5-1.9x the others (benchmarks/README.md)
+DISTURBED = 1.25
 
 
 def seconds(r):
@@ -37,8 +40,9 @@ def main(before, after, matmul, torch_lines):
     with open(matmul) as f:
         results = json.load(f)
     print(f"   FMA peak {pk:.1f} GFLOP/s (before {p0:.1f}, after {p1:.1f})")
-    print("   | M×K×N | weights | op | GFLOP/s | of peak | torch F.linear fp32 | ours/torch |")
-    print("   | --- | --- | --- | --- | --- | --- | --- |")
+    print("   | M×K×N | weights | op | GFLOP/s | of peak | torch F.linear fp32 | ours/torch | slowest/fastest iteration |")
+    print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
+    disturbed = 0
     for r in results:
         shape, dtype = r["params"]["shape"], r["params"]["dtype"]
         op = {"matmul": "forward", "inputGrad": "input grad"}[r["benchmark"].rsplit(".", 1)[-1]]
@@ -47,7 +51,14 @@ def main(before, after, matmul, torch_lines):
         t = torch.get(shape)
         tt = f"{t:.1f}" if t else "-"
         ratio = f"{gf / t:.2f}" if t else "-"
-        print(f"   | {shape} | {dtype} | {op} | {gf:.1f} | {gf / pk:.0%} | {tt} | {ratio} |")
+        times = [t for fork in r["primaryMetric"]["rawData"] for t in fork]
+        spread = max(times) / min(times)
+        mark = " (disturbed)" if spread > DISTURBED else ""
+        disturbed += spread > DISTURBED
+        print(f"   | {shape} | {dtype} | {op} | {gf:.1f} | {gf / pk:.0%} | {tt} | {ratio} | {spread:.2f}{mark} |")
+    if disturbed:
+        print(f"   {disturbed} of {len(results)} shapes had an iteration over {DISTURBED}x another's time: their mean"
+              " (the GFLOP/s above) includes a slow iteration: other work on the machine, or a late JIT compile")
 
 
 def cpu_main(ours_lines, torch_lines):
