@@ -51,7 +51,7 @@ def main(before, after, matmul, torch_lines):
         t = torch.get(shape)
         tt = f"{t:.1f}" if t else "-"
         ratio = f"{gf / t:.2f}" if t else "-"
-        times = [t for fork in r["primaryMetric"]["rawData"] for t in fork]
+        times = [it for fork in r["primaryMetric"]["rawData"] for it in fork]
         spread = max(times) / min(times)
         mark = " (disturbed)" if spread > DISTURBED else ""
         disturbed += spread > DISTURBED

@@ -112,9 +112,10 @@ final class MatMulVector {
     static final int BF16_GRAD_GRAIN_WEIGHTS = 256 * 1024, BF16_GRAD_SPAN = 64;
     /**
      * Panels of x (NR rows each) up to which the forward reads W's rows straight from the file
-     * ({@link #readsWeightsDirectly}); W in DRAM (12 rotated copies), direct against converted,
-     * 2048×2048: F32 32/64/96/128/192/256 rows +36/+12/+6/+5/+1/−2%, BF16 32/64/96 rows +7/±0/−11%
-     * (benchmarks/README.md).
+     * ({@link #readsWeightsDirectly}). Harness, direct against converted, rows × 2048 × 2048 with W
+     * cycled through 8-16 copies (in DRAM): F32 32/64/96/128 rows +36/+12/+6/+5%, 192 and 256 rows
+     * ±1-3% and −1-3%; BF16 32 rows +7-9%, 64 rows −6 to +8%, 96 rows −11% (benchmarks/README.md,
+     * tenth pass).
      */
     static final int DIRECT_PANELS_F32 = 4, DIRECT_PANELS_BF16 = 1;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */
@@ -595,9 +596,9 @@ final class MatMulVector {
      * the one transposed (into NR-wide k-major panels, once, shared by all threads and all the
      * weights); W is only copied (converted) row-major, a block of whole rows at a time, into a
      * per-thread buffer, and the micro-kernel broadcasts from MR of its rows; or, for few rows of x
-     * (readsWeightsDirectly) and allowDirect, it broadcasts straight from W's segment, with the
-     * same products in the same order (so the same bits). Threads split the blocks of all the
-     * weights' rows.
+     * (readsWeightsDirectly) whose last panel is not a one-vector one, it broadcasts straight from
+     * W's segment, with the same products in the same order (so the same bits). Threads split the
+     * blocks of all the weights' rows. allowDirect false always converts (tests compare the two).
      */
     static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns,
                             boolean allowDirect) {
@@ -625,6 +626,11 @@ final class MatMulVector {
             // a last panel with at most L valid columns runs the one-vector kernel (half of a
             // two-vector tile would multiply zeros)
             int wideEnd = mRows % NR != 0 && mRows % NR <= L ? mRows - mRows % NR : mRows;
+            // W's rows broadcast from its segment (rowsKernelDirect has no one-vector twin)
+            boolean[] directs = new boolean[ws.length];
+            for (int i = 0; i < ws.length; i++) {
+                directs[i] = allowDirect && wideEnd == mRows && readsWeightsDirectly(types[i], mRows);
+            }
             Parallel.forRange(MatMul.ceilDiv(k, kc) * panels, 1, (t0, t1) -> {
                 for (int task = t0; task < t1; task++) {
                     int k0 = (task / panels) * kc, kLen = Math.min(kc, k - k0), q = task % panels;
@@ -642,8 +648,7 @@ final class MatMulVector {
                 for (int blk = b0; blk < b1; blk++) {
                     int wi = blockWeight[blk], n = ns[wi], n0 = blockRow[blk], rows = Math.min(nb, n - n0);
                     float[] out = outs[wi];
-                    boolean direct = allowDirect && readsWeightsDirectly(types[wi], mRows) && wideEnd == mRows;
-                    boolean bf16 = types[wi] == DType.BF16;
+                    boolean direct = directs[wi], bf16 = types[wi] == DType.BF16;
                     if (!direct) {
                         for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
                     }
@@ -689,16 +694,17 @@ final class MatMulVector {
     }
 
     /**
-     * Whether the forward of mRows rows broadcasts W straight from its segment (rowsKernelDirect)
-     * instead of converting each block of it into a padded buffer first: a weight is then
-     * broadcast, and converted, once per NR-wide panel of x instead of once, but never written and
-     * read back. F32 (no conversion) up to DIRECT_PANELS_F32 panels, BF16 (a shift) up to
-     * DIRECT_PANELS_BF16; F16 never (its scalar conversion per broadcast lost from 64 rows and
-     * gained only within one-vector panels, which rowsKernelDirect does not serve).
+     * Whether the forward of a block of mRows rows of x broadcasts W straight from its segment
+     * (rowsKernelDirect) instead of converting each block of W into a padded buffer first: each
+     * weight is then loaded and converted once per NR-wide panel of x instead of once, but never
+     * written and read back. F32 (no conversion) up to DIRECT_PANELS_F32 panels (128 rows), BF16 (a
+     * shift) up to DIRECT_PANELS_BF16 (32 rows, one whole panel: fewer BF16 rows take the dot tiles,
+     * gemmRowsBf16), F16 never (its scalar conversion per broadcast lost 2-10% at 64 rows and 20% at
+     * 128). Only at 512-bit vectors (NR = 32), the only width measured, as {@link #wholePanels}.
      */
     static boolean readsWeightsDirectly(DType type, int mRows) {
         int panels = MatMul.ceilDiv(mRows, NR);
-        return type == DType.F32 && panels <= DIRECT_PANELS_F32 || type == DType.BF16 && panels <= DIRECT_PANELS_BF16;
+        return L == 16 && (type == DType.F32 && panels <= DIRECT_PANELS_F32 || type == DType.BF16 && panels <= DIRECT_PANELS_BF16);
     }
 
     /**
@@ -809,7 +815,7 @@ final class MatMulVector {
      * costs more than broadcasting a weight once per NR columns of x (see readsWeightsDirectly).
      * One method for the two dtypes: bf16 is invariant in the loop (a copy per dtype ran no faster).
      * Kept apart from rowsKernel: with the source as a parameter of rowsKernel and its one-vector
-     * twin, their array path ran 5-15% slower and the twin 5x slower (C2 boxed its vectors).
+     * twin, their array path ran 5-15% slower and the twin at 9-35 GFLOP/s (C2 boxed its vectors).
      */
     private static void rowsKernelDirect(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, MemorySegment w,
                                          boolean bf16, long a0, long aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {

@@ -104,28 +104,58 @@ class MatMulTest {
     void weightsBroadcastFromTheFileGiveTheConvertedBlocksBits() {
         // few rows of x: the forward broadcasts W straight from its segment (rowsKernelDirect); the
         // same products in the same order as through the converted block, so the same bits. Shapes
-        // with a last row group of W short of 8 (n = 37, 70), k-spans (k = 1100 is two of 550) and
-        // several panels of x (F32 up to 128 rows, one ragged past a one-vector tail: 116)
-        assumeTrue(VectorApi.ENABLED, "MatMulVector's cores");
+        // with a last row group of W short of 8 (n = 37, 70, 41), two k-spans (k = 1100 is two of 550)
+        // and 1 to 4 panels of x, one ragged past a one-vector tail (3 panels + 20 rows)
+        assumeTrue(VectorApi.ENABLED && WeightsVector.L == 16, "MatMulVector's cores at 512-bit vectors");
+        int nr = MatMulVector.NR;
         Random rnd = new Random(13);
-        int[][] shapes = {{32, 300, 37, 0}, {64, 1100, 70, 0}, {116, 77, 41, 0}, {128, 200, 16, 0}, {32, 1100, 40, 1},
-                {32, 64, 37, 1}};
+        int[][] shapes = {{nr, 300, 37, 0}, {2 * nr, 1100, 70, 0}, {3 * nr + 20, 77, 41, 0}, {4 * nr, 200, 16, 0},
+                {nr, 1100, 40, 1}, {nr, 64, 37, 1}};
         for (int[] s : shapes) {
-            int m = s[0], k = s[1], n = s[2];
             DType type = s[3] == 1 ? DType.BF16 : DType.F32;
-            assertTrue(MatMulVector.readsWeightsDirectly(type, m), type + " m=" + m);
-            float[] x = random(rnd, m * k);
-            MemorySegment w = segment(random(rnd, n * k), type, rnd.nextBoolean());
-            float[] direct = new float[m * n], converted = new float[m * n];
-            MatMulVector.gemmForward(new float[][]{direct}, x, m, k, new MemorySegment[]{w}, new DType[]{type},
-                    new int[]{n}, true);
-            MatMulVector.gemmForward(new float[][]{converted}, x, m, k, new MemorySegment[]{w}, new DType[]{type},
-                    new int[]{n}, false);
-            assertArrayEquals(converted, direct, type + " m=" + m + " k=" + k + " n=" + n);
+            assertTrue(MatMulVector.readsWeightsDirectly(type, s[0]), type + " m=" + s[0]);
+            checkDirect(rnd, s[0], s[1], new int[]{s[2]}, new DType[]{type}, new MemorySegment[1]);
         }
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.F16, 32));
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.BF16, 64));
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.F32, 129));
+        // what is not direct: F16, BF16 past one panel, F32 past four; a one-vector last panel of x
+        // (NR + 8 rows: its kernel reads the converted block, so the block must be converted);
+        // two blocks of x (MC + NR rows: the last block of NR rows direct, the first not; MC + NR + 8);
+        // several weights in one call, among them F32 at an odd byte offset of a heap segment
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.F16, nr));
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.BF16, nr + 1));
+        assertFalse(MatMulVector.readsWeightsDirectly(DType.F32, 4 * nr + 1));
+        checkDirect(rnd, nr + 8, 300, new int[]{37}, new DType[]{DType.F32}, new MemorySegment[1]);
+        checkDirect(rnd, MatMulVector.MC + nr, 40, new int[]{24}, new DType[]{DType.F32}, new MemorySegment[1]);
+        checkDirect(rnd, MatMulVector.MC + nr + 8, 40, new int[]{24}, new DType[]{DType.BF16}, new MemorySegment[1]);
+        int k = 90;
+        float[] odd = random(rnd, 19 * k);
+        byte[] bytes = new byte[3 + odd.length * 4];
+        MemorySegment slice = MemorySegment.ofArray(bytes).asSlice(3, odd.length * 4L);
+        for (int i = 0; i < odd.length; i++) slice.setAtIndex(Weights.F32_LE, i, odd[i]);
+        checkDirect(rnd, 2 * nr, k, new int[]{33, 70, 9, 19}, new DType[]{DType.F32, DType.BF16, DType.F16, DType.F32},
+                new MemorySegment[]{null, null, null, slice});
+    }
+
+    /**
+     * outs of x [m, k] against weights (random where ws[i] is null) through gemmForward with and
+     * without the direct path: bitwise equal, and each equal to the product taken alone.
+     */
+    private static void checkDirect(Random rnd, int m, int k, int[] ns, DType[] types, MemorySegment[] ws) {
+        float[] x = random(rnd, m * k);
+        float[][] direct = new float[ns.length][], converted = new float[ns.length][];
+        for (int i = 0; i < ns.length; i++) {
+            if (ws[i] == null) ws[i] = segment(random(rnd, ns[i] * k), types[i], rnd.nextBoolean());
+            direct[i] = new float[m * ns[i]];
+            converted[i] = new float[m * ns[i]];
+        }
+        MatMulVector.gemmForward(direct, x, m, k, ws, types, ns, true);
+        MatMulVector.gemmForward(converted, x, m, k, ws, types, ns, false);
+        for (int i = 0; i < ns.length; i++) {
+            String what = types[i] + " m=" + m + " k=" + k + " n=" + ns[i];
+            assertArrayEquals(converted[i], direct[i], what);
+            float[] alone = new float[m * ns[i]];
+            MatMul.matmul(alone, x, m, k, ws[i], types[i], ns[i]);
+            assertArrayEquals(alone, direct[i], "alone, " + what);
+        }
     }
 
     private static void checkForward(Random rnd, DType type, int m, int k, int n, boolean offHeap) {
