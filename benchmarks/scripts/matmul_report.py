@@ -40,6 +40,9 @@ def main(before, after, matmul, torch_lines):
     with open(matmul) as f:
         results = json.load(f)
     print(f"   FMA peak {pk:.1f} GFLOP/s (before {p0:.1f}, after {p1:.1f})")
+    if max(p0, p1) > 1.1 * min(p0, p1):
+        print("   the peak moved by more than 10% between its two measurements: the machine was busy with other"
+              " work, so the fractions of the peak below are not reliable")
     print("   | M×K×N | weights | op | GFLOP/s | of peak | torch F.linear fp32 | ours/torch | slowest/fastest iteration |")
     print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
     disturbed = 0

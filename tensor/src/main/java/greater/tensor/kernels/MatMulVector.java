@@ -515,7 +515,7 @@ final class MatMulVector {
             boolean acc = k0 > 0;
             for (int i = 0; i < mRows; i += MR_DOT) {
                 for (int j = 0; j < nRows; j += NR_DOT) {
-                    tile(ap, i * kp + k0, bp, j * kp + k0, kp, len, sums);
+                    tile(ap, i * kp + k0, kp, MR_DOT, bp, j * kp + k0, kp, NR_DOT, len, sums);
                     storeTile(c, ldc, m0 + i, n0 + j, Math.min(MR_DOT, mRows - i), Math.min(NR_DOT, nRows - j), acc,
                             sums);
                 }
@@ -524,17 +524,22 @@ final class MatMulVector {
     }
 
     /**
-     * sums[(r·NR_DOT + q)·L, +L) = the lanes of the 4×4 dot products of packed rows over [0, len) (len a
-     * multiple of L), for {@link #storeTile}. Their horizontal sums are left to the caller: inlined
-     * here, next to 16 accumulators, they outgrow C2's inlining node budget and get boxed.
+     * sums[(r·NR_DOT + q)·L, +L) = the lanes of the 4×4 dot products of rows r of A (at a0, aStride
+     * apart) and q of B (at b0, bStride apart) over [0, len) (len a multiple of L), for {@link
+     * #storeTile}; a row past aRows (bRows) re-reads row aRows − 1 (bRows − 1). Their horizontal sums
+     * are left to the caller: inlined here, next to 16 accumulators, they outgrow C2's inlining node
+     * budget and get boxed.
      */
-    private static void tile(float[] ap, int a0, float[] bp, int b0, int kp, int len, float[] sums) {
+    private static void tile(float[] ap, int a0, int aStride, int aRows, float[] bp, int b0, int bStride, int bRows,
+                             int len, float[] sums) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        int a1 = a0 + kp, a2 = a1 + kp, a3 = a2 + kp;
-        int b1 = b0 + kp, b2 = b1 + kp, b3 = b2 + kp;
+        int a1 = a0 + Math.min(1, aRows - 1) * aStride, a2 = a0 + Math.min(2, aRows - 1) * aStride;
+        int a3 = a0 + Math.min(3, aRows - 1) * aStride;
+        int b1 = b0 + Math.min(1, bRows - 1) * bStride, b2 = b0 + Math.min(2, bRows - 1) * bStride;
+        int b3 = b0 + Math.min(3, bRows - 1) * bStride;
         for (int p = 0; p < len; p += L) {
             FloatVector x0 = FloatVector.fromArray(F, ap, a0 + p);
             FloatVector x1 = FloatVector.fromArray(F, ap, a1 + p);
@@ -595,10 +600,11 @@ final class MatMulVector {
      * outs[i] = x·W_iᵀ computed as outᵀ = W·xᵀ by outer products: x is the small operand, so it is
      * the one transposed (into NR-wide k-major panels, once, shared by all threads and all the
      * weights); W is only copied (converted) row-major, a block of whole rows at a time, into a
-     * per-thread buffer, and the micro-kernel broadcasts from MR of its rows; or, for few rows of x
-     * (readsWeightsDirectly) whose last panel is not a one-vector one, it broadcasts straight from
-     * W's segment, with the same products in the same order (so the same bits). Threads split the
-     * blocks of all the weights' rows. allowDirect false always converts (tests compare the two).
+     * per-thread buffer, and the micro-kernel broadcasts from MR of its rows (a last panel of x
+     * shorter than L rows goes through dot tiles instead, dotTailRows); or, for few rows of x
+     * (readsWeightsDirectly) in whole panels, it broadcasts straight from W's segment, with the
+     * same products in the same order (so the same bits). Threads split the blocks of all the
+     * weights' rows. allowDirect false always converts (tests compare the two).
      */
     static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns,
                             boolean allowDirect) {
@@ -624,16 +630,20 @@ final class MatMulVector {
         for (int m0 = 0; m0 < m; m0 += MC) {
             int mRows = Math.min(MC, m - m0), mp = MatMul.roundUp(mRows, NR), panels = mp / NR, fm0 = m0;
             // a last panel with at most L valid columns runs the one-vector kernel (half of a
-            // two-vector tile would multiply zeros)
+            // two-vector tile would multiply zeros) when it has L, and dot tiles over all of k
+            // (dotTailRows) when it has fewer, which would leave lanes of that kernel idle too
             int wideEnd = mRows % NR != 0 && mRows % NR <= L ? mRows - mRows % NR : mRows;
-            // W's rows broadcast from its segment (rowsKernelDirect has no one-vector twin)
+            boolean dotTail = mRows - wideEnd > 0 && mRows - wideEnd < L;
+            // W's rows broadcast from its segment, in whole panels only (the one-vector kernel and the
+            // dot tail read the converted block)
             boolean[] directs = new boolean[ws.length];
             for (int i = 0; i < ws.length; i++) {
                 directs[i] = allowDirect && wideEnd == mRows && readsWeightsDirectly(types[i], mRows);
             }
-            Parallel.forRange(MatMul.ceilDiv(k, kc) * panels, 1, (t0, t1) -> {
+            int packed = dotTail ? panels - 1 : panels; // the short last panel is read from x itself
+            Parallel.forRange(MatMul.ceilDiv(k, kc) * packed, 1, (t0, t1) -> {
                 for (int task = t0; task < t1; task++) {
-                    int k0 = (task / panels) * kc, kLen = Math.min(kc, k - k0), q = task % panels;
+                    int k0 = (task / packed) * kc, kLen = Math.min(kc, k - k0), q = task % packed;
                     packRowPanels(xp, k0 * mp + q * kLen * NR, NR, x, k, fm0 + q * NR, Math.min(NR, mRows - q * NR),
                             k0, kLen);
                 }
@@ -668,11 +678,12 @@ final class MatMulVector {
                                 }
                             }
                         }
-                        for (int i = 0; wideEnd < mRows && i < rows; i += MR_NARROW) {
+                        for (int i = 0; wideEnd < mRows && !dotTail && i < rows; i += MR_NARROW) {
                             rowsKernelNarrow(acc, mp, 0, i, wideEnd, Math.min(MR_NARROW, rows - i), mRows - wideEnd,
                                     wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, first);
                         }
                     }
+                    if (dotTail) dotTailRows(acc, mp, wideEnd, mRows - wideEnd, x, (fm0 + wideEnd) * k, wb, ldw, rows, k, tile);
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back;
                     // whole 16×16 blocks through transpose16 (the scalar loop took 5% of a 64-row
@@ -705,6 +716,33 @@ final class MatMulVector {
     static boolean readsWeightsDirectly(DType type, int mRows) {
         int panels = MatMul.ceilDiv(mRows, NR);
         return L == 16 && (type == DType.F32 && panels <= DIRECT_PANELS_F32 || type == DType.BF16 && panels <= DIRECT_PANELS_BF16);
+    }
+
+    /**
+     * acc[r·mp + q0 + a] = x_(q0+a)·W_r for the a < t rows of x of a last panel shorter than L (x
+     * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
+     * dot tiles ({@link #tile}) over all of k. The one-vector kernel would run its L lanes for t of
+     * them; harness, BF16 and F32, x·W over 576×1536 (and the 128256-row LM head), dot tiles against
+     * it: t = 1-4 +35-41%, 6 +26%, 8 +20-25%, 12 +11-13%, 16 ±0 (benchmarks/README.md).
+     */
+    private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw, int rows,
+                                    int k, float[] sums) {
+        int len = k / L * L;
+        for (int a0 = 0; a0 < t; a0 += MR_DOT) {
+            int xr = Math.min(MR_DOT, t - a0), xo = x0 + a0 * k;
+            for (int r = 0; r < rows; r += NR_DOT) {
+                int wr = Math.min(NR_DOT, rows - r);
+                tile(x, xo, k, xr, wb, r * ldw, ldw, wr, len, sums);
+                VectorMath.sumRows(sums, MR_DOT * NR_DOT);
+                for (int a = 0; a < xr; a++) {
+                    for (int b = 0; b < wr; b++) {
+                        float v = sums[a * NR_DOT + b];
+                        for (int p = len; p < k; p++) v += x[xo + a * k + p] * wb[(r + b) * ldw + p];
+                        acc[(r + b) * mp + q0 + a0 + a] = v;
+                    }
+                }
+            }
+        }
     }
 
     /**

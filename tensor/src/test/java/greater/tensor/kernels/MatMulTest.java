@@ -87,14 +87,16 @@ class MatMulTest {
     void largerShapesExerciseTilingAndThreads() {
         Random rnd = new Random(2);
         // m ≤ 3: GEMV; 4 ≤ m < 16: dot core; m ≥ 16: outer core, whose last panel of x takes the
-        // one-vector kernel when it has at most L rows (m = 16, 33, 48, 130); BF16 W with m < 32,
+        // one-vector kernel when it has L rows (m = 16, 48) and dot tiles over k when it has fewer
+        // (m = 33, 130, 45: k past whole vectors, n past whole tiles); BF16 W with m < 32,
         // or m < 64 and k ≥ 1024: 2×4 dot tiles (odd m, k past whole 2L steps, n past whole groups
         // of 4: {5, 1000, 129}, {33, 1100, 38}, {63, 1030, 9}), but 32 rows, one whole panel, the
         // outer core: {32, 1100, 40}; from 128 rows the outer core's k-span is all of k up to 2048,
         // else balanced: {130, 600, 37} one span, {129, 2100, 20} two of 1050 (see MatMulVector)
         int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64},
                 {4, 67, 33}, {7, 17, 5}, {15, 131, 40}, {16, 600, 9}, {2, 300, 257}, {48, 300, 37}, {20, 129, 70},
-                {33, 1100, 38}, {63, 1030, 9}, {64, 1024, 20}, {130, 600, 37}, {129, 2100, 20}, {32, 1100, 40}};
+                {33, 1100, 38}, {63, 1030, 9}, {64, 1024, 20}, {130, 600, 37}, {129, 2100, 20}, {32, 1100, 40},
+                {45, 131, 21}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) checkForward(rnd, type, s[0], s[1], s[2], true);
         }
@@ -116,8 +118,8 @@ class MatMulTest {
             assertTrue(MatMulVector.readsWeightsDirectly(type, s[0]), type + " m=" + s[0]);
             checkDirect(rnd, s[0], s[1], new int[]{s[2]}, new DType[]{type}, new MemorySegment[1]);
         }
-        // what is not direct: F16, BF16 past one panel, F32 past four; a one-vector last panel of x
-        // (NR + 8 rows: its kernel reads the converted block, so the block must be converted);
+        // what is not direct: F16, BF16 past one panel, F32 past four; a last panel of x of L rows or
+        // fewer (NR + 8 rows: the dot tail reads the converted block, so the block must be converted);
         // two blocks of x (MC + NR rows: the last block of NR rows direct, the first not; MC + NR + 8);
         // several weights in one call, among them F32 at an odd byte offset of a heap segment
         assertFalse(MatMulVector.readsWeightsDirectly(DType.F16, nr));
