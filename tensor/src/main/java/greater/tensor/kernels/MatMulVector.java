@@ -723,7 +723,7 @@ final class MatMulVector {
      * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
      * dot tiles ({@link #tile}) over all of k. The one-vector kernel would run its L lanes for t of
      * them; harness, BF16 and F32, x·W over 576×1536 (and the 128256-row LM head), dot tiles against
-     * it: t = 1-4 +35-41%, 6 +26%, 8 +20-25%, 12 +11-13%, 16 ±0 (benchmarks/README.md).
+     * it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1% (benchmarks/README.md).
      */
     private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw, int rows,
                                     int k, float[] sums) {
