@@ -602,7 +602,8 @@ final class MatMulVector {
      * weights); W is only copied (converted) row-major, a block of whole rows at a time, into a
      * per-thread buffer, and the micro-kernel broadcasts from MR of its rows (a last panel of x
      * shorter than L rows goes through dot tiles instead, dotTailRows); or, for few rows of x
-     * (readsWeightsDirectly) in whole panels, it broadcasts straight from W's segment, with the
+     * (readsWeightsDirectly) unless their last panel has L rows or fewer, it broadcasts straight
+     * from W's segment, with the
      * same products in the same order (so the same bits). Threads split the blocks of all the
      * weights' rows. allowDirect false always converts (tests compare the two).
      */
@@ -634,8 +635,8 @@ final class MatMulVector {
             // (dotTailRows) when it has fewer, which would leave lanes of that kernel idle too
             int wideEnd = mRows % NR != 0 && mRows % NR <= L ? mRows - mRows % NR : mRows;
             boolean dotTail = mRows - wideEnd > 0 && mRows - wideEnd < L;
-            // W's rows broadcast from its segment, in whole panels only (the one-vector kernel and the
-            // dot tail read the converted block)
+            // W's rows broadcast from its segment unless the last panel has L rows or fewer (the
+            // one-vector kernel and the dot tail read the converted block)
             boolean[] directs = new boolean[ws.length];
             for (int i = 0; i < ws.length; i++) {
                 directs[i] = allowDirect && wideEnd == mRows && readsWeightsDirectly(types[i], mRows);
@@ -650,7 +651,7 @@ final class MatMulVector {
             });
             Parallel.forRange(blocks, 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
-                float[] tile = Scratch.floats(2, MR_NARROW * NR);
+                float[] tile = Scratch.floats(2, Math.max(MR_NARROW * NR, MR_DOT * NR_DOT * L)); // also dotTailRows' sums
                 // outᵀ of the block, [rows, mp], summed over the k-spans and written out transposed
                 // once, 16×16 at a time: with one span too, tiles stored transposed straight into
                 // out (8 scalars per row of out) ran 1-15% slower (benchmarks/README.md)
@@ -662,7 +663,9 @@ final class MatMulVector {
                     if (!direct) {
                         for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
                     }
-                    // the first k-span writes acc (every valid row and column), the others add to it
+                    // the first k-span writes acc (every valid row, and the columns below wideEnd, or all
+                    // of them with the one-vector kernel), the others add to it; dotTailRows writes the
+                    // tail's columns after the spans
                     for (int k0 = 0; k0 < k; k0 += kc) {
                         int kLen = Math.min(kc, k - k0);
                         boolean first = k0 == 0;
@@ -722,8 +725,8 @@ final class MatMulVector {
      * acc[r·mp + q0 + a] = x_(q0+a)·W_r for the a < t rows of x of a last panel shorter than L (x
      * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
      * dot tiles ({@link #tile}) over all of k. The one-vector kernel would run its L lanes for t of
-     * them; harness, BF16 and F32, x·W over 576×1536 (and the 128256-row LM head), dot tiles against
-     * it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1% (benchmarks/README.md).
+     * them; harness, BF16 and F32, x·W over 576×1536 (34 rows: 576×576; and the 128256-row LM
+     * head), dot tiles against it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1% (benchmarks/README.md).
      */
     private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw, int rows,
                                     int k, float[] sums) {
@@ -920,8 +923,9 @@ final class MatMulVector {
     }
 
     /**
-     * {@link #rowsKernel} for a panel whose valid columns fit one vector: MR_NARROW rows × 1 vector
-     * of accumulators, the same 16 FMAs per step from one B load and 16 broadcasts.
+     * {@link #rowsKernel} for a panel whose valid columns fit one vector (run for a last panel of x
+     * of exactly L rows; fewer go through dotTailRows): MR_NARROW rows × 1 vector of accumulators,
+     * the same 16 FMAs per step from one B load and 16 broadcasts.
      */
     private static void rowsKernelNarrow(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
                                          int a0, int aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
