@@ -603,9 +603,8 @@ final class MatMulVector {
      * per-thread buffer, and the micro-kernel broadcasts from MR of its rows (a last panel of x
      * shorter than L rows goes through dot tiles instead, dotTailRows); or, for few rows of x
      * (readsWeightsDirectly) unless their last panel has L rows or fewer, it broadcasts straight
-     * from W's segment, with the
-     * same products in the same order (so the same bits). Threads split the blocks of all the
-     * weights' rows. allowDirect false always converts (tests compare the two).
+     * from W's segment, with the same products in the same order (so the same bits). Threads split
+     * the blocks of all the weights' rows. allowDirect false always converts (tests compare the two).
      */
     static void gemmForward(float[][] outs, float[] x, int m, int k, MemorySegment[] ws, DType[] types, int[] ns,
                             boolean allowDirect) {
@@ -651,7 +650,8 @@ final class MatMulVector {
             });
             Parallel.forRange(blocks, 1, (b0, b1) -> {
                 float[] wb = Scratch.floats(1, nb * ldw);
-                float[] tile = Scratch.floats(2, Math.max(MR_NARROW * NR, MR_DOT * NR_DOT * L)); // also dotTailRows' sums
+                // the tiles' accumulators, and dotTailRows' sums
+                float[] tile = Scratch.floats(2, Math.max(MR_NARROW * NR, MR_DOT * NR_DOT * L));
                 // outᵀ of the block, [rows, mp], summed over the k-spans and written out transposed
                 // once, 16×16 at a time: with one span too, tiles stored transposed straight into
                 // out (8 scalars per row of out) ran 1-15% slower (benchmarks/README.md)
@@ -661,7 +661,9 @@ final class MatMulVector {
                     float[] out = outs[wi];
                     boolean direct = directs[wi], bf16 = types[wi] == DType.BF16;
                     if (!direct) {
-                        for (int r = 0; r < rows; r++) Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
+                        for (int r = 0; r < rows; r++) {
+                            Weights.read(wb, r * ldw, ws[wi], types[wi], (long) (n0 + r) * k, k);
+                        }
                     }
                     // the first k-span writes acc (every valid row, and the columns below wideEnd, or all
                     // of them with the one-vector kernel), the others add to it; dotTailRows writes the
@@ -686,7 +688,9 @@ final class MatMulVector {
                                     wb, i * ldw + k0, ldw, kLen, xp, k0 * mp + wideEnd * kLen, tile, first);
                         }
                     }
-                    if (dotTail) dotTailRows(acc, mp, wideEnd, mRows - wideEnd, x, (fm0 + wideEnd) * k, wb, ldw, rows, k, tile);
+                    if (dotTail) {
+                        dotTailRows(acc, mp, wideEnd, mRows - wideEnd, x, (fm0 + wideEnd) * k, wb, ldw, rows, k, tile);
+                    }
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back;
                     // whole 16×16 blocks through transpose16 (the scalar loop took 5% of a 64-row
@@ -718,7 +722,8 @@ final class MatMulVector {
      */
     static boolean readsWeightsDirectly(DType type, int mRows) {
         int panels = MatMul.ceilDiv(mRows, NR);
-        return L == 16 && (type == DType.F32 && panels <= DIRECT_PANELS_F32 || type == DType.BF16 && panels <= DIRECT_PANELS_BF16);
+        return L == 16 && (type == DType.F32 && panels <= DIRECT_PANELS_F32
+                || type == DType.BF16 && panels <= DIRECT_PANELS_BF16);
     }
 
     /**
@@ -726,10 +731,11 @@ final class MatMulVector {
      * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
      * dot tiles ({@link #tile}) over all of k. The one-vector kernel would run its L lanes for t of
      * them; harness, BF16 and F32, x·W over 576×1536 (34 rows: 576×576; and the 128256-row LM
-     * head), dot tiles against it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1% (benchmarks/README.md).
+     * head), dot tiles against it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1%
+     * (benchmarks/README.md).
      */
-    private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw, int rows,
-                                    int k, float[] sums) {
+    private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw,
+                                    int rows, int k, float[] sums) {
         int len = k / L * L;
         for (int a0 = 0; a0 < t; a0 += MR_DOT) {
             int xr = Math.min(MR_DOT, t - a0), xo = x0 + a0 * k;
@@ -859,7 +865,8 @@ final class MatMulVector {
      * twin, their array path ran 5-15% slower and the twin at 9-35 GFLOP/s (C2 boxed its vectors).
      */
     private static void rowsKernelDirect(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, MemorySegment w,
-                                         boolean bf16, long a0, long aStride, int kLen, float[] bp, int bo, float[] tile, boolean assign) {
+                                         boolean bf16, long a0, long aStride, int kLen, float[] bp, int bo,
+                                         float[] tile, boolean assign) {
         int last = vr - 1;
         long a1 = a0 + Math.min(1, last) * aStride, a2 = a0 + Math.min(2, last) * aStride;
         long a3 = a0 + Math.min(3, last) * aStride, a4 = a0 + Math.min(4, last) * aStride;
@@ -918,7 +925,9 @@ final class MatMulVector {
 
     /** W[i] broadcast to L lanes, F32 or BF16 (a bf16 is a float's top half). */
     private static FloatVector broadcastWeight(MemorySegment w, boolean bf16, long i) {
-        if (bf16) return IntVector.broadcast(WeightsVector.I, w.get(Weights.I16_LE, i * 2) << 16).reinterpretAsFloats();
+        if (bf16) {
+            return IntVector.broadcast(WeightsVector.I, w.get(Weights.I16_LE, i * 2) << 16).reinterpretAsFloats();
+        }
         return FloatVector.broadcast(F, w.get(Weights.F32_LE, i * 4));
     }
 

@@ -111,8 +111,8 @@ class MatMulTest {
         assumeTrue(VectorApi.ENABLED && WeightsVector.L == 16, "MatMulVector's cores at 512-bit vectors");
         int nr = MatMulVector.NR;
         Random rnd = new Random(13);
-        int[][] shapes = {{nr, 300, 37, 0}, {2 * nr, 1100, 70, 0}, {3 * nr + 20, 77, 41, 0}, {4 * nr, 200, 16, 0},
-                {nr, 1100, 40, 1}, {nr, 64, 37, 1}};
+        int[][] shapes = {{nr, 300, 37, 0}, {2 * nr, 1100, 70, 0}, {3 * nr + 20, 77, 41, 0},
+                {4 * nr, 200, 16, 0}, {nr, 1100, 40, 1}, {nr, 64, 37, 1}};
         for (int[] s : shapes) {
             DType type = s[3] == 1 ? DType.BF16 : DType.F32;
             assertTrue(MatMulVector.readsWeightsDirectly(type, s[0]), type + " m=" + s[0]);
@@ -127,14 +127,15 @@ class MatMulTest {
         assertFalse(MatMulVector.readsWeightsDirectly(DType.F32, 4 * nr + 1));
         checkDirect(rnd, nr + 8, 300, new int[]{37}, new DType[]{DType.F32}, new MemorySegment[1]);
         checkDirect(rnd, MatMulVector.MC + nr, 40, new int[]{24}, new DType[]{DType.F32}, new MemorySegment[1]);
-        checkDirect(rnd, MatMulVector.MC + nr + 8, 40, new int[]{24}, new DType[]{DType.BF16}, new MemorySegment[1]);
+        checkDirect(rnd, MatMulVector.MC + nr + 8, 40, new int[]{24}, new DType[]{DType.BF16},
+                new MemorySegment[1]);
         int k = 90;
         float[] odd = random(rnd, 19 * k);
         byte[] bytes = new byte[3 + odd.length * 4];
         MemorySegment slice = MemorySegment.ofArray(bytes).asSlice(3, odd.length * 4L);
         for (int i = 0; i < odd.length; i++) slice.setAtIndex(Weights.F32_LE, i, odd[i]);
-        checkDirect(rnd, 2 * nr, k, new int[]{33, 70, 9, 19}, new DType[]{DType.F32, DType.BF16, DType.F16, DType.F32},
-                new MemorySegment[]{null, null, null, slice});
+        checkDirect(rnd, 2 * nr, k, new int[]{33, 70, 9, 19},
+                new DType[]{DType.F32, DType.BF16, DType.F16, DType.F32}, new MemorySegment[]{null, null, null, slice});
     }
 
     /**
