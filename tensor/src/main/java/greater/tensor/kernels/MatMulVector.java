@@ -717,8 +717,9 @@ final class MatMulVector {
      * weight is then loaded and converted once per NR-wide panel of x instead of once, but never
      * written and read back. F32 (no conversion) up to DIRECT_PANELS_F32 panels (128 rows), BF16 (a
      * shift) up to DIRECT_PANELS_BF16 (32 rows, one whole panel: fewer BF16 rows take the dot tiles,
-     * gemmRowsBf16), F16 never (its scalar conversion per broadcast lost 2-10% at 64 rows and 20% at
-     * 128). Only at 512-bit vectors (NR = 32), the only width measured, as {@link #wholePanels}.
+     * gemmRowsBf16), F16 never (its scalar conversion per broadcast lost 2-11% at 64 rows and 20-21%
+     * at 128×576×1536). Only at 512-bit vectors (NR = 32), the only width measured, as
+     * {@link #wholePanels}.
      */
     static boolean readsWeightsDirectly(DType type, int mRows) {
         int panels = MatMul.ceilDiv(mRows, NR);

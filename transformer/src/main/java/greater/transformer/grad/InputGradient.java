@@ -60,7 +60,11 @@ public final class InputGradient {
         return nextTokenLoss(model, ids, true);
     }
 
-    /** {@link #nextTokenLoss(Transformer, int[])}, the logits kept only when {@code keepLogits}. */
+    /**
+     * {@link #nextTokenLoss(Transformer, int[])}, the logits kept only when {@code keepLogits}.
+     *
+     * @throws IllegalArgumentException for fewer than 2 ids
+     */
     public static Result nextTokenLoss(Transformer model, int[] ids, boolean keepLogits) {
         if (ids.length < 2) throw new IllegalArgumentException("a next-token loss needs at least 2 tokens, got " + ids.length);
         int[] targets = new int[ids.length];

@@ -124,9 +124,10 @@ public final class Transformer {
      * sequence s ([Σ outputRows, H], sequence by sequence; null = every row). The last layer then
      * computes queries, attention, MLP and the residual stream for those rows alone, keys and values
      * still for every row (the caches keep them): what llama.cpp does for the rows whose logits
-     * are not wanted (its {@code inp_out_ids}, the rows the last layer keeps with ggml_get_rows;
-     * a 256-token prefill reading the last row's logits skips 94% of a layer, 1/30 of SmolLM2-135M). Those rows give what the full pass gives up to rounding (a product of
-     * one row is summed differently from one of 256); the caches are bitwise the same.
+     * are not wanted (its {@code inp_out_ids}, the rows the last layer keeps with ggml_get_rows; a
+     * 256-token prefill reading the last row's logits skips 94% of a layer, 1/30 of SmolLM2-135M).
+     * Those rows give what the full pass gives up to rounding (a product of one row is summed
+     * differently from one of 256); the caches are bitwise the same.
      *
      * @throws IllegalArgumentException also when outputRows does not have one entry per sequence, or an
      *                                  entry is negative or exceeds its sequence's length
