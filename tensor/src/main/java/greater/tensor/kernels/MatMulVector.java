@@ -99,11 +99,14 @@ final class MatMulVector {
         return L == 16 && m % NR == 0;
     }
     /**
-     * BF16 input gradient of up to 8 rows, or of a dx of at most this many floats (each row of W is
-     * read once per block of 8 rows of dx), takes inputGradRowsBf16; longer ones pack W (from
-     * 32×2048 on it won).
+     * BF16 input gradient of up to BF16_GRAD_ROWS_MAX rows, or of a dx of at most
+     * BF16_GRAD_ROWS_MAX_ELEMENTS floats, takes inputGradRowsBf16 (each span of W's rows is read from
+     * memory once and from L2 for every further block of 8 rows of dx); longer ones pack W (from
+     * 32×2048 on it won). 16 rows against split-K, harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%,
+     * ×8192×2048 +2% / +20%, ×2048 × 8192 rows of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32
+     * rows ±5% (benchmarks/README.md, eleventh pass).
      */
-    static final int BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
+    static final int BF16_GRAD_ROWS_MAX = 16, BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /**
      * BF16 row kernel of the input gradient: a thread's range of W holds at least this many weights;
      * the 8-row register kernel passes over all of dx's columns once per span of this many rows of
@@ -190,8 +193,8 @@ final class MatMulVector {
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
-        if (wType == DType.BF16 && (m <= 8 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
-            if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats
+        if (wType == DType.BF16 && (m <= BF16_GRAD_ROWS_MAX || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+            if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats, or 16 rows
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
@@ -232,7 +235,9 @@ final class MatMulVector {
      * dx[m,k] += dy[m,n]·W[n,k] for BF16 W and few rows, W converted in registers (even and odd
      * elements apart, as {@link #deinterleave}; dx is kept deinterleaved meanwhile) and never stored
      * as floats. Each block of 8 rows of dx keeps 2L of its columns in registers while a span of W's
-     * rows passes ({@link #inputGradRows8Bf16}); the rows past the last block of 8 take 8 rows of W at
+     * rows passes ({@link #inputGradRows8Bf16}), every block over one span before the next span, so
+     * the span comes from memory once (a block at a time over all of W read W once per block: the
+     * 16×576 × 49152 LM head −10% with W in L3, −20% in DRAM); the rows past the last block of 8 take 8 rows of W at
      * a time, converted once for all of them ({@link #inputGradRowsBf16(float[], int, float[], int,
      * int, int, MemorySegment, int, int, int, int, int)}). Threads claim ranges of W's rows (groups of
      * 8, one range per thread: two per thread ran 0.7x as fast when their count did not divide
@@ -264,9 +269,13 @@ final class MatMulVector {
                     for (int j = from; j < to; j++) {
                         for (int i = 0; i < 8; i++) dyT[b * n + j * 8 + i] = dy[(b + i) * n + j];
                     }
-                    float[] sink = Scratch.floats(1, L);
-                    for (int j0 = from; j0 < to; j0 += BF16_GRAD_SPAN) {
-                        int j1 = Math.min(to, j0 + BF16_GRAD_SPAN);
+                }
+                // spans outer, blocks of 8 rows inner: a span of W (BF16_GRAD_SPAN rows) comes from
+                // memory for the first block and from L2 for the others
+                float[] sink = Scratch.floats(1, L);
+                for (int j0 = from; j0 < to && m8 > 0; j0 += BF16_GRAD_SPAN) {
+                    int j1 = Math.min(to, j0 + BF16_GRAD_SPAN);
+                    for (int b = 0; b < m8; b += 8) {
                         // a partial's first span starts from zero, not from what its buffer held
                         inputGradRows8Bf16(target, off + b * k2, k2, r > 0 && j0 == from, dyT, b * n, w, k, k2, j0, j1,
                                 Math.min(to, j1 + BF16_GRAD_SPAN), sink);
@@ -1519,8 +1528,9 @@ final class MatMulVector {
                 case F16 -> {
                     for (int p = 0; p < rows; p++) Weights.read(f16Run, p * count, w, type, row0 + (long) p * k, count);
                     for (int q = 0; q < full; q++) {
-                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R) {
-                            System.arraycopy(f16Run, p * count + q * R, dst, at, R);
+                        for (int p = 0, at = off + q * step + p0 * R, src = q * R; p < rows; p++, at += R, src += count) {
+                            FloatVector.fromArray(F, f16Run, src).intoArray(dst, at);
+                            FloatVector.fromArray(F, f16Run, src + L).intoArray(dst, at + L);
                         }
                     }
                 }
