@@ -27,13 +27,13 @@ import java.lang.foreign.MemorySegment;
  *       and one set of tasks); dx = dy·W has B = W and A = rows of dy (copied to a
  *       padded stride, not packed); dw = dyᵀ·x has B = x, whose panels are contiguous copies of
  *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
- *       streaming whole rows into its own partial sum. Blocks and tasks are sized so the threads
- *       finish together (Parallel.makespan);</li>
+ *       summing its range into its own partial dx, in chunks of columns packed into L2. Blocks
+ *       and tasks are sized so the threads finish together (Parallel.makespan);</li>
  *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024, but not 32 with
  *       512-bit vectors): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>
- *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows (or at most 24k floats of dx):
+ *   <li>BF16 input-gradient rows, dx with BF16 W and up to 16 rows (or at most 24k floats of dx):
  *       8 rows of W, 32 columns at a time, converted into 16 registers that every row of dx
  *       takes 16 FMAs from;</li>
  *   <li>dot core, forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x would mostly

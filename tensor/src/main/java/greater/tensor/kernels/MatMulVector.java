@@ -60,7 +60,7 @@ final class MatMulVector {
      * alternations, medians 197.5 → 207.1 GFLOP/s (BF16) and 196.2 → 206.6 (F32), benchmarks/README.md.
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
-    /** Split-K: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
+    /** Split over rows: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
     static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
@@ -77,6 +77,11 @@ final class MatMulVector {
      * faster, benchmarks/README.md).
      */
     static final int SPLIT_K_MAX_COLUMNS = 2048;
+    /**
+     * Split-K's span of W's rows and chunk of its columns: a chunk's panels (512 KiB of floats)
+     * stay in L2 while every row of A passes over them ({@link #gemmSplitK}).
+     */
+    static final int SPLIT_K_SPAN = 512, SPLIT_K_CHUNK = 256;
     /** W packed whole for gemmSplitRows up to this many floats (8 MB), else split-K. */
     static final long SPLIT_ROWS_MAX_PACKED = 2L << 20;
     /** Dot core tile: 16 accumulators + 4 A vectors + 1 B vector. */
@@ -1069,34 +1074,49 @@ final class MatMulVector {
     }
 
     /**
-     * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each task reads whole rows of W, a
-     * contiguous stretch of the file front to back, KC rows at a time, converting them into NR-wide
-     * panels (and copies its own KC-span of A's rows, [M, K] row-major, to a padded stride), and
-     * sums its K-range into its own partial C; the
-     * partials are added at the end. Column blocks (gemmOuter) would read W in short runs a whole
-     * row apart, a TLB miss and a prefetcher restart per run.
+     * C[M,N] += A[M,K]·W[K,N] split over K, W's rows: each thread takes one contiguous range of W's
+     * rows and sums it into its own partial C (the first thread into C itself; the partials are
+     * added at the end). A range goes in balanced spans of up to SPLIT_K_SPAN rows; for each span
+     * the thread copies its rows of A ([M, K] row-major) to a padded stride once, then packs the
+     * span's rows of W SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies each chunk
+     * while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048 columns, twice
+     * this machine's L2) flushed every tile of C twice as often and read the panels back from L3:
+     * harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%, 256×576×1536
+     * +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with K ≥ 2·THREADS·KC
-        int slabs = MatMul.ceilDiv(K, KC), tasks = splitKTasks(slabs), size = M * N;
+        int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N;
         // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
-        int np = MatMul.roundUp(N, NR);
+        int chunks = MatMul.ceilDiv(N, SPLIT_K_CHUNK), cw = MatMul.roundUp(MatMul.ceilDiv(N, chunks), NR);
+        int lda = SPLIT_K_SPAN + LDW_PAD;
         Parallel.forRange(tasks, 1, (t0, t1) -> {
-            float[] bp = Scratch.floats(1, np * KC);
-            float[] ap = Scratch.floats(2, Math.min(MC, M) * LDA_SLAB);
+            float[] bp = Scratch.floats(1, cw * SPLIT_K_SPAN);
+            float[] ap = Scratch.floats(2, Math.min(MC, M) * lda);
             float[] tile = Scratch.floats(3, MR * NR);
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
                 int cOff = t == 0 ? 0 : (t - 1) * size;
-                int first = t * slabs / tasks; // every task has a slab: tasks ≤ slabs
-                for (int slab = first, end = (t + 1) * slabs / tasks; slab < end; slab++) {
-                    int k0 = slab * KC, kLen = Math.min(KC, K - k0);
-                    // a partial's first slab writes it (its buffer holds an earlier call's sums); c's when not accumulating
-                    boolean assign = slab == first && (t > 0 || !accumulate);
-                    packWeightPanels(bp, 0, NR, w, type, N, 0, N, k0, kLen);
+                int from = (int) ((long) t * K / tasks), to = (int) ((long) (t + 1) * K / tasks);
+                int span = MatMul.ceilDiv(to - from, MatMul.ceilDiv(to - from, SPLIT_K_SPAN));
+                for (int k0 = from; k0 < to; k0 += span) {
+                    int kLen = Math.min(span, to - k0);
+                    // a partial's first span writes it (its buffer holds an earlier call's sums); c's when not accumulating
+                    boolean assign = k0 == from && (t > 0 || !accumulate);
                     for (int m0 = 0; m0 < M; m0 += MC) {
-                        addSlab(ct, cOff, N, a, K, m0, Math.min(MC, M - m0), k0, kLen, ap, bp, 0, tile, assign);
+                        int mRows = Math.min(MC, M - m0);
+                        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * lda, kLen);
+                        for (int c0 = 0; c0 < N; c0 += cw) {
+                            int cols = Math.min(cw, N - c0);
+                            packWeightPanels(bp, 0, NR, w, type, N, c0, cols, k0, kLen);
+                            for (int j = 0; j < cols; j += NR) {
+                                for (int i = 0; i < mRows; i += MR) {
+                                    rowsKernel(ct, N, cOff, m0 + i, c0 + j, Math.min(MR, mRows - i),
+                                            Math.min(NR, cols - j), ap, i * lda, lda, kLen, bp, j * kLen, tile, assign);
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -1133,7 +1153,7 @@ final class MatMulVector {
      * C[M,N] += A[M,K]·W[K,N] for many rows: W is packed once, every KC-slab into NR-wide panels
      * shared by the threads, which split C's rows in blocks of ROW_BLOCK and run all of K on each
      * block, so a block of C stays in L2 across the slabs and no partial sums are added. Split-K
-     * (gemmSplitK) sweeps all of C once per slab instead and adds a partial C per extra task: at
+     * (gemmSplitK) sweeps all of C once per span instead and adds a partial C per extra task: at
      * 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2 threads, 3 alternations:
      * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
      */
@@ -1159,26 +1179,6 @@ final class MatMulVector {
                 }
             }
         });
-    }
-
-    /**
-     * Tasks of gemmSplitK over its slabs (task t takes slabs [t·slabs/tasks, (t+1)·slabs/tasks)):
-     * the fewest of up to 2 per thread that the threads finish together ({@link Parallel#makespan}),
-     * since every task past the first adds an M×N partial to zero and to sum. 6 slabs on 2 threads:
-     * 2 tasks of 3, not 4 of 1, 2, 1, 2 (which end at 4 slabs' time); one thread: 1 task.
-     */
-    static int splitKTasks(int slabs) {
-        int best = 1;
-        long bestEnd = Long.MAX_VALUE;
-        for (int tasks = 1; tasks <= Math.min(slabs, 2 * Parallel.THREADS); tasks++) {
-            int count = tasks;
-            long end = Parallel.makespan(count, 1, t -> (long) (t + 1) * slabs / count - (long) t * slabs / count);
-            if (end < bestEnd) {
-                best = tasks;
-                bestEnd = end;
-            }
-        }
-        return best;
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */

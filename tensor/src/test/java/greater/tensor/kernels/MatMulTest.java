@@ -245,11 +245,13 @@ class MatMulTest {
         // than a group, or k under one 2L chunk: {9, 3, 40}, {8, 5, 20}; past 24·1024 floats of dx,
         // two blocks over each span, and a block and 4 rows with k past whole chunks: {16, 1100,
         // 2100}, {12, 700, 2500}),
-        // {40, 600, 700} and {40, 1100, 700} the others; {20, 1100, 2100}: enough rows of W for split-K
-        // but more than SPLIT_K_MAX_COLUMNS columns of dx, so split over them
+        // {40, 600, 700} and {40, 1103, 700} the others (the latter split-K: each thread's range of W's
+        // rows in two spans, the last a row shorter, and dx's columns in chunks, the last ragged);
+        // {20, 1100, 2100}: enough rows of W for split-K but more than SPLIT_K_MAX_COLUMNS columns of
+        // dx, so split over them
         int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
                 {5, 1500, 70}, {8, 1100, 645}, {16, 600, 1536}, {13, 300, 100}, {13, 1100, 645}, {9, 3, 40},
-                {8, 5, 20}, {16, 1100, 2100}, {12, 700, 2500}, {1030, 1100, 37}, {40, 600, 700}, {40, 1100, 700}, {20, 1100, 2100}};
+                {8, 5, 20}, {16, 1100, 2100}, {12, 700, 2500}, {1030, 1100, 37}, {40, 600, 700}, {40, 1103, 700}, {20, 1100, 2100}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
