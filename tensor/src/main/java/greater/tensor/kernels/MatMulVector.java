@@ -71,10 +71,10 @@ final class MatMulVector {
      */
     static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
     /**
-     * Split-K up to this many columns of dx: each of its slabs packs KC rows of W whole (8 MB of
-     * panels at 8192 columns, and a partial dx as wide per thread), which the column split keeps in
-     * L2-sized blocks (128×8192×2048 bf16: 142 → 176 GFLOP/s; at 2048 columns split-K is as fast or
-     * faster, benchmarks/README.md).
+     * Split-K up to this many columns of dx; wider ones split the columns (gemmOuter), which needs
+     * no partial dx per thread. With whole-width slabs split-K lost there (128×8192×2048 bf16: 142
+     * against 176 GFLOP/s); packed in chunks of columns it was mixed (128×8192×2048 BF16 −4 to −6%,
+     * 64×3072×1024 F32 +3–6%, harness, benchmarks/README.md, eleventh pass).
      */
     static final int SPLIT_K_MAX_COLUMNS = 2048;
     /**
@@ -104,12 +104,16 @@ final class MatMulVector {
         return L == 16 && m % NR == 0;
     }
     /**
-     * BF16 input gradient of up to BF16_GRAD_ROWS_MAX rows, or of a dx of at most
-     * BF16_GRAD_ROWS_MAX_ELEMENTS floats, takes inputGradRowsBf16 (each span of W's rows is read from
-     * memory once and from L2 for every further block of 8 rows of dx); longer ones pack W (from
-     * 32×2048 on it won). 16 rows against split-K, harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%,
-     * ×8192×2048 +2% / +20%, ×2048 × 8192 rows of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32
-     * rows ±5% (benchmarks/README.md, eleventh pass).
+     * BF16 input gradient of up to 8 rows, of whole blocks of 8 rows up to BF16_GRAD_ROWS_MAX, or
+     * of a dx of at most BF16_GRAD_ROWS_MAX_ELEMENTS floats takes inputGradRowsBf16: a span of W's
+     * rows comes from memory once for all rows of dx (from L2 for every block after the first and
+     * for the rows past the last block). Longer ones pack W (from 32×2048 on it won). 16 rows
+     * against the packing paths (split-K; column blocks past SPLIT_K_MAX_COLUMNS columns of dx),
+     * harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%, ×8192×2048 +2% / +20%, ×2048 × 8192 rows
+     * of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32 rows ±5%. Rows past a whole block take a
+     * weaker kernel (inputGradRowsBf16's tail: 8 rows of W converted for each row of dx in turn):
+     * 15 rows lost 5–25% to packing, 11 rows ±3%, so 9–15 rows pack unless dx is small
+     * (benchmarks/README.md, eleventh pass).
      */
     static final int BF16_GRAD_ROWS_MAX = 16, BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /**
@@ -198,7 +202,7 @@ final class MatMulVector {
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
-        if (wType == DType.BF16 && (m <= BF16_GRAD_ROWS_MAX || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+        if (wType == DType.BF16 && (m <= 8 || m <= BF16_GRAD_ROWS_MAX && m % 8 == 0 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
             if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats, or 16 rows
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
@@ -275,20 +279,18 @@ final class MatMulVector {
                         for (int i = 0; i < 8; i++) dyT[b * n + j * 8 + i] = dy[(b + i) * n + j];
                     }
                 }
-                // spans outer, blocks of 8 rows inner: a span of W (BF16_GRAD_SPAN rows) comes from
-                // memory for the first block and from L2 for the others
+                if (r > 0 && m8 < m) Arrays.fill(partials, off + m8 * k2, off + size, 0f);
+                // spans outer, rows of dx inner: a span of W (BF16_GRAD_SPAN rows) comes from memory
+                // for the first block of 8 rows and from L2 for the other blocks and the rows past them
                 float[] sink = Scratch.floats(1, L);
-                for (int j0 = from; j0 < to && m8 > 0; j0 += BF16_GRAD_SPAN) {
+                for (int j0 = from; j0 < to; j0 += BF16_GRAD_SPAN) {
                     int j1 = Math.min(to, j0 + BF16_GRAD_SPAN);
                     for (int b = 0; b < m8; b += 8) {
                         // a partial's first span starts from zero, not from what its buffer held
                         inputGradRows8Bf16(target, off + b * k2, k2, r > 0 && j0 == from, dyT, b * n, w, k, k2, j0, j1,
                                 Math.min(to, j1 + BF16_GRAD_SPAN), sink);
                     }
-                }
-                if (m8 < m) {
-                    if (r > 0) Arrays.fill(partials, off + m8 * k2, off + size, 0f);
-                    inputGradRowsBf16(target, off, dyp, n8, m8, m, w, n, k, k2, from, to);
+                    if (m8 < m) inputGradRowsBf16(target, off, dyp, n8, m8, m, w, n, k, k2, j0, j1);
                 }
             }
         });
@@ -1078,14 +1080,14 @@ final class MatMulVector {
      * rows and sums it into its own partial C (the first thread into C itself; the partials are
      * added at the end). A range goes in balanced spans of up to SPLIT_K_SPAN rows; for each span
      * the thread copies its rows of A ([M, K] row-major) to a padded stride once, then packs the
-     * span's rows of W SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies each chunk
+     * span's rows of W up to SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies each chunk
      * while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048 columns, twice
      * this machine's L2) flushed every tile of C twice as often and read the panels back from L3:
      * harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%, 256×576×1536
      * +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
-        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with K ≥ 2·THREADS·KC
+        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
         int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N;
         // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
@@ -1158,7 +1160,7 @@ final class MatMulVector {
      * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
-        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with K ≥ 2·THREADS·KC
+        if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
         int slabs = MatMul.ceilDiv(K, KC), slabSize = MatMul.roundUp(N, NR) * KC;
         float[] bp = Scratch.floats(0, slabs * slabSize);
         Parallel.forRange(slabs, 1, (s0, s1) -> {

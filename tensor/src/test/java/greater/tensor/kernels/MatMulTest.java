@@ -235,17 +235,18 @@ class MatMulTest {
     @Test
     void inputGradMatchesScalarAndReference() {
         Random rnd = new Random(3);
-        // n ≥ 2·THREADS·KC rows of W take the split-over-rows core: {1, 2048, 33}, {5, 1500, 70} (a
-        // short last slab, a partial NR panel), {1030, 1100, 37} (more than MC rows of dy; with two or
-        // more threads the one that packs all of W and splits dy's rows in blocks, a short last one); BF16 W
-        // with m ≤ 16 or m·k ≤ 24·1024 takes the row kernel (all but the last four here; k past
+        // n ≥ 2·THREADS·KC rows of W take split-K (W's rows split over the threads): {1, 2048, 33},
+        // {5, 1500, 70} (a partial NR panel), {1030, 1100, 37} (at least SPLIT_ROWS_MIN_ROWS rows of dy
+        // per thread: instead W packed whole and dy's rows split in blocks, a short last one; split-K
+        // over more than MC rows is splitKOverMoreThanMcRows); BF16 W
+        // with m ≤ 8, m = 16 or m·k ≤ 24·1024 takes the row kernel (all but the last five here; k past
         // whole 2L chunks, n past whole blocks of 8; blocks of 8 rows of dx in registers over spans of
         // W's rows that load the next span: {8, 1100, 645}, {16, 600, 1536}; a block and 5 rows more,
-        // over one thread's range of W and over two: {13, 300, 100}, {13, 1100, 645}; fewer rows of W
-        // than a group, or k under one 2L chunk: {9, 3, 40}, {8, 5, 20}; past 24·1024 floats of dx,
-        // two blocks over each span, and a block and 4 rows with k past whole chunks: {16, 1100,
-        // 2100}, {12, 700, 2500}),
-        // {40, 600, 700} and {40, 1103, 700} the others (the latter split-K: each thread's range of W's
+        // the 5 over each span after the block, over one thread's range of W and over two: {13, 300,
+        // 100}, {13, 1100, 645}; fewer rows of W than a group, or k under one 2L chunk: {9, 3, 40},
+        // {8, 5, 20}; past 24·1024 floats of dx, two blocks over each span: {16, 1100, 2100}), while
+        // {12, 700, 2500} (not whole blocks, past 24·1024 floats) packs W,
+        // {40, 600, 700} and {40, 1103, 700} too (the latter split-K: each thread's range of W's
         // rows in two spans, the last a row shorter, and dx's columns in chunks, the last ragged);
         // {20, 1100, 2100}: enough rows of W for split-K but more than SPLIT_K_MAX_COLUMNS columns of
         // dx, so split over them
@@ -282,6 +283,35 @@ class MatMulTest {
                 for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, sca, 1e-5, atol, "scalar " + what);
                 assertClose(sca, vec, 1e-5, atol, "vector " + what);
+            }
+        }
+    }
+
+    @Test
+    void splitKOverMoreThanMcRows() {
+        assumeTrue(VectorApi.ENABLED, "gemmSplitK is MatMulVector's");
+        // inputGrad takes split-K for more than MC rows of dy (on up to 4 threads) only when W packs
+        // into more than SPLIT_ROWS_MAX_PACKED floats (over 2·10⁹ multiply-adds), so the core is
+        // called directly. M × N (dx's columns) × K (W's rows): {1030, 300, 1100}, a block of MC rows
+        // and one of 6, two chunks of columns; {2100, 40, 777}, three blocks, a ragged last panel
+        Random rnd = new Random(7);
+        int[][] shapes = {{1030, 300, 1100}, {2100, 40, 777}};
+        for (DType type : WEIGHT_TYPES) {
+            for (int[] s : shapes) {
+                int M = s[0], N = s[1], K = s[2];
+                float[] a = random(rnd, M * K), w = random(rnd, K * N);
+                MemorySegment seg = segment(w, type, rnd.nextBoolean());
+                float[] prod = reference(a, M, K, transpose(rounded(w, type), K, N), N);
+                double atol = 2e-6 * Math.sqrt(K) + 1e-6;
+                String what = type + " " + M + "×" + N + "×" + K;
+                float[] c = new float[M * N];
+                java.util.Arrays.fill(c, Float.NaN);
+                MatMulVector.gemmSplitK(c, M, N, K, a, seg, type, false);
+                assertClose(prod, c, 1e-5, atol, "written " + what);
+                float[] init = random(rnd, M * N), d = init.clone();
+                MatMulVector.gemmSplitK(d, M, N, K, a, seg, type, true);
+                for (int i = 0; i < prod.length; i++) prod[i] += init[i];
+                assertClose(prod, d, 1e-5, atol, "added " + what);
             }
         }
     }
