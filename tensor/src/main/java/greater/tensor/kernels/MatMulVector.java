@@ -110,9 +110,9 @@ final class MatMulVector {
      * for the rows past the last block). Longer ones pack W (from 32×2048 on it won). 16 rows
      * against the packing paths (split-K; column blocks past SPLIT_K_MAX_COLUMNS columns of dx),
      * harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%, ×8192×2048 +2% / +20%, ×2048 × 8192 rows
-     * of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32 rows ±5%. Rows past a whole block take a
-     * weaker kernel (inputGradRowsBf16's tail: 8 rows of W converted for each row of dx in turn):
-     * 15 rows lost 5–25% to packing, 11 rows ±3%, so 9–15 rows pack unless dx is small
+     * of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32 rows ±5%. With rows past a whole block
+     * it did not win (15 rows −5 to −25% in three runs of four, 11 rows ±3%; those rows run as a
+     * block padded with zero rows of dy were no faster), so 9–15 rows pack unless dx is small
      * (benchmarks/README.md, eleventh pass).
      */
     static final int BF16_GRAD_ROWS_MAX = 16, BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
