@@ -244,15 +244,17 @@ final class MatMulVector {
      * dx[m,k] += dy[m,n]·W[n,k] for BF16 W and few rows, W converted in registers (even and odd
      * elements apart, as {@link #deinterleave}; dx is kept deinterleaved meanwhile) and never stored
      * as floats. Each block of 8 rows of dx keeps 2L of its columns in registers while a span of W's
-     * rows passes ({@link #inputGradRows8Bf16}), every block over one span before the next span, so
-     * the span comes from memory once (a block at a time over all of W read W once per block: the
-     * 16×576 × 49152 LM head −10% with W in L3, −20% in DRAM); the rows past the last block of 8 take 8 rows of W at
-     * a time, converted once for all of them ({@link #inputGradRowsBf16(float[], int, float[], int,
-     * int, int, MemorySegment, int, int, int, int, int)}). Threads claim ranges of W's rows (groups of
-     * 8, one range per thread: two per thread ran 0.7x as fast when their count did not divide
-     * evenly), each range summed into its own partial dx and the partials added in range order at the
-     * end, so the result does not depend on which thread took which range: a split of dx's columns
-     * had each thread read half of every W row, and two threads ran 1.3x one (benchmarks/README.md).
+     * rows passes ({@link #inputGradRows8Bf16}); the rows past the last block of 8 take 8 rows of W
+     * at a time, converted once for all of them ({@link #inputGradRowsBf16(float[], int, float[],
+     * int, int, int, MemorySegment, int, int, int, int, int)}). Every block and then those rows run
+     * over one span of W before the next span, so a span comes from memory once (a block at a
+     * time over all of W read W once per block: the 16×576 × 49152 LM head −10% with W in L3, −20%
+     * in DRAM; 15 rows, the rows past the block over all of W after it: −21%, −19%). Threads claim
+     * ranges of W's rows (groups of 8, one range per thread: two per thread ran 0.7x as fast when
+     * their count did not divide evenly), each range summed into its own partial dx and the
+     * partials added in range order at the end, so the result does not depend on which thread took
+     * which range: a split of dx's columns had each thread read half of every W row, and two
+     * threads ran 1.3x one (benchmarks/README.md).
      */
     static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
         int k2 = k / (2 * L) * (2 * L), size = m * k2;
@@ -1080,11 +1082,11 @@ final class MatMulVector {
      * rows and sums it into its own partial C (the first thread into C itself; the partials are
      * added at the end). A range goes in balanced spans of up to SPLIT_K_SPAN rows; for each span
      * the thread copies its rows of A ([M, K] row-major) to a padded stride once, then packs the
-     * span's rows of W up to SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies each chunk
-     * while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048 columns, twice
-     * this machine's L2) flushed every tile of C twice as often and read the panels back from L3:
-     * harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%, 256×576×1536
-     * +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
+     * span's rows of W up to SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies
+     * each chunk while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048
+     * columns, twice this machine's L2) flushed every tile of C twice as often and read the panels
+     * back from L3: harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%,
+     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
