@@ -111,9 +111,9 @@ final class MatMulVector {
      * against the packing paths (split-K; column blocks past SPLIT_K_MAX_COLUMNS columns of dx),
      * harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%, ×8192×2048 +2% / +20%, ×2048 × 8192 rows
      * of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32 rows ±5%. With rows past a whole block
-     * it did not win (15 rows −5 to −25% in three runs of four, 11 rows ±3%; those rows run as a
-     * block padded with zero rows of dy were no faster), so 9–15 rows pack unless dx is small
-     * (benchmarks/README.md, eleventh pass).
+     * it did not win (15 rows ×2048×2048 and × 8192 rows of W: 16 of 20 comparisons lost, by 2–30%,
+     * 4 won, by 5–17%; 11 rows −3 to +10%; those rows run as a block padded with zero rows of dy:
+     * −15 to +5%), so 9–15 rows pack unless dx is small (benchmarks/README.md, eleventh pass).
      */
     static final int BF16_GRAD_ROWS_MAX = 16, BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /**
@@ -1110,16 +1110,11 @@ final class MatMulVector {
                     boolean assign = k0 == from && (t > 0 || !accumulate);
                     for (int m0 = 0; m0 < M; m0 += MC) {
                         int mRows = Math.min(MC, M - m0);
-                        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * lda, kLen);
+                        copySpan(ap, lda, a, K, m0, mRows, k0, kLen);
                         for (int c0 = 0; c0 < N; c0 += cw) {
                             int cols = Math.min(cw, N - c0);
                             packWeightPanels(bp, 0, NR, w, type, N, c0, cols, k0, kLen);
-                            for (int j = 0; j < cols; j += NR) {
-                                for (int i = 0; i < mRows; i += MR) {
-                                    rowsKernel(ct, N, cOff, m0 + i, c0 + j, Math.min(MR, mRows - i),
-                                            Math.min(NR, cols - j), ap, i * lda, lda, kLen, bp, j * kLen, tile, assign);
-                                }
-                            }
+                            addSpan(ct, cOff, N, c0, cols, m0, mRows, ap, lda, kLen, bp, 0, tile, assign);
                         }
                     }
                 }
@@ -1128,19 +1123,22 @@ final class MatMulVector {
         addPartials(c, partials, tasks - 1, size);
     }
 
+    /** ap[r·lda + p] = A[m0 + r, k0 + p] for r < mRows, p < kLen: a k-span of A's rows ([·, K] row-major). */
+    private static void copySpan(float[] ap, int lda, float[] a, int K, int m0, int mRows, int k0, int kLen) {
+        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * lda, kLen);
+    }
+
     /**
-     * C[m0 + r, ·] += Σ_{p < kLen} A[m0 + r, k0 + p]·B[p, ·] for r < mRows (= when assign): one
-     * KC-slab of the outer product, B's slab packed into NR-wide panels at bp[bOff..]
-     * (packWeightPanels), A's rows (row-major [·, K]) copied to ap at stride LDA_SLAB first; C [·, N]
-     * at cOff.
+     * C[m0 + r, c0 + q] += Σ_{p < kLen} ap[r·lda + p]·B[p, q] for r < mRows, q < cols (= when
+     * assign): one k-span of the outer product over a block of C's columns, B packed into NR-wide
+     * panels at bp[bOff..] (packWeightPanels), A's span copied by copySpan; C [·, N] at cOff.
      */
-    private static void addSlab(float[] c, int cOff, int N, float[] a, int K, int m0, int mRows, int k0, int kLen,
-                                float[] ap, float[] bp, int bOff, float[] tile, boolean assign) {
-        for (int r = 0; r < mRows; r++) System.arraycopy(a, (m0 + r) * K + k0, ap, r * LDA_SLAB, kLen);
-        for (int j = 0; j < N; j += NR) {
+    private static void addSpan(float[] c, int cOff, int N, int c0, int cols, int m0, int mRows, float[] ap, int lda,
+                                int kLen, float[] bp, int bOff, float[] tile, boolean assign) {
+        for (int j = 0; j < cols; j += NR) {
             for (int i = 0; i < mRows; i += MR) {
-                rowsKernel(c, N, cOff, m0 + i, j, Math.min(MR, mRows - i), Math.min(NR, N - j), ap, i * LDA_SLAB,
-                        LDA_SLAB, kLen, bp, bOff + j * kLen, tile, assign);
+                rowsKernel(c, N, cOff, m0 + i, c0 + j, Math.min(MR, mRows - i), Math.min(NR, cols - j), ap, i * lda,
+                        lda, kLen, bp, bOff + j * kLen, tile, assign);
             }
         }
     }
@@ -1177,8 +1175,9 @@ final class MatMulVector {
             for (int blk = b0; blk < b1; blk++) {
                 int m0 = blk * ROW_BLOCK, mRows = Math.min(ROW_BLOCK, M - m0);
                 for (int slab = 0; slab < slabs; slab++) {
-                    int k0 = slab * KC;
-                    addSlab(c, 0, N, a, K, m0, mRows, k0, Math.min(KC, K - k0), ap, bp, slab * slabSize, tile,
+                    int k0 = slab * KC, kLen = Math.min(KC, K - k0);
+                    copySpan(ap, LDA_SLAB, a, K, m0, mRows, k0, kLen);
+                    addSpan(c, 0, N, 0, N, m0, mRows, ap, LDA_SLAB, kLen, bp, slab * slabSize, tile,
                             !accumulate && slab == 0);
                 }
             }
