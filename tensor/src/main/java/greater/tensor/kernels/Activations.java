@@ -23,22 +23,6 @@ public final class Activations {
     private Activations() {
     }
 
-    @FunctionalInterface
-    interface Range {
-        /** Processes [from, to) and returns the first index it left for the scalar tail. */
-        int run(int from, int to);
-    }
-
-    @FunctionalInterface
-    interface Tail {
-        void run(int from, int to);
-    }
-
-    /** Splits [0, n) over threads; each chunk runs its vector body, then the scalar tail. */
-    static void split(int n, Range vector, Tail scalar) {
-        Parallel.forRange(n, GRAIN, (from, to) -> scalar.run(vector.run(from, to), to));
-    }
-
     // ---- gated forms (GLU MLPs, Shazeer 2020): out = act(gate)·up ----------------------------------
 
     /** SwiGLU: out = silu(gate)·up. */
