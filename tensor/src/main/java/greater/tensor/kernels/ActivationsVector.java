@@ -6,7 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API side of {@link Activations}: float lanes with {@link VectorMath}'s exp/tanh (the same
- * bits interpreted and compiled); tails use its scalar ranges.
+ * bits interpreted and compiled); tails use its scalar ranges. Each kernel hands
+ * {@link Parallel#forRange} its own lambda (vector loop, then the scalar tail): through one shared
+ * helper lambda that called the vector loops through an interface, C2 inlined the two loops it saw
+ * most into that lambda, ran past its inlining node limit and boxed their vectors (the SiLU
+ * backward 2–3× slower in a model's gradient than alone, benchmarks/README.md, twelfth pass).
  */
 final class ActivationsVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
@@ -34,7 +38,8 @@ final class ActivationsVector {
             for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
                 FloatVector g = FloatVector.fromArray(F, gate, i), d = FloatVector.fromArray(F, dy, i);
                 FloatVector e = VectorMath.exp(g.neg().min(Activations.EXP_CAP)), s = ONE.div(e.add(1f));
-                d.mul(FloatVector.fromArray(F, up, i)).fma(s.mul(g.mul(e).mul(s).add(1f)),
+                // silu′ = s(1 + g·e·s), e·s ≤ 1 formed first: g·e overflows from |g| ≈ 6e3
+                d.mul(FloatVector.fromArray(F, up, i)).fma(s.mul(g.mul(e.mul(s)).add(1f)),
                         accumulate ? FloatVector.fromArray(F, dGate, i) : zero).intoArray(dGate, i);
                 d.fma(g.mul(s), accumulate ? FloatVector.fromArray(F, dUp, i) : zero).intoArray(dUp, i);
             }
@@ -115,11 +120,12 @@ final class ActivationsVector {
     /**
      * gelu′(x) from x2 = x², e = exp(−2u) (geluTanhExp) and s = σ(2u) = 1/(1 + e):
      * s + 2x·s(1 − s)·u′, u′ = √(2/π)(1 + 3·0.044715x²), with s(1 − s) = e·s², which keeps its
-     * relative accuracy where s rounds to 1. Few vector operations (two fused multiply-adds): each
-     * costs C2 inlining nodes, and past its limit the loop's vectors are boxed.
+     * relative accuracy where s rounds to 1; e·s² ≤ 1 is formed before x multiplies it (x·e overflows
+     * from |x| ≈ 6e3). Few vector operations (two fused multiply-adds): each costs C2 inlining
+     * nodes, and past its limit the loop's vectors are boxed.
      */
     private static FloatVector geluTanhGrad(FloatVector x, FloatVector x2, FloatVector e, FloatVector s) {
-        return x.mul(e).mul(s).mul(s).fma(x2.fma(GELU_DU_X2, GELU_DU_1), s);
+        return x.mul(e.mul(s).mul(s)).fma(x2.fma(GELU_DU_X2, GELU_DU_1), s);
     }
 
     private static final FloatVector GELU_CUBIC = FloatVector.broadcast(F, (float) Activations.GELU_TANH_CUBIC);

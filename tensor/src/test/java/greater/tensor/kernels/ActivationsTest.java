@@ -147,6 +147,18 @@ class ActivationsTest {
             assertClose(gz, gw, 0, 0, name + " scalar dGate written n=" + n);
             assertClose(uz, uw, 0, 0, name + " scalar dUp written n=" + n);
         }
+        // gates past exp's cap (|2u| > 80 from |x| ≈ 9.5 on) and near it: finite, and as the scalar twin
+        float[] far = {-1e4f, -100f, -20f, -12f, -9.6f, -9.4f, -5f, -0f, 0f, 5f, 9.4f, 9.6f, 12f, 20f, 100f, 1e4f, -3f, 3f, 1f};
+        float[] upFar = random(rnd, far.length, 2f), dyFar = random(rnd, far.length);
+        float[] ya = new float[far.length], yb = new float[far.length];
+        vec.apply(ya, far, upFar, far.length);
+        sca.apply(yb, far, upFar, far.length);
+        assertClose(yb, ya, 1e-5, 1e-30, name + " far gates");
+        float[][] vecGrads = {new float[far.length], new float[far.length]}, scaGrads = {new float[far.length], new float[far.length]};
+        bVec.apply(vecGrads[0], vecGrads[1], dyFar, far, upFar, far.length, false);
+        bSca.apply(scaGrads[0], scaGrads[1], dyFar, far, upFar, far.length, false);
+        assertClose(scaGrads[0], vecGrads[0], 1e-5, 1e-30, name + " dGate, far gates");
+        assertClose(scaGrads[1], vecGrads[1], 1e-5, 1e-30, name + " dUp, far gates");
         int n = 19;
         float[] gate = random(rnd, n, 4f), up = random(rnd, n, 2f), c = random(rnd, n);
         float[] y = new float[n];
