@@ -127,8 +127,6 @@ public final class Activations {
         }
     }
 
-    // ---- vector definitions -----------------------------------------------------------------------
-
     // ---- scalar definitions -----------------------------------------------------------------------
 
     static float siluOf(float x) {

@@ -59,8 +59,10 @@ final class ActivationsVector {
 
     /**
      * One exp per element for both factors (the forward's geluTanhV and a gradient of its own each
-     * took one: 0.8–0.95 ms at 256×1536, now 0.2, benchmarks/README.md). gelu = x·s with e capped
-     * at exp(EXP_CAP): below x ≈ −9.5, |x|·1.8e-35 where the forward's x/(1 + e) is −0.
+     * took one: 0.8–0.95 ms at 256×1536, now 0.23–0.24, benchmarks/README.md). dUp's gelu = x·s
+     * agrees with the forward's within rounding, not bit for bit, and with e capped at exp(EXP_CAP)
+     * (reached from x ≈ −9.67) is about |x|·1.8e-35 where the forward's x/(1 + e) is smaller (−0
+     * from x ≈ −10.06, where exp overflows).
      */
     static void gatedGeluTanhBackward(float[] dGate, float[] dUp, float[] dy, float[] gate, float[] up, int n,
                                       boolean accumulate) {

@@ -147,8 +147,12 @@ class ActivationsTest {
             assertClose(gz, gw, 0, 0, name + " scalar dGate written n=" + n);
             assertClose(uz, uw, 0, 0, name + " scalar dUp written n=" + n);
         }
-        // gates past exp's cap (|2u| > 80 from |x| ≈ 9.5 on) and near it: finite, and as the scalar twin
-        float[] far = {-1e4f, -100f, -20f, -12f, -9.6f, -9.4f, -5f, -0f, 0f, 5f, 9.4f, 9.6f, 12f, 20f, 100f, 1e4f, -3f, 3f, 1f};
+        // gates on both sides of exp's cap (GeLU's −2u reaches 80 at x ≈ −9.67, its forward's exp
+        // overflows from x ≈ −10.06; SiLU's −x at x = −80) and far past it: finite, and as the
+        // scalar twin; dGate to the smallest normal float, dUp, whose capped x·s is not the
+        // forward's −0 there, to 1e-30
+        float[] far = {-1e4f, -100f, -81f, -79f, -20f, -12f, -10.1f, -10f, -9.75f, -9.6f, -5f, -0f, 0f, 5f,
+                9.6f, 9.75f, 10.1f, 12f, 100f, 1e4f, -3f, 3f, 1f};
         float[] upFar = random(rnd, far.length, 2f), dyFar = random(rnd, far.length);
         float[] ya = new float[far.length], yb = new float[far.length];
         vec.apply(ya, far, upFar, far.length);
@@ -157,8 +161,24 @@ class ActivationsTest {
         float[][] vecGrads = {new float[far.length], new float[far.length]}, scaGrads = {new float[far.length], new float[far.length]};
         bVec.apply(vecGrads[0], vecGrads[1], dyFar, far, upFar, far.length, false);
         bSca.apply(scaGrads[0], scaGrads[1], dyFar, far, upFar, far.length, false);
-        assertClose(scaGrads[0], vecGrads[0], 1e-5, 1e-30, name + " dGate, far gates");
+        assertClose(scaGrads[0], vecGrads[0], 1e-5, Float.MIN_NORMAL, name + " dGate, far gates");
         assertClose(scaGrads[1], vecGrads[1], 1e-5, 1e-30, name + " dUp, far gates");
+        // over 2·GRAIN elements the threads take two chunks: a tail inside the first, the second
+        // starting at an index that is not a multiple of the vector length
+        int big = 2 * Activations.GRAIN + 7;
+        float[] gBig = random(rnd, big, 6f), uBig = random(rnd, big, 2f), dyBig = random(rnd, big);
+        float[] yBigA = new float[big], yBigB = new float[big];
+        vec.apply(yBigA, gBig, uBig, big);
+        sca.apply(yBigB, gBig, uBig, big);
+        assertClose(yBigB, yBigA, 1e-5, 1e-7, name + " n=" + big);
+        for (boolean accumulate : new boolean[]{false, true}) {
+            float[] g0 = random(rnd, big), u0 = random(rnd, big);
+            float[] ga = g0.clone(), gb = g0.clone(), ua = u0.clone(), ub = u0.clone();
+            bVec.apply(ga, ua, dyBig, gBig, uBig, big, accumulate);
+            bSca.apply(gb, ub, dyBig, gBig, uBig, big, accumulate);
+            assertClose(gb, ga, 1e-5, 1e-6, name + " dGate n=" + big + " accumulate=" + accumulate);
+            assertClose(ub, ua, 1e-5, 1e-6, name + " dUp n=" + big + " accumulate=" + accumulate);
+        }
         int n = 19;
         float[] gate = random(rnd, n, 4f), up = random(rnd, n, 2f), c = random(rnd, n);
         float[] y = new float[n];
