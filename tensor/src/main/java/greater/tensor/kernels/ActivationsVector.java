@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Parallel#forRange} its own lambda (vector loop, then the scalar tail): through one shared
  * helper lambda that called the vector loops through an interface, C2 inlined the two loops it saw
  * most into that lambda, ran past its inlining node limit and boxed their vectors (the SiLU
- * backward 2–3× slower in a model's gradient than alone, benchmarks/README.md, twelfth pass).
+ * backward 3–4× slower in a model's gradient than alone, benchmarks/README.md, twelfth pass).
  */
 final class ActivationsVector {
     private static final VectorSpecies<Float> F = WeightsVector.F;
