@@ -59,7 +59,7 @@ final class ActivationsVector {
 
     /**
      * One exp per element for both factors (the forward's geluTanhV and a gradient of its own each
-     * took one: 0.8–0.95 ms at 256×1536, now 0.23–0.24, benchmarks/README.md). dUp's gelu = x·s
+     * took one: 0.8–1.06 ms at 256×1536, now 0.23–0.25, benchmarks/README.md). dUp's gelu = x·s
      * agrees with the forward's within rounding, not bit for bit, and with e capped at exp(EXP_CAP)
      * (reached from x ≈ −9.67) is about |x|·1.8e-35 where the forward's x/(1 + e) is smaller (−0
      * from x ≈ −10.06, where exp overflows).

@@ -33,7 +33,7 @@ import java.lang.foreign.MemorySegment;
  *       512-bit vectors): 2 rows of x
  *       against 4 rows of W read straight from the segment and converted in registers (packing W
  *       cost as much as the product at these sizes);</li>
- *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows, 16, or at most 24k floats of dx:
+ *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows, exactly 16, or at most 24k floats of dx:
  *       W converted in registers, never packed; each block of 8 rows of dx keeps 2L of its columns
  *       in 16 registers while a span of W's rows passes, every block over one span before the
  *       next; the rows past the last block take 8 rows of W, 2L columns at a time, converted into
