@@ -60,16 +60,20 @@ final class MatMulVector {
      * alternations, medians 197.5 → 207.1 GFLOP/s (BF16) and 196.2 → 206.6 (F32), benchmarks/README.md.
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
-    /** Split over rows: A's rows of one KC slab sit this many floats apart (padded as LDW_PAD says). */
-    static final int LDA_SLAB = KC + LDW_PAD;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /**
-     * Rows of C per task of gemmSplitRows (a block of C and its A slab stay in L2: 128 rows beat 256
-     * at 1024×576×1536), and the rows per thread from which it replaces split-K (at 256 rows in all
-     * it was no faster).
+     * Rows of C per task of gemmSplitRows at most (a block of C and its A span stay in L2: 128 rows
+     * beat 256 at 1024×576×1536), and the rows per thread from which it replaces split-K (at 256
+     * rows in all it was no faster).
      */
     static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
+    /**
+     * gemmSplitRows: W's rows per k-span at most, and NR-wide panels per packing task. Longer spans
+     * flush each tile of C fewer times: 1536 against KC = 256 won although a block's A span, 128 ×
+     * 1536 floats, then takes most of L2 ({@link #gemmSplitRows}).
+     */
+    static final int SPLIT_ROWS_SPAN = 1536, PACK_PANELS = 4;
     /**
      * Split-K up to this many columns of dx; wider ones split the columns (gemmOuter), which needs
      * no partial dx per thread. With whole-width slabs split-K lost there (128×8192×2048 bf16: 142
@@ -1152,33 +1156,44 @@ final class MatMulVector {
     }
 
     /**
-     * C[M,N] += A[M,K]·W[K,N] for many rows: W is packed once, every KC-slab into NR-wide panels
-     * shared by the threads, which split C's rows in blocks of ROW_BLOCK and run all of K on each
-     * block, so a block of C stays in L2 across the slabs and no partial sums are added. Split-K
-     * (gemmSplitK) sweeps all of C once per span instead and adds a partial C per extra task: at
-     * 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2 threads, 3 alternations:
-     * F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189).
+     * C[M,N] += A[M,K]·W[K,N] for many rows (= when not accumulate): W is packed once, in k-spans of
+     * at most SPLIT_ROWS_SPAN rows (balanced) of NR-wide panels shared by the threads, which split
+     * C's rows into blocks of at most ROW_BLOCK, as many blocks as makes a multiple of the threads
+     * (balanced, whole tiles), and run all of K on each block, so a block of C stays in L2 across
+     * the spans and no partial sums are added. Split-K (gemmSplitK) sweeps all of C once per span
+     * instead and adds a partial C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB
+     * that do not fit L2 (2 threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 →
+     * 172–189). Spans of K = 1536 instead of 256 flush each tile of C once instead of six times
+     * (harness, F32 and BF16: 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048
+     * +5–10%); balanced blocks keep 600 rows from running 3 blocks of 128 on one thread against 2
+     * on the other (+9–12%; benchmarks/README.md, thirteenth pass).
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
-        int slabs = MatMul.ceilDiv(K, KC), slabSize = MatMul.roundUp(N, NR) * KC;
-        float[] bp = Scratch.floats(0, slabs * slabSize);
-        Parallel.forRange(slabs, 1, (s0, s1) -> {
-            for (int slab = s0; slab < s1; slab++) {
-                int k0 = slab * KC;
-                packWeightPanels(bp, slab * slabSize, NR, w, type, N, 0, N, k0, Math.min(KC, K - k0));
+        int span = MatMul.ceilDiv(K, MatMul.ceilDiv(K, SPLIT_ROWS_SPAN)), spans = MatMul.ceilDiv(K, span);
+        int np = MatMul.roundUp(N, NR), spanSize = np * span, lda = span + LDW_PAD;
+        int groups = MatMul.ceilDiv(np, PACK_PANELS * NR);
+        float[] bp = Scratch.floats(0, spans * spanSize);
+        // span s at bp[s·spanSize..], its panels kLen·NR floats each; tasks of PACK_PANELS panels
+        Parallel.forRange(spans * groups, 1, (t0, t1) -> {
+            for (int task = t0; task < t1; task++) {
+                int s = task / groups, c0 = (task % groups) * PACK_PANELS * NR;
+                int k0 = s * span, kLen = Math.min(span, K - k0);
+                packWeightPanels(bp, s * spanSize + c0 * kLen, NR, w, type, N, c0, Math.min(PACK_PANELS * NR, N - c0),
+                        k0, kLen);
             }
         });
-        Parallel.forRange(MatMul.ceilDiv(M, ROW_BLOCK), 1, (b0, b1) -> {
-            float[] ap = Scratch.floats(2, ROW_BLOCK * LDA_SLAB);
+        // blocks of at most ROW_BLOCK rows, a multiple of THREADS of them, balanced (whole tiles of MR)
+        int rb = MatMul.roundUp(MatMul.ceilDiv(M, MatMul.roundUp(MatMul.ceilDiv(M, ROW_BLOCK), Parallel.THREADS)), MR);
+        Parallel.forRange(MatMul.ceilDiv(M, rb), 1, (b0, b1) -> {
+            float[] ap = Scratch.floats(2, rb * lda);
             float[] tile = Scratch.floats(3, MR * NR);
             for (int blk = b0; blk < b1; blk++) {
-                int m0 = blk * ROW_BLOCK, mRows = Math.min(ROW_BLOCK, M - m0);
-                for (int slab = 0; slab < slabs; slab++) {
-                    int k0 = slab * KC, kLen = Math.min(KC, K - k0);
-                    copySpan(ap, LDA_SLAB, a, K, m0, mRows, k0, kLen);
-                    addSpan(c, 0, N, 0, N, m0, mRows, ap, LDA_SLAB, kLen, bp, slab * slabSize, tile,
-                            !accumulate && slab == 0);
+                int m0 = blk * rb, mRows = Math.min(rb, M - m0);
+                for (int s = 0; s < spans; s++) {
+                    int k0 = s * span, kLen = Math.min(span, K - k0);
+                    copySpan(ap, lda, a, K, m0, mRows, k0, kLen);
+                    addSpan(c, 0, N, 0, N, m0, mRows, ap, lda, kLen, bp, s * spanSize, tile, !accumulate && s == 0);
                 }
             }
         });

@@ -237,9 +237,11 @@ class MatMulTest {
         Random rnd = new Random(3);
         // n ≥ 2·THREADS·KC rows of W take split-K (W's rows split over the threads): {1, 2048, 33},
         // {5, 1500, 70} (a partial NR panel), {1030, 1100, 37} (at least SPLIT_ROWS_MIN_ROWS rows of dy
-        // per thread: instead W packed whole and dy's rows split in blocks, a short last one; split-K
-        // over more than MC rows is splitKOverMoreThanMcRows); BF16 W
-        // with m ≤ 8, m = 16 or m·k ≤ 24·1024 takes the row kernel (all but the last five here; k past
+        // per thread: instead W packed whole and dy's rows split in balanced blocks, a short last one;
+        // {520, 1541, 140}: the same over two spans of W's rows, the last a row shorter, and panels
+        // packed in two groups, the second one partial panel; split-K over more than MC rows is
+        // splitKOverMoreThanMcRows); BF16 W
+        // with m ≤ 8, m = 16 or m·k ≤ 24·1024 takes the row kernel (all but the last six here; k past
         // whole 2L chunks, n past whole blocks of 8; blocks of 8 rows of dx in registers over spans of
         // W's rows that load the next span: {8, 1100, 645}, {16, 600, 1536}; a block and 5 rows more,
         // the 5 over each span after the block, over one thread's range of W and over two: {13, 300,
@@ -252,7 +254,7 @@ class MatMulTest {
         // dx, so split over them
         int[][] shapes = {{1, 1, 1}, {3, 17, 67}, {17, 131, 3}, {67, 3, 131}, {64, 200, 300}, {1, 2048, 33},
                 {5, 1500, 70}, {8, 1100, 645}, {16, 600, 1536}, {13, 300, 100}, {13, 1100, 645}, {9, 3, 40},
-                {8, 5, 20}, {16, 1100, 2100}, {12, 700, 2500}, {1030, 1100, 37}, {40, 600, 700}, {40, 1103, 700}, {20, 1100, 2100}};
+                {8, 5, 20}, {16, 1100, 2100}, {12, 700, 2500}, {1030, 1100, 37}, {520, 1541, 140}, {40, 600, 700}, {40, 1103, 700}, {20, 1100, 2100}};
         for (DType type : WEIGHT_TYPES) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];
