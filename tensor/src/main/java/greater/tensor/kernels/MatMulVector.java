@@ -206,7 +206,7 @@ final class MatMulVector {
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
-        if (wType == DType.BF16 && (m <= 8 || m <= BF16_GRAD_ROWS_MAX && m % 8 == 0 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
+        if (wType == DType.BF16 && bf16GradRows(m, k)) {
             if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats, or 16 rows
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
@@ -218,7 +218,8 @@ final class MatMulVector {
                 return;
             }
             if (k <= SPLIT_K_MAX_COLUMNS) {
-                gemmSplitK(dx, m, k, n, dy, w, wType, accumulate);
+                gemmSplitK(dx, m, k, new float[][]{dy}, new int[]{n}, new MemorySegment[]{w}, new DType[]{wType},
+                        accumulate);
                 return;
             }
         }
@@ -227,6 +228,40 @@ final class MatMulVector {
                 accumulate);
     }
 
+
+    /** Whether a BF16 input gradient of m rows × k columns takes the row kernel (BF16_GRAD_ROWS_MAX). */
+    private static boolean bf16GradRows(int m, int k) {
+        return m <= 8 || m <= BF16_GRAD_ROWS_MAX && m % 8 == 0 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS;
+    }
+
+    /**
+     * dx[m,k] (+)= Σ_i dy_i[m,n_i]·W_i[n_i,k] (see {@link MatMul#inputGrad(float[], float[][], int, int[],
+     * MemorySegment[], DType[], int, boolean)}): one split-K product over the weights' rows stacked
+     * when the stacked product takes split-K as {@link #inputGrad} would choose it for one weight
+     * of Σ n_i rows, else each product in turn, the last first (the order in which separate Linear
+     * ops' backwards run, so their bits). SmolLM2's q, k and v (256 × 576 × 576 + 2 × 192 rows
+     * of W, BF16): 1.37 ms as one product against 2.05 ms as three, whose 192-row reductions ran at
+     * 104–124 GFLOP/s (harness, benchmarks/README.md, thirteenth pass).
+     */
+    static void inputGrad(float[] dx, float[][] dys, int m, int[] ns, MemorySegment[] ws, DType[] types, int k,
+                          boolean accumulate) {
+        int total = 0;
+        boolean allBf16 = true;
+        for (int i = 0; i < ws.length; i++) {
+            total += ns[i];
+            allBf16 &= types[i] == DType.BF16;
+        }
+        boolean rowKernel = allBf16 && bf16GradRows(m, k);
+        boolean splitRows = m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS;
+        if (ws.length > 1 && !rowKernel && !splitRows && MatMul.ceilDiv(total, KC) >= 2 * Parallel.THREADS
+                && k <= SPLIT_K_MAX_COLUMNS) {
+            gemmSplitK(dx, m, k, dys, ns, ws, types, accumulate);
+            return;
+        }
+        for (int i = ws.length - 1; i >= 0; i--) {
+            inputGrad(dx, dys[i], m, ns[i], ws[i], types[i], k, accumulate || i < ws.length - 1);
+        }
+    }
 
     /** dw[n,k] += Σ_m dy[m,n]·x[m,k]: the outer core with A = dyᵀ, B = x, or rank-1 updates for tiny m. */
     static void accumulateWeightGrad(float[] dw, float[] dy, float[] x, int m, int n, int k) {
@@ -1090,11 +1125,17 @@ final class MatMulVector {
      * each chunk while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048
      * columns, twice this machine's L2) flushed every tile of C twice as often and read the panels
      * back from L3: harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%,
-     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
+     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass). Several operand pairs
+     * (A_i [M, K_i], W_i [K_i, N]) are summed as one product with K = Σ K_i, their rows stacked in
+     * order: the input gradient of q, k and v as one product ({@link #inputGrad(float[], float[][],
+     * int, int[], MemorySegment[], DType[], int, boolean)}).
      */
-    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
+    static void gemmSplitK(float[] c, int M, int N, float[][] as, int[] ks, MemorySegment[] ws, DType[] types,
+                           boolean accumulate) {
+        int K = 0;
+        for (int kk : ks) K += kk;
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
-        int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N;
+        int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N, total = K;
         // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
         int chunks = MatMul.ceilDiv(N, SPLIT_K_CHUNK), cw = MatMul.roundUp(MatMul.ceilDiv(N, chunks), NR);
@@ -1106,19 +1147,26 @@ final class MatMulVector {
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
                 int cOff = t == 0 ? 0 : (t - 1) * size;
-                int from = (int) ((long) t * K / tasks), to = (int) ((long) (t + 1) * K / tasks);
-                int span = MatMul.ceilDiv(to - from, MatMul.ceilDiv(to - from, SPLIT_K_SPAN));
-                for (int k0 = from; k0 < to; k0 += span) {
-                    int kLen = Math.min(span, to - k0);
-                    // a partial's first span writes it (its buffer holds an earlier call's sums); c's when not accumulating
-                    boolean assign = k0 == from && (t > 0 || !accumulate);
-                    for (int m0 = 0; m0 < M; m0 += MC) {
-                        int mRows = Math.min(MC, M - m0);
-                        copySpan(ap, lda, a, K, m0, mRows, k0, kLen);
-                        for (int c0 = 0; c0 < N; c0 += cw) {
-                            int cols = Math.min(cw, N - c0);
-                            packWeightPanels(bp, 0, NR, w, type, N, c0, cols, k0, kLen);
-                            addSpan(ct, cOff, N, c0, cols, m0, mRows, ap, lda, kLen, bp, 0, tile, assign);
+                int from = (int) ((long) t * total / tasks), to = (int) ((long) (t + 1) * total / tasks);
+                boolean first = true;
+                // the range's part in each operand pair, in balanced spans (a span never crosses a pair)
+                for (int op = 0, base = 0; op < ws.length; base += ks[op], op++) {
+                    int lo = Math.max(from, base), hi = Math.min(to, base + ks[op]);
+                    if (lo >= hi) continue;
+                    int span = MatMul.ceilDiv(hi - lo, MatMul.ceilDiv(hi - lo, SPLIT_K_SPAN));
+                    for (int k0 = lo - base; k0 < hi - base; k0 += span) {
+                        int kLen = Math.min(span, hi - base - k0);
+                        // a partial's first span writes it (its buffer holds an earlier call's sums); c's when not accumulating
+                        boolean assign = first && (t > 0 || !accumulate);
+                        first = false;
+                        for (int m0 = 0; m0 < M; m0 += MC) {
+                            int mRows = Math.min(MC, M - m0);
+                            copySpan(ap, lda, as[op], ks[op], m0, mRows, k0, kLen);
+                            for (int c0 = 0; c0 < N; c0 += cw) {
+                                int cols = Math.min(cw, N - c0);
+                                packWeightPanels(bp, 0, NR, ws[op], types[op], N, c0, cols, k0, kLen);
+                                addSpan(ct, cOff, N, c0, cols, m0, mRows, ap, lda, kLen, bp, 0, tile, assign);
+                            }
                         }
                     }
                 }
