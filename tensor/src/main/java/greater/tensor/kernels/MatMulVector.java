@@ -239,18 +239,15 @@ final class MatMulVector {
      * MemorySegment[], DType[], int, boolean)}): one split-K product over the weights' rows stacked
      * when the stacked product takes split-K as {@link #inputGrad} would choose it for one weight
      * of Σ n_i rows, else each product in turn, the last first (the order in which separate Linear
-     * ops' backwards run, so their bits). SmolLM2's q, k and v (256 × 576 × 576 + 2 × 192 rows
-     * of W, BF16): 1.37 ms as one product against 2.05 ms as three, whose 192-row reductions ran at
-     * 104–124 GFLOP/s (harness, benchmarks/README.md, thirteenth pass).
+     * ops' backwards run, so their bits). Harness, BF16, one product against the products in
+     * turn: SmolLM2's q, k and v (256 × 576 × (576 + 2 × 192)) −2 to −4%, gate and up −2%;
+     * Llama-3.2-1B's (128 × 2048 × (2048 + 2 × 512)) −0.4 to −1%, gate and up −1 to −3.5%
+     * (benchmarks/README.md, thirteenth pass).
      */
     static void inputGrad(float[] dx, float[][] dys, int m, int[] ns, MemorySegment[] ws, DType[] types, int k,
                           boolean accumulate) {
-        int total = 0;
-        boolean allBf16 = true;
-        for (int i = 0; i < ws.length; i++) {
-            total += ns[i];
-            allBf16 &= types[i] == DType.BF16;
-        }
+        int total = Arrays.stream(ns).sum();
+        boolean allBf16 = Arrays.stream(types).allMatch(t -> t == DType.BF16);
         boolean rowKernel = allBf16 && bf16GradRows(m, k);
         boolean splitRows = m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS;
         if (ws.length > 1 && !rowKernel && !splitRows && MatMul.ceilDiv(total, KC) >= 2 * Parallel.THREADS
@@ -1132,10 +1129,9 @@ final class MatMulVector {
      */
     static void gemmSplitK(float[] c, int M, int N, float[][] as, int[] ks, MemorySegment[] ws, DType[] types,
                            boolean accumulate) {
-        int K = 0;
-        for (int kk : ks) K += kk;
+        int K = Arrays.stream(ks).sum();
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
-        int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N, total = K;
+        int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N;
         // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
         float[] partials = Scratch.floats(0, (tasks - 1) * size);
         int chunks = MatMul.ceilDiv(N, SPLIT_K_CHUNK), cw = MatMul.roundUp(MatMul.ceilDiv(N, chunks), NR);
@@ -1147,7 +1143,7 @@ final class MatMulVector {
             for (int t = t0; t < t1; t++) {
                 float[] ct = t == 0 ? c : partials;
                 int cOff = t == 0 ? 0 : (t - 1) * size;
-                int from = (int) ((long) t * total / tasks), to = (int) ((long) (t + 1) * total / tasks);
+                int from = (int) ((long) t * K / tasks), to = (int) ((long) (t + 1) * K / tasks);
                 boolean first = true;
                 // the range's part in each operand pair, in balanced spans (a span never crosses a pair)
                 for (int op = 0, base = 0; op < ws.length; base += ks[op], op++) {
