@@ -81,12 +81,8 @@ public final class GradSlot {
         return false;
     }
 
-    /**
-     * The gradient so far, or null if none has reached this tensor: for a backward that reads
-     * another output's gradient besides its own (the shared Linear's input gradient, run when the
-     * gradients of all its outputs are complete). Not to be written.
-     */
-    public float[] peek() {
+    /** The gradient so far, or null if none has reached this tensor. */
+    float[] peek() {
         return leaf != null ? leaf.grad() : buffer;
     }
 

@@ -108,49 +108,6 @@ public final class MatMul {
         else inputGradScalar(dx, dy, m, n, w, wType, k, accumulate);
     }
 
-    /**
-     * dx[m,k] (+)= Σ_i dy_i[m,n_i]·W_i[n_i,k]: the input gradient of products that read one input
-     * (q, k and v of a hidden state; gate and up), added into dx when {@code accumulate}, else
-     * written over it. A null dy_i (no gradient reached that output) contributes nothing; with none
-     * at all dx is left as it is. Where the stacked product is large enough the Vector API kernels
-     * run it as one product over the weights' rows stacked, which sums in another order than the
-     * products one by one (equal to within rounding, not bit for bit).
-     *
-     * @throws IllegalArgumentException when the arrays' lengths differ, or a weight segment holds
-     *         fewer than ns[i]·k weights of its type, or a type is not a float type
-     */
-    public static void inputGrad(float[] dx, float[][] dys, int m, int[] ns, MemorySegment[] ws, DType[] wTypes, int k,
-                                 boolean accumulate) {
-        if (dys.length != ws.length || wTypes.length != ws.length || ns.length != ws.length) {
-            throw new IllegalArgumentException("shared input gradient: " + dys.length + " gradients, " + ws.length
-                    + " weights, " + wTypes.length + " types, " + ns.length + " widths");
-        }
-        int count = 0;
-        for (int i = 0; i < ws.length; i++) {
-            checkWeights(ws[i], wTypes[i], ns[i], k);
-            if (dys[i] != null) count++;
-        }
-        if (count == 0) return;
-        float[][] gs = new float[count][];
-        int[] rows = new int[count];
-        MemorySegment[] segments = new MemorySegment[count];
-        DType[] types = new DType[count];
-        for (int i = 0, j = 0; i < ws.length; i++) {
-            if (dys[i] == null) continue;
-            gs[j] = dys[i];
-            rows[j] = ns[i];
-            segments[j] = ws[i];
-            types[j++] = wTypes[i];
-        }
-        if (VectorApi.ENABLED) {
-            MatMulVector.inputGrad(dx, gs, m, rows, segments, types, k, accumulate);
-        } else {
-            for (int i = count - 1; i >= 0; i--) {
-                inputGradScalar(dx, gs[i], m, rows[i], segments[i], types[i], k, accumulate || i < count - 1);
-            }
-        }
-    }
-
     /** The scalar twin; threads split the k columns (each reads its stretch of every W row). */
     public static void inputGradScalar(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k,
                                        boolean accumulate) {

@@ -63,9 +63,9 @@ final class MatMulVector {
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
     /**
-     * Rows of C per task of gemmSplitRows at most (a block of C and its A span stay in L2: 128 rows
-     * beat 256 at 1024×576×1536), and the rows per thread from which it replaces split-K (at 256
-     * rows in all it was no faster).
+     * Rows of C per task of gemmSplitRows at most (with KC-long spans 128 rows beat 256 at
+     * 1024×576×1536; with 1536-long spans 64 and 256 gave −2 to +3%), and the rows per thread from
+     * which it replaces split-K (at 256 rows in all it was no faster).
      */
     static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
     /**
@@ -206,20 +206,20 @@ final class MatMulVector {
      * went element by element (5% of a gradient's time, benchmarks/README.md).
      */
     static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, DType wType, int k, boolean accumulate) {
-        if (wType == DType.BF16 && bf16GradRows(m, k)) {
+        if (wType == DType.BF16 && (m <= 8 || m <= BF16_GRAD_ROWS_MAX && m % 8 == 0 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS)) {
             if (!accumulate) Arrays.fill(dx, 0, m * k, 0f); // at most 24k floats, or 16 rows
             inputGradRowsBf16(dx, dy, m, n, w, k);
             return;
         }
-        int slabs = MatMul.ceilDiv(n, KC);
-        if (slabs >= 2 * Parallel.THREADS) {
-            if (m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS && (long) slabs * MatMul.roundUp(k, NR) * KC <= SPLIT_ROWS_MAX_PACKED) {
+        if (MatMul.ceilDiv(n, KC) >= 2 * Parallel.THREADS) {
+            int span = splitRowsSpan(n);
+            long packed = (long) MatMul.ceilDiv(n, span) * span * MatMul.roundUp(k, NR);
+            if (m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS && packed <= SPLIT_ROWS_MAX_PACKED) {
                 gemmSplitRows(dx, m, k, n, dy, w, wType, accumulate);
                 return;
             }
             if (k <= SPLIT_K_MAX_COLUMNS) {
-                gemmSplitK(dx, m, k, new float[][]{dy}, new int[]{n}, new MemorySegment[]{w}, new DType[]{wType},
-                        accumulate);
+                gemmSplitK(dx, m, k, n, dy, w, wType, accumulate);
                 return;
             }
         }
@@ -228,37 +228,6 @@ final class MatMulVector {
                 accumulate);
     }
 
-
-    /** Whether a BF16 input gradient of m rows × k columns takes the row kernel (BF16_GRAD_ROWS_MAX). */
-    private static boolean bf16GradRows(int m, int k) {
-        return m <= 8 || m <= BF16_GRAD_ROWS_MAX && m % 8 == 0 || m * k <= BF16_GRAD_ROWS_MAX_ELEMENTS;
-    }
-
-    /**
-     * dx[m,k] (+)= Σ_i dy_i[m,n_i]·W_i[n_i,k] (see {@link MatMul#inputGrad(float[], float[][], int, int[],
-     * MemorySegment[], DType[], int, boolean)}): one split-K product over the weights' rows stacked
-     * when the stacked product takes split-K as {@link #inputGrad} would choose it for one weight
-     * of Σ n_i rows, else each product in turn, the last first (the order in which separate Linear
-     * ops' backwards run, so their bits). Harness, BF16, one product against the products in
-     * turn: SmolLM2's q, k and v (256 × 576 × (576 + 2 × 192)) −2 to −4%, gate and up −2%;
-     * Llama-3.2-1B's (128 × 2048 × (2048 + 2 × 512)) −0.4 to −1%, gate and up −1 to −3.5%
-     * (benchmarks/README.md, thirteenth pass).
-     */
-    static void inputGrad(float[] dx, float[][] dys, int m, int[] ns, MemorySegment[] ws, DType[] types, int k,
-                          boolean accumulate) {
-        int total = Arrays.stream(ns).sum();
-        boolean allBf16 = Arrays.stream(types).allMatch(t -> t == DType.BF16);
-        boolean rowKernel = allBf16 && bf16GradRows(m, k);
-        boolean splitRows = m >= SPLIT_ROWS_MIN_ROWS * Parallel.THREADS;
-        if (ws.length > 1 && !rowKernel && !splitRows && MatMul.ceilDiv(total, KC) >= 2 * Parallel.THREADS
-                && k <= SPLIT_K_MAX_COLUMNS) {
-            gemmSplitK(dx, m, k, dys, ns, ws, types, accumulate);
-            return;
-        }
-        for (int i = ws.length - 1; i >= 0; i--) {
-            inputGrad(dx, dys[i], m, ns[i], ws[i], types[i], k, accumulate || i < ws.length - 1);
-        }
-    }
 
     /** dw[n,k] += Σ_m dy[m,n]·x[m,k]: the outer core with A = dyᵀ, B = x, or rank-1 updates for tiny m. */
     static void accumulateWeightGrad(float[] dw, float[] dy, float[] x, int m, int n, int k) {
@@ -1122,14 +1091,9 @@ final class MatMulVector {
      * each chunk while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048
      * columns, twice this machine's L2) flushed every tile of C twice as often and read the panels
      * back from L3: harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%,
-     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass). Several operand pairs
-     * (A_i [M, K_i], W_i [K_i, N]) are summed as one product with K = Σ K_i, their rows stacked in
-     * order: the input gradient of q, k and v as one product ({@link #inputGrad(float[], float[][],
-     * int, int[], MemorySegment[], DType[], int, boolean)}).
+     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
      */
-    static void gemmSplitK(float[] c, int M, int N, float[][] as, int[] ks, MemorySegment[] ws, DType[] types,
-                           boolean accumulate) {
-        int K = Arrays.stream(ks).sum();
+    static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
         int tasks = Math.min(Parallel.THREADS, MatMul.ceilDiv(K, KC)), size = M * N;
         // task 0 adds into (or writes) c itself; the others their slices of one buffer (slot 0: the caller's)
@@ -1144,25 +1108,18 @@ final class MatMulVector {
                 float[] ct = t == 0 ? c : partials;
                 int cOff = t == 0 ? 0 : (t - 1) * size;
                 int from = (int) ((long) t * K / tasks), to = (int) ((long) (t + 1) * K / tasks);
-                boolean first = true;
-                // the range's part in each operand pair, in balanced spans (a span never crosses a pair)
-                for (int op = 0, base = 0; op < ws.length; base += ks[op], op++) {
-                    int lo = Math.max(from, base), hi = Math.min(to, base + ks[op]);
-                    if (lo >= hi) continue;
-                    int span = MatMul.ceilDiv(hi - lo, MatMul.ceilDiv(hi - lo, SPLIT_K_SPAN));
-                    for (int k0 = lo - base; k0 < hi - base; k0 += span) {
-                        int kLen = Math.min(span, hi - base - k0);
-                        // a partial's first span writes it (its buffer holds an earlier call's sums); c's when not accumulating
-                        boolean assign = first && (t > 0 || !accumulate);
-                        first = false;
-                        for (int m0 = 0; m0 < M; m0 += MC) {
-                            int mRows = Math.min(MC, M - m0);
-                            copySpan(ap, lda, as[op], ks[op], m0, mRows, k0, kLen);
-                            for (int c0 = 0; c0 < N; c0 += cw) {
-                                int cols = Math.min(cw, N - c0);
-                                packWeightPanels(bp, 0, NR, ws[op], types[op], N, c0, cols, k0, kLen);
-                                addSpan(ct, cOff, N, c0, cols, m0, mRows, ap, lda, kLen, bp, 0, tile, assign);
-                            }
+                int span = MatMul.ceilDiv(to - from, MatMul.ceilDiv(to - from, SPLIT_K_SPAN));
+                for (int k0 = from; k0 < to; k0 += span) {
+                    int kLen = Math.min(span, to - k0);
+                    // a partial's first span writes it (its buffer holds an earlier call's sums); c's when not accumulating
+                    boolean assign = k0 == from && (t > 0 || !accumulate);
+                    for (int m0 = 0; m0 < M; m0 += MC) {
+                        int mRows = Math.min(MC, M - m0);
+                        copySpan(ap, lda, a, K, m0, mRows, k0, kLen);
+                        for (int c0 = 0; c0 < N; c0 += cw) {
+                            int cols = Math.min(cw, N - c0);
+                            packWeightPanels(bp, 0, NR, w, type, N, c0, cols, k0, kLen);
+                            addSpan(ct, cOff, N, c0, cols, m0, mRows, ap, lda, kLen, bp, 0, tile, assign);
                         }
                     }
                 }
@@ -1202,19 +1159,18 @@ final class MatMulVector {
     /**
      * C[M,N] += A[M,K]·W[K,N] for many rows (= when not accumulate): W is packed once, in k-spans of
      * at most SPLIT_ROWS_SPAN rows (balanced) of NR-wide panels shared by the threads, which split
-     * C's rows into blocks of at most ROW_BLOCK, as many blocks as makes a multiple of the threads
-     * (balanced, whole tiles), and run all of K on each block, so a block of C stays in L2 across
-     * the spans and no partial sums are added. Split-K (gemmSplitK) sweeps all of C once per span
+     * C's rows into blocks ({@link #splitRowsBlock}) and run all of K on each block, so no partial
+     * sums are added. Split-K (gemmSplitK) sweeps all of C once per span
      * instead and adds a partial C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB
      * that do not fit L2 (2 threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 →
      * 172–189). Spans of K = 1536 instead of 256 flush each tile of C once instead of six times
      * (harness, F32 and BF16: 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048
-     * +5–10%); balanced blocks keep 600 rows from running 3 blocks of 128 on one thread against 2
-     * on the other (+9–12%; benchmarks/README.md, thirteenth pass).
+     * +5–10%); blocks the threads finish together keep 600 rows from running 3 blocks of 128 on one
+     * thread against 2 on the other (benchmarks/README.md, thirteenth pass).
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
-        int span = MatMul.ceilDiv(K, MatMul.ceilDiv(K, SPLIT_ROWS_SPAN)), spans = MatMul.ceilDiv(K, span);
+        int span = splitRowsSpan(K), spans = MatMul.ceilDiv(K, span);
         int np = MatMul.roundUp(N, NR), spanSize = np * span, lda = span + LDW_PAD;
         int groups = MatMul.ceilDiv(np, PACK_PANELS * NR);
         float[] bp = Scratch.floats(0, spans * spanSize);
@@ -1227,8 +1183,7 @@ final class MatMulVector {
                         k0, kLen);
             }
         });
-        // blocks of at most ROW_BLOCK rows, a multiple of THREADS of them, balanced (whole tiles of MR)
-        int rb = MatMul.roundUp(MatMul.ceilDiv(M, MatMul.roundUp(MatMul.ceilDiv(M, ROW_BLOCK), Parallel.THREADS)), MR);
+        int rb = splitRowsBlock(M);
         Parallel.forRange(MatMul.ceilDiv(M, rb), 1, (b0, b1) -> {
             float[] ap = Scratch.floats(2, rb * lda);
             float[] tile = Scratch.floats(3, MR * NR);
@@ -1241,6 +1196,31 @@ final class MatMulVector {
                 }
             }
         });
+    }
+
+    /** gemmSplitRows' k-span: K in balanced spans of at most SPLIT_ROWS_SPAN rows of W. */
+    static int splitRowsSpan(int K) {
+        return MatMul.ceilDiv(K, MatMul.ceilDiv(K, SPLIT_ROWS_SPAN));
+    }
+
+    /**
+     * gemmSplitRows' rows per block: from ROW_BLOCK down to half of it in whole tiles of MR, the
+     * most whose blocks the threads finish together ({@link Parallel#makespan}, a block's cost its
+     * rows): 600 rows on 2 threads as 6 blocks of 104 (the last 80), not 5 of 128 (3 blocks on one
+     * thread); 1024 rows stay 8 blocks of 128.
+     */
+    static int splitRowsBlock(int M) {
+        int best = ROW_BLOCK;
+        long bestEnd = Long.MAX_VALUE;
+        for (int rb = ROW_BLOCK; rb >= ROW_BLOCK / 2; rb -= MR) {
+            int blocks = MatMul.ceilDiv(M, rb), size = rb, last = M - (blocks - 1) * rb;
+            long end = Parallel.makespan(blocks, 1, b -> b == blocks - 1 ? last : size);
+            if (end < bestEnd) {
+                best = rb;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */

@@ -25,20 +25,15 @@ public final class Linear {
         int m = x.shape().rows(), k = x.dim(-1), n = w.dim(0);
         float[] y = Tape.output(Math.multiplyExact(m, n), x, w, bias);
         MatMul.matmul(y, x.data(), m, k, w.segment(), w.dtype(), n);
-        MemorySegment ws = w.segment();
-        DType wType = w.dtype();
-        return finish(x, w, bias, y, (dy, dx, accumulate) -> MatMul.inputGrad(dx, dy, m, n, ws, wType, k, accumulate));
+        return finish(x, w, bias, y);
     }
 
     /**
      * {@code y_i [M, N_i] = x [M, K]·W_iᵀ + b_i} for several weights W_i [N_i, K] reading one x (q, k
-     * and v of a hidden state; gate and up): the same outputs, weight and bias gradients as
-     * {@link #apply(Tensor, Tensor, Tensor)} for each, bit for bit, with x prepared once for all the
-     * products ({@link MatMul#matmul(float[][], float[], int, int, MemorySegment[], DType[], int[])});
-     * x's gradient is one product over the weights' rows stacked ({@link MatMul#inputGrad(float[],
-     * float[][], int, int[], MemorySegment[], DType[], int, boolean)}), equal to the separate
-     * products' to within rounding (bit for bit where that product runs them one by one).
-     * {@code biases} holds null entries for weights without one.
+     * and v of a hidden state; gate and up): the same outputs and gradients as {@link #apply(Tensor, Tensor, Tensor)} for
+     * each, bit for bit, with x prepared once for all the products ({@link MatMul#matmul(float[][],
+     * float[], int, int, MemorySegment[], DType[], int[])}). {@code biases} holds null entries for
+     * weights without one.
      *
      * @throws IllegalArgumentException when a weight or bias does not match x, or the arrays differ in length
      */
@@ -60,38 +55,8 @@ public final class Linear {
         }
         MatMul.matmul(ys, x.data(), m, k, segments, types, ns);
         Tensor[] outs = new Tensor[ws.length];
-        GradSlot[] slots = new GradSlot[ws.length];
-        // x's gradient from all the outputs as one product, in the last one's backward: the tape runs
-        // that first, when the others' gradients are complete (their readers were recorded after all
-        // of them), writing or adding to x's gradient; the others' backwards then have nothing to add.
-        // Should no gradient reach the last output, its backward never runs, and each of the others
-        // adds its own product.
-        boolean[] stacked = {false};
-        for (int i = 0; i < ws.length; i++) {
-            int op = i;
-            outs[i] = finish(x, ws[i], biases[i], ys[i], i < ws.length - 1
-                    ? (dy, dx, accumulate) -> {
-                        if (!stacked[0]) MatMul.inputGrad(dx, dy, m, ns[op], segments[op], types[op], k, accumulate);
-                    }
-                    : (dy, dx, accumulate) -> {
-                        float[][] dys = new float[op + 1][];
-                        for (int j = 0; j < op; j++) dys[j] = slots[j] == null ? null : slots[j].peek();
-                        dys[op] = dy;
-                        MatMul.inputGrad(dx, dys, m, ns, segments, types, k, accumulate);
-                        stacked[0] = true;
-                    });
-            slots[i] = Tape.gradOf(outs[i]);
-        }
+        for (int i = 0; i < ws.length; i++) outs[i] = finish(x, ws[i], biases[i], ys[i]);
         return outs;
-    }
-
-    /**
-     * How a Linear's backward forms x's gradient from its output's, dy: into dx, added when
-     * accumulate, else written over every element.
-     */
-    @FunctionalInterface
-    private interface InputGradient {
-        void propagate(float[] dy, float[] dx, boolean accumulate);
     }
 
     private static void check(Tensor x, Tensor w, Tensor bias) {
@@ -104,23 +69,23 @@ public final class Linear {
         }
     }
 
-    /**
-     * Adds the bias to y = x·Wᵀ [m, n], wraps it in x's leading shape and records the backward,
-     * which forms x's gradient with {@code inputGradient}.
-     */
-    private static Tensor finish(Tensor x, Tensor w, Tensor bias, float[] y, InputGradient inputGradient) {
+    /** Adds the bias to y = x·Wᵀ [m, n], wraps it in x's leading shape and records the backward. */
+    private static Tensor finish(Tensor x, Tensor w, Tensor bias, float[] y) {
         int m = x.shape().rows(), k = x.dim(-1), n = w.dim(0);
         if (bias != null) Elementwise.addRowBias(y, m, n, bias.segment(), bias.dtype());
         int[] outDims = x.shape().dims();
         outDims[outDims.length - 1] = n;
         Tensor out = Tensor.of(y, outDims);
         GradSlot dx = Tape.gradOf(x), dw = Tape.gradOf(w), db = Tape.gradOf(bias);
+        MemorySegment ws = w.segment();
+        DType wType = w.dtype();
         float[] saved = dw != null ? x.data() : null; // the input only matters for a weight gradient
         Tape.record(out, dy -> {
             if (dx != null) {
-                // the first gradient to reach x is written, not added
+                // the first gradient to reach x is written, not added (of q, k and v over one x: v's,
+                // recorded last and so propagated first)
                 boolean accumulate = !dx.isEmpty();
-                inputGradient.propagate(dy, accumulate ? dx.buffer() : dx.bufferToOverwrite(), accumulate);
+                MatMul.inputGrad(accumulate ? dx.buffer() : dx.bufferToOverwrite(), dy, m, n, ws, wType, k, accumulate);
             }
             if (dw != null) MatMul.accumulateWeightGrad(dw.buffer(), dy, saved, m, n, k);
             if (db != null) Elementwise.sumRows(db.buffer(), dy, m, n);

@@ -290,58 +290,23 @@ class MatMulTest {
     }
 
     @Test
-    void inputGradOfStackedWeightsEqualsTheSum() {
-        // dx = Σ_i dy_i·W_i as one split-K product over the stacked rows of W: m × k (dx's columns)
-        // × n_i (each W's rows). {64, 300, {600, 200, 300}}: 1100 rows, the second thread's range
-        // starting inside the first weight and running over all three; {40, 130, {900, 1, 450}}: a
-        // one-row weight between two; a null dy skips its weight. Fewer rows of W than split-K
-        // takes ({20, 50, {300, 100}}), BF16 rows the row kernel takes ({8, 300, {700, 700}}) and
-        // SPLIT_ROWS_MIN_ROWS rows per thread ({520, 40, {600, 600}}) run each product in turn: the
-        // bits of the products one by one
-        Random rnd = new Random(11);
-        Object[][] cases = {{64, 300, new int[]{600, 200, 300}}, {40, 130, new int[]{900, 1, 450}},
-                {20, 50, new int[]{300, 100}}, {8, 300, new int[]{700, 700}}, {520, 40, new int[]{600, 600}}};
-        for (DType type : WEIGHT_TYPES) {
-            for (Object[] c : cases) {
-                int m = (int) c[0], k = (int) c[1];
-                int[] ns = (int[]) c[2];
-                boolean stacked = m < 512 && java.util.Arrays.stream(ns).sum() >= 4 * MatMulVector.KC
-                        && !(type == DType.BF16 && m <= 8);
-                for (int skip = -1; skip < ns.length; skip++) {
-                    float[][] dys = new float[ns.length][];
-                    MemorySegment[] ws = new MemorySegment[ns.length];
-                    DType[] types = new DType[ns.length];
-                    float[] init = random(rnd, m * k), alone = init.clone(), aloneScalar = init.clone();
-                    for (int i = 0; i < ns.length; i++) {
-                        ws[i] = segment(random(rnd, ns[i] * k), type, rnd.nextBoolean());
-                        types[i] = type;
-                        if (i != skip) dys[i] = random(rnd, m * ns[i]);
-                    }
-                    // the last first, as separate Linear backwards run
-                    for (int i = ns.length - 1; i >= 0; i--) {
-                        if (i == skip) continue;
-                        MatMul.inputGrad(alone, dys[i], m, ns[i], ws[i], type, k, true);
-                        MatMul.inputGradScalar(aloneScalar, dys[i], m, ns[i], ws[i], type, k, true);
-                    }
-                    String what = type + " m=" + m + " k=" + k + " ns=" + java.util.Arrays.toString(ns) + " skip " + skip;
-                    double atol = 2e-6 * Math.sqrt(java.util.Arrays.stream(ns).sum()) + 1e-6;
-                    float[] added = init.clone(), written = new float[m * k];
-                    java.util.Arrays.fill(written, Float.NaN);
-                    MatMul.inputGrad(added, dys, m, ns, ws, types, k, true);
-                    MatMul.inputGrad(written, dys, m, ns, ws, types, k, false);
-                    assertClose(aloneScalar, added, 1e-5, atol, "added " + what);
-                    if (!stacked) assertClose(alone, added, 0, 0, "one by one, the same bits " + what);
-                    for (int i = 0; i < init.length; i++) written[i] += init[i];
-                    assertClose(aloneScalar, written, 1e-5, atol, "written " + what);
-                }
-            }
+    void splitRowsBlocksFinishTogether() {
+        assumeTrue(VectorApi.ENABLED, "gemmSplitRows is MatMulVector's");
+        // whole tiles from ROW_BLOCK down to half of it, never a later finish than blocks of ROW_BLOCK
+        for (int m = 1; m <= 5000; m++) {
+            int rb = MatMulVector.splitRowsBlock(m);
+            assertTrue(rb % MatMulVector.MR == 0 && rb >= MatMulVector.ROW_BLOCK / 2 && rb <= MatMulVector.ROW_BLOCK, "m=" + m);
+            assertTrue(finish(m, rb) <= finish(m, MatMulVector.ROW_BLOCK), "m=" + m + " rb=" + rb);
         }
-        float[] dx = {1f, 2f};
-        MatMul.inputGrad(dx, new float[][]{null}, 1, new int[]{1}, new MemorySegment[]{segment(new float[]{3f, 4f}, DType.F32, false)},
-                new DType[]{DType.F32}, 2, false);
-        assertArrayEquals(new float[]{1f, 2f}, dx, "no gradient at all leaves dx as it was");
-        assertThrows(IllegalArgumentException.class, () -> MatMul.inputGrad(dx, new float[1][], 1, new int[]{1, 1},
-                new MemorySegment[1], new DType[1], 2, true));
+        if (Parallel.THREADS == 2) {
+            assertEquals(104, MatMulVector.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
+            assertEquals(128, MatMulVector.splitRowsBlock(1024));
+        }
+    }
+
+    private static long finish(int m, int rb) {
+        int blocks = MatMul.ceilDiv(m, rb), last = m - (blocks - 1) * rb;
+        return Parallel.makespan(blocks, 1, b -> b == blocks - 1 ? last : rb);
     }
 
     @Test
@@ -363,10 +328,10 @@ class MatMulTest {
                 String what = type + " " + M + "×" + N + "×" + K;
                 float[] c = new float[M * N];
                 java.util.Arrays.fill(c, Float.NaN);
-                MatMulVector.gemmSplitK(c, M, N, new float[][]{a}, new int[]{K}, new MemorySegment[]{seg}, new DType[]{type}, false);
+                MatMulVector.gemmSplitK(c, M, N, K, a, seg, type, false);
                 assertClose(prod, c, 1e-5, atol, "written " + what);
                 float[] init = random(rnd, M * N), d = init.clone();
-                MatMulVector.gemmSplitK(d, M, N, new float[][]{a}, new int[]{K}, new MemorySegment[]{seg}, new DType[]{type}, true);
+                MatMulVector.gemmSplitK(d, M, N, K, a, seg, type, true);
                 for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, d, 1e-5, atol, "added " + what);
             }
