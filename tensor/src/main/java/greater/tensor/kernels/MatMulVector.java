@@ -1160,10 +1160,9 @@ final class MatMulVector {
      * C[M,N] += A[M,K]·W[K,N] for many rows (= when not accumulate): W is packed once, in k-spans of
      * at most SPLIT_ROWS_SPAN rows (balanced) of NR-wide panels shared by the threads, which split
      * C's rows into blocks ({@link #splitRowsBlock}) and run all of K on each block, so no partial
-     * sums are added. Split-K (gemmSplitK) sweeps all of C once per span
-     * instead and adds a partial C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB
-     * that do not fit L2 (2 threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 →
-     * 172–189). Spans of K = 1536 instead of 256 flush each tile of C once instead of six times
+     * sums are added. Split-K (gemmSplitK) sweeps all of C once per span instead and adds a partial
+     * C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2
+     * threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189). Spans of K = 1536 instead of 256 flush each tile of C once instead of six times
      * (harness, F32 and BF16: 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048
      * +5–10%); blocks the threads finish together keep 600 rows from running 3 blocks of 128 on one
      * thread against 2 on the other (benchmarks/README.md, thirteenth pass).
