@@ -787,22 +787,15 @@ final class MatMulVector {
      */
     static int forwardBlockRows(int[] ns, int k) {
         int most = Math.max(MR, Math.min(64, W_BLOCK / Math.max(1, k) / MR * MR));
-        int best = most;
-        long bestEnd = Long.MAX_VALUE;
-        for (int nb = most; nb >= MR; nb -= MR) {
-            int rows = nb, blocks = 0;
+        return Parallel.earliestBlock(most, MR, MR, rows -> {
+            int blocks = 0;
             for (int n : ns) blocks += MatMul.ceilDiv(n, rows);
             int[] size = new int[blocks];
             for (int i = 0, b = 0; i < ns.length; i++) {
                 for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
             }
-            long end = Parallel.makespan(blocks, 1, b -> size[b]);
-            if (end < bestEnd) {
-                best = nb;
-                bestEnd = end;
-            }
-        }
-        return best;
+            return size;
+        });
     }
 
     /**
@@ -1162,10 +1155,11 @@ final class MatMulVector {
      * C's rows into blocks ({@link #splitRowsBlock}) and run all of K on each block, so no partial
      * sums are added. Split-K (gemmSplitK) sweeps all of C once per span instead and adds a partial
      * C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2
-     * threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189). Spans of K = 1536 instead of 256 flush each tile of C once instead of six times
-     * (harness, F32 and BF16: 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048
-     * +5–10%); blocks the threads finish together keep 600 rows from running 3 blocks of 128 on one
-     * thread against 2 on the other (benchmarks/README.md, thirteenth pass).
+     * threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189). Spans of
+     * K = 1536 instead of 256 flush each tile of C once instead of six times (harness, F32 and BF16:
+     * 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048 +5–10%); blocks the threads
+     * finish together keep 600 rows from running 3 blocks of 128 on one thread against 2 on the
+     * other (benchmarks/README.md, thirteenth pass).
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
@@ -1209,17 +1203,12 @@ final class MatMulVector {
      * thread); 1024 rows stay 8 blocks of 128.
      */
     static int splitRowsBlock(int M) {
-        int best = ROW_BLOCK;
-        long bestEnd = Long.MAX_VALUE;
-        for (int rb = ROW_BLOCK; rb >= ROW_BLOCK / 2; rb -= MR) {
-            int blocks = MatMul.ceilDiv(M, rb), size = rb, last = M - (blocks - 1) * rb;
-            long end = Parallel.makespan(blocks, 1, b -> b == blocks - 1 ? last : size);
-            if (end < bestEnd) {
-                best = rb;
-                bestEnd = end;
-            }
-        }
-        return best;
+        return Parallel.earliestBlock(ROW_BLOCK, ROW_BLOCK / 2, MR, rows -> {
+            int[] size = new int[MatMul.ceilDiv(M, rows)];
+            Arrays.fill(size, rows);
+            size[size.length - 1] = M - (size.length - 1) * rows;
+            return size;
+        });
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */

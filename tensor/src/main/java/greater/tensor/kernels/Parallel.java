@@ -1,6 +1,7 @@
 package greater.tensor.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
 import java.util.concurrent.locks.LockSupport;
 
@@ -92,6 +93,26 @@ public final class Parallel {
         long end = 0;
         for (long f : free) end = Math.max(end, f);
         return end;
+    }
+
+    /**
+     * Of the block sizes most, most − step, … down to least, the largest whose blocks the threads
+     * finish earliest: {@code sizes} gives the blocks' sizes (a block costs its size) for a block
+     * size, and their {@link #makespan} under forRange(blocks, 1) decides. The kernels' block rows
+     * ({@code MatMulVector.forwardBlockRows}, {@code splitRowsBlock}).
+     */
+    static int earliestBlock(int most, int least, int step, IntFunction<int[]> sizes) {
+        int best = most;
+        long bestEnd = Long.MAX_VALUE;
+        for (int b = most; b >= least; b -= step) {
+            int[] size = sizes.apply(b);
+            long end = makespan(size.length, 1, i -> size[i]);
+            if (end < bestEnd) {
+                best = b;
+                bestEnd = end;
+            }
+        }
+        return best;
     }
 
     /** One forRange call: chunks are claimed from {@code next}; {@code done} counts finished ones. */

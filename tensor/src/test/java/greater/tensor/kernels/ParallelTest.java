@@ -43,6 +43,30 @@ class ParallelTest {
         }
     }
 
+    @Test
+    void earliestBlockIsTheLargestOfTheEarliestFinish() {
+        // 600 rows in blocks of 128 down to 64 (steps of 8): each candidate's finish computed here
+        int[] best = {0};
+        long[] bestEnd = {Long.MAX_VALUE};
+        for (int b = 128; b >= 64; b -= 8) {
+            int rows = b, blocks = (600 + b - 1) / b;
+            long end = Parallel.makespan(blocks, 1, i -> i == blocks - 1 ? 600 - (blocks - 1) * rows : rows);
+            if (end < bestEnd[0]) {
+                best[0] = b;
+                bestEnd[0] = end;
+            }
+        }
+        int chosen = Parallel.earliestBlock(128, 64, 8, rows -> {
+            int[] size = new int[(600 + rows - 1) / rows];
+            java.util.Arrays.fill(size, rows);
+            size[size.length - 1] = 600 - (size.length - 1) * rows;
+            return size;
+        });
+        assertEquals(best[0], chosen);
+        // equal finishes: the largest block
+        assertEquals(40, Parallel.earliestBlock(40, 8, 8, rows -> new int[]{1}));
+    }
+
     /** When the last thread finishes blocks of nb rows of each weight in ns. */
     private static long shareEnd(int[] ns, int nb) {
         java.util.List<Integer> sizes = new java.util.ArrayList<>();
