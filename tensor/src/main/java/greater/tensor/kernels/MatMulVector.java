@@ -1529,10 +1529,10 @@ final class MatMulVector {
      */
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
-        // whole NR-wide panels two vectors at a time, inline; F16 rows are converted whole (Weights.read's
-        // vcvtph2ps loop) and then copied panel by panel. PACK_ROWS rows at a time, panel by panel
+        // whole NR-wide panels two vectors at a time, inline, converted in registers (F16 too: converting
+        // its rows into a buffer with Weights.read's vcvtph2ps loop and copying that took twice BF16's
+        // time, benchmarks/README.md, fourteenth pass). PACK_ROWS rows at a time, panel by panel
         int full = R == NR ? count / R : 0, step = kLen * R, group = PACK_ROWS;
-        float[] f16Run = type == DType.F16 ? new float[group * count] : null;
         for (int p0 = 0; p0 < kLen; p0 += group) {
             int rows = Math.min(group, kLen - p0);
             long row0 = (long) (k0 + p0) * k + i0;
@@ -1556,11 +1556,11 @@ final class MatMulVector {
                     }
                 }
                 case F16 -> {
-                    for (int p = 0; p < rows; p++) Weights.read(f16Run, p * count, w, type, row0 + (long) p * k, count);
                     for (int q = 0; q < full; q++) {
-                        for (int p = 0, at = off + q * step + p0 * R, src = q * R; p < rows; p++, at += R, src += count) {
-                            FloatVector.fromArray(F, f16Run, src).intoArray(dst, at);
-                            FloatVector.fromArray(F, f16Run, src + L).intoArray(dst, at + L);
+                        long src = row0 + q * R;
+                        for (int p = 0, at = off + q * step + p0 * R; p < rows; p++, at += R, src += k) {
+                            WeightsVector.f16(w, src).intoArray(dst, at);
+                            WeightsVector.f16(w, src + L).intoArray(dst, at + L);
                         }
                     }
                 }

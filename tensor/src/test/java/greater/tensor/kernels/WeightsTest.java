@@ -10,6 +10,7 @@ import java.util.Random;
 import static greater.tensor.kernels.KernelTesting.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class WeightsTest {
 
@@ -32,6 +33,25 @@ class WeightsTest {
                     fail(type + " bits 0x" + Integer.toHexString(bits[i] & 0xFFFF) + ": expected " + expected
                             + ", vector " + vec[i] + ", scalar " + sca[i]);
                 }
+            }
+        }
+    }
+
+    /** WeightsVector.f16 (the packers' conversion in integer lanes) on all 65536 patterns, at an odd element. */
+    @Test
+    void everyHalfPrecisionBitPatternConvertsExactlyInIntegerLanes() {
+        assumeTrue(VectorApi.ENABLED, "WeightsVector runs only with the Vector API");
+        short[] bits = new short[65536 + 1];
+        for (int i = 0; i < 65536; i++) bits[i + 1] = (short) i;
+        MemorySegment seg = MemorySegment.ofArray(bits);
+        float[] lanes = new float[WeightsVector.L];
+        for (int i = 0; i < 65536; i += WeightsVector.L) {
+            WeightsVector.f16(seg, i + 1).intoArray(lanes, 0);
+            for (int j = 0; j < WeightsVector.L; j++) {
+                float expected = Float.float16ToFloat((short) (i + j));
+                boolean same = Float.isNaN(expected) ? Float.isNaN(lanes[j])
+                        : Float.floatToRawIntBits(expected) == Float.floatToRawIntBits(lanes[j]);
+                if (!same) fail("bits 0x" + Integer.toHexString(i + j) + ": expected " + expected + ", got " + lanes[j]);
             }
         }
     }
