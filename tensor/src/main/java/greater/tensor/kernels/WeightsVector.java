@@ -50,24 +50,24 @@ final class WeightsVector {
     }
 
     /**
-     * L f16 values at element i, converted in integer lanes (the Vector API has no f16 conversion):
-     * the 15 bits below the sign, shifted up 13, are the magnitude as a float 2¹¹² too small (f16's
-     * exponent bias is 15, a float's 127), which one multiplication restores exactly, subnormals
-     * included; exponent 31 (inf, NaN) is set to 255 instead, keeping the significand; then the
-     * sign. Equals {@link Float#float16ToFloat} on all 65536 patterns (a NaN stays a NaN; the
-     * compiled intrinsic also sets the quiet bit, so NaN payloads are not compared). Where runs are
-     * long, {@link #read} keeps the auto-vectorised {@code float16ToFloat} loop: on whole 2048-wide
-     * rows this was no faster (benchmarks/README.md, fourteenth pass).
+     * L f16 values at element i, converted in integer lanes (the Vector API has no f16 conversion),
+     * as {@link Float#float16ToFloat} does it: a normal value's 15 bits below the sign, shifted up
+     * 13, take its exponent from f16's bias (15) to a float's (127) by one integer add, and inf and
+     * NaN (exponent 31) by a second to 255, keeping the significand; a subnormal (or zero) is its
+     * 10-bit significand as an integer times 2⁻²⁴, exact and with no subnormal operand (which some
+     * cores handle in microcode); then the sign, already in bit 31 of the sign-extended short.
      */
     static FloatVector f16(MemorySegment w, long i) {
         IntVector h = ShortVector.fromMemorySegment(S, w, i * 2, LE)
                 .convertShape(VectorOperators.S2I, I, 0)
                 .reinterpretAsInts();
         IntVector magnitude = h.and(0x7fff);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                .blend(shifted.or(0x7f800000), magnitude.compare(VectorOperators.GE, 0x7c00));
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 13).add(0x38000000)
+                .lanewise(VectorOperators.ADD, 0x38000000, magnitude.compare(VectorOperators.GE, 0x7c00));
+        FloatVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
+        return normal.blend(subnormal.reinterpretAsInts(), magnitude.compare(VectorOperators.LT, 0x400))
+                .or(h.and(0x80000000))
+                .reinterpretAsFloats();
     }
 
     /** L floats at element i of an F32 segment. */

@@ -81,6 +81,13 @@ class JitModeReproducibilityTest {
         float[] dx = new float[m * k];
         MatMul.inputGrad(dx, x, m, n, bf16, DType.BF16, k, true);
         print("matmul input grad", dx);
+        // F16 weights (packed through WeightsVector.f16), two of them subnormal in f16
+        float[] wSmall = w.clone();
+        wSmall[5] = 3e-6f;
+        wSmall[40] = -6e-8f;
+        float[] dx16 = new float[m * k];
+        MatMul.inputGrad(dx16, x, m, n, KernelTesting.segment(wSmall, DType.F16), DType.F16, k, true);
+        print("matmul input grad F16", dx16);
         print("dot", new float[]{Elementwise.dot(x, 1, w, 2, 9 * k)});
 
         float[] y = new float[m * k];
