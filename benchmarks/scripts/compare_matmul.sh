@@ -5,6 +5,8 @@
 # fraction of the peak, and the ratio to torch. Run from the repository root after
 #   mvn -q package -pl benchmarks -am -DskipTests
 # Usage: benchmarks/scripts/compare_matmul.sh [rounds]
+# With more than one round it ends with each side's best round per shape (the statistic compare.sh
+# reports) against the highest peak of the run, and which shapes miss issue 16's targets.
 # MODE=cpu instead times one thread per side in CPU seconds (MatMulCpuTime, torch --threads 1),
 # alternating ours and the peak per shape: per-core efficiency that holds on a machine shared with
 # other work, where wall-clock rates mostly measure the neighbours.
@@ -63,3 +65,7 @@ for r in $(seq 1 "$rounds"); do
       "$out/torch-$r.jsonl"
   echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg); raw results in $out"
 done
+if [ "$rounds" -gt 1 ]; then
+  echo "== best of the $rounds rounds per side (as compare.sh reports), against the highest peak measured"
+  python3 benchmarks/scripts/matmul_report.py --best "$out" "$rounds"
+fi
