@@ -160,4 +160,15 @@ public final class MatMul {
     static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
+
+    /** The rows of each block when each weight's ns[i] rows go in blocks of {@code rows} (its last one shorter), in order. */
+    static int[] blockSizes(int[] ns, int rows) {
+        int blocks = 0;
+        for (int n : ns) blocks += ceilDiv(n, rows);
+        int[] size = new int[blocks];
+        for (int i = 0, b = 0; i < ns.length; i++) {
+            for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
+        }
+        return size;
+    }
 }

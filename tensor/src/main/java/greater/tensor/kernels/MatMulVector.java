@@ -787,15 +787,7 @@ final class MatMulVector {
      */
     static int forwardBlockRows(int[] ns, int k) {
         int most = Math.max(MR, Math.min(64, W_BLOCK / Math.max(1, k) / MR * MR));
-        return Parallel.earliestBlock(most, MR, MR, rows -> {
-            int blocks = 0;
-            for (int n : ns) blocks += MatMul.ceilDiv(n, rows);
-            int[] size = new int[blocks];
-            for (int i = 0, b = 0; i < ns.length; i++) {
-                for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
-            }
-            return size;
-        });
+        return Parallel.earliestBlock(most, MR, MR, rows -> MatMul.blockSizes(ns, rows));
     }
 
     /**
@@ -1203,12 +1195,7 @@ final class MatMulVector {
      * thread); 1024 rows stay 8 blocks of 128.
      */
     static int splitRowsBlock(int M) {
-        return Parallel.earliestBlock(ROW_BLOCK, ROW_BLOCK / 2, MR, rows -> {
-            int[] size = new int[MatMul.ceilDiv(M, rows)];
-            Arrays.fill(size, rows);
-            size[size.length - 1] = M - (size.length - 1) * rows;
-            return size;
-        });
+        return Parallel.earliestBlock(ROW_BLOCK, ROW_BLOCK / 2, MR, rows -> MatMul.blockSizes(new int[]{M}, rows));
     }
 
     /** Columns of C per task: up to four tasks per thread when N allows, whole NR panels, ≤ 512. */

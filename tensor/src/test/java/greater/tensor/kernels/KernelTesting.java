@@ -24,6 +24,17 @@ final class KernelTesting {
     private KernelTesting() {
     }
 
+    /**
+     * When the last thread finishes blocks of nb rows of each weight in ns (its last block shorter)
+     * under Parallel.forRange(blocks, 1): the reference the kernels' block choices are tested
+     * against, written out here rather than taken from them.
+     */
+    static long blocksFinish(int[] ns, int nb) {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int n : ns) for (int r = 0; r < n; r += nb) sizes.add(Math.min(nb, n - r));
+        return Parallel.makespan(sizes.size(), 1, b -> sizes.get(b));
+    }
+
     static float[] random(Random rnd, int n, float amplitude) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (rnd.nextFloat() * 2 - 1) * amplitude;

@@ -4,6 +4,7 @@ import greater.tensor.DType;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Random;
 
 import static greater.tensor.kernels.KernelTesting.*;
@@ -289,6 +290,47 @@ class MatMulTest {
         }
     }
 
+    /**
+     * packWeightPanels converts in registers (F16 through WeightsVector.f16); its panels hold the
+     * very floats Weights.get reads, zero past the valid columns, for whole NR-wide panels (and an
+     * R of 8, which goes through the per-panel Weights.read loop), with a partial last panel and a last group of rows
+     * shorter than PACK_ROWS; F16 weights include a subnormal, −0, the largest normal, inf and NaN.
+     */
+    @Test
+    void packedPanelsHoldTheStoredValuesExactly() {
+        assumeTrue(VectorApi.ENABLED, "packWeightPanels is MatMulVector's");
+        Random rnd = new Random(11);
+        int n = 29, k = 150;
+        float[] values = random(rnd, n * k);
+        float[] special = {3e-6f, -0f, 65504f, Float.POSITIVE_INFINITY, Float.NaN, -6e-8f};
+        int i0 = 5, count = 2 * MatMulVector.NR + 7, k0 = 3, kLen = n - k0 - 1;
+        // in packed rows and columns, the last one in the partial panel
+        for (int j = 0; j < special.length; j++) values[(k0 + 1 + j) * k + i0 + 3 * j + 1] = special[j];
+        values[(k0 + 8) * k + i0 + count - 2] = 3e-6f;
+        for (DType type : WEIGHT_TYPES) {
+            MemorySegment w = segment(values, type);
+            for (int r : new int[]{MatMulVector.NR, 8}) {
+                int panels = MatMul.ceilDiv(count, r);
+                float[] dst = new float[7 + panels * kLen * r];
+                Arrays.fill(dst, 42f);
+                MatMulVector.packWeightPanels(dst, 7, r, w, type, k, i0, count, k0, kLen);
+                for (int q = 0; q < panels; q++) {
+                    for (int p = 0; p < kLen; p++) {
+                        for (int c = 0; c < r; c++) {
+                            int col = q * r + c;
+                            float want = col < count ? Weights.get(w, type, (long) (k0 + p) * k + i0 + col) : 0f;
+                            float got = dst[7 + q * kLen * r + p * r + c];
+                            boolean same = Float.isNaN(want) ? Float.isNaN(got)
+                                    : Float.floatToRawIntBits(want) == Float.floatToRawIntBits(got);
+                            assertTrue(same, type + " R=" + r + " panel " + q + " row " + p + " column " + c
+                                    + ": " + got + ", stored " + want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void splitRowsBlocksFinishTogether() {
         assumeTrue(VectorApi.ENABLED, "gemmSplitRows is MatMulVector's");
@@ -296,17 +338,12 @@ class MatMulTest {
         for (int m = 1; m <= 5000; m++) {
             int rb = MatMulVector.splitRowsBlock(m);
             assertTrue(rb % MatMulVector.MR == 0 && rb >= MatMulVector.ROW_BLOCK / 2 && rb <= MatMulVector.ROW_BLOCK, "m=" + m);
-            assertTrue(finish(m, rb) <= finish(m, MatMulVector.ROW_BLOCK), "m=" + m + " rb=" + rb);
+            assertTrue(blocksFinish(new int[]{m}, rb) <= blocksFinish(new int[]{m}, MatMulVector.ROW_BLOCK), "m=" + m + " rb=" + rb);
         }
         if (Parallel.THREADS == 2) {
             assertEquals(104, MatMulVector.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
             assertEquals(128, MatMulVector.splitRowsBlock(1024));
         }
-    }
-
-    private static long finish(int m, int rb) {
-        int blocks = MatMul.ceilDiv(m, rb), last = m - (blocks - 1) * rb;
-        return Parallel.makespan(blocks, 1, b -> b == blocks - 1 ? last : rb);
     }
 
     @Test

@@ -45,33 +45,17 @@ class ParallelTest {
 
     @Test
     void earliestBlockIsTheLargestOfTheEarliestFinish() {
-        // 600 rows in blocks of 128 down to 64 (steps of 8): each candidate's finish computed here
-        int[] best = {0};
-        long[] bestEnd = {Long.MAX_VALUE};
+        // 600 rows in blocks of 128 down to 64, steps of 8: no candidate finishes earlier than the
+        // one chosen, and every larger candidate finishes later
+        int chosen = Parallel.earliestBlock(128, 64, 8, rows -> MatMul.blockSizes(new int[]{600}, rows));
+        long end = KernelTesting.blocksFinish(new int[]{600}, chosen);
         for (int b = 128; b >= 64; b -= 8) {
-            int rows = b, blocks = (600 + b - 1) / b;
-            long end = Parallel.makespan(blocks, 1, i -> i == blocks - 1 ? 600 - (blocks - 1) * rows : rows);
-            if (end < bestEnd[0]) {
-                best[0] = b;
-                bestEnd[0] = end;
-            }
+            long other = KernelTesting.blocksFinish(new int[]{600}, b);
+            assertTrue(end <= other, "blocks of " + b + " finish at " + other + ", before " + chosen + "'s " + end);
+            if (b > chosen) assertTrue(other > end, "blocks of " + b + " finish as early as " + chosen);
         }
-        int chosen = Parallel.earliestBlock(128, 64, 8, rows -> {
-            int[] size = new int[(600 + rows - 1) / rows];
-            java.util.Arrays.fill(size, rows);
-            size[size.length - 1] = 600 - (size.length - 1) * rows;
-            return size;
-        });
-        assertEquals(best[0], chosen);
         // equal finishes: the largest block
         assertEquals(40, Parallel.earliestBlock(40, 8, 8, rows -> new int[]{1}));
-    }
-
-    /** When the last thread finishes blocks of nb rows of each weight in ns. */
-    private static long shareEnd(int[] ns, int nb) {
-        java.util.List<Integer> sizes = new java.util.ArrayList<>();
-        for (int n : ns) for (int r = 0; r < n; r += nb) sizes.add(Math.min(nb, n - r));
-        return Parallel.makespan(sizes.size(), 1, b -> sizes.get(b));
     }
 
     @Test
@@ -89,7 +73,7 @@ class ParallelTest {
         int[] qkv = {576, 192, 192};
         int nb = MatMulVector.forwardBlockRows(qkv, 576);
         assertTrue(nb % MatMulVector.MR == 0 && nb <= 64, "q, k, v: " + nb);
-        if (t == 2) assertEquals(480, shareEnd(qkv, nb), "q, k, v in blocks of " + nb + " end at half their rows");
+        if (t == 2) assertEquals(480, KernelTesting.blocksFinish(qkv, nb), "q, k, v in blocks of " + nb + " end at half their rows");
         if (t == 2) {
             assertEquals(48, MatMulVector.forwardBlockRows(new int[]{576}, 576));
         }
