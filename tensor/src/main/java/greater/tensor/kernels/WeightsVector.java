@@ -50,9 +50,17 @@ final class WeightsVector {
     }
 
     /**
+     * f16 bit fields for {@link #f16}: the bits below the sign; what moves an exponent from f16's
+     * bias (15) to a float's (127) in a float's exponent field; the lowest magnitude with exponent
+     * 31 (infinity); the lowest normal magnitude (2⁻¹⁴).
+     */
+    private static final int F16_MAGNITUDE = 0x7fff, F16_REBIAS = (127 - 15) << 23, F16_INFINITY = 0x7c00,
+            F16_MIN_NORMAL = 0x0400;
+
+    /**
      * L f16 values at element i, converted in integer lanes (the Vector API has no f16 conversion),
      * as {@link Float#float16ToFloat} does it: a normal value's 15 bits below the sign, shifted up
-     * 13, take its exponent from f16's bias (15) to a float's (127) by one integer add, and inf and
+     * 23 − 10 (the significands' widths), take its exponent from f16's bias (15) to a float's (127) by one integer add, and inf and
      * NaN (exponent 31) by a second to 255, keeping the significand; a subnormal (or zero) is its
      * 10-bit significand as an integer times 2⁻²⁴, exact and with no subnormal operand (which some
      * cores handle in microcode); then the sign, already in bit 31 of the sign-extended short.
@@ -61,12 +69,12 @@ final class WeightsVector {
         IntVector h = ShortVector.fromMemorySegment(S, w, i * 2, LE)
                 .convertShape(VectorOperators.S2I, I, 0)
                 .reinterpretAsInts();
-        IntVector magnitude = h.and(0x7fff);
-        IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 13).add(0x38000000)
-                .lanewise(VectorOperators.ADD, 0x38000000, magnitude.compare(VectorOperators.GE, 0x7c00));
+        IntVector magnitude = h.and(F16_MAGNITUDE);
+        IntVector normal = magnitude.lanewise(VectorOperators.LSHL, 23 - 10).add(F16_REBIAS)
+                .lanewise(VectorOperators.ADD, F16_REBIAS, magnitude.compare(VectorOperators.GE, F16_INFINITY));
         FloatVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
-        return normal.blend(subnormal.reinterpretAsInts(), magnitude.compare(VectorOperators.LT, 0x400))
-                .or(h.and(0x80000000))
+        return normal.blend(subnormal.reinterpretAsInts(), magnitude.compare(VectorOperators.LT, F16_MIN_NORMAL))
+                .or(h.and(Integer.MIN_VALUE))
                 .reinterpretAsFloats();
     }
 
