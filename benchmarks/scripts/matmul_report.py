@@ -21,6 +21,16 @@ def seconds(r):
     return m["score"] * UNIT_SECONDS[m["scoreUnit"]]
 
 
+OPS = {"matmul": "forward", "inputGrad": "input grad"}
+
+
+def shape_gflops(r):
+    """(shape, dtype, op, M, GFLOP/s) of one MatMulBenchmark result: 2·M·K·N flops over its mean time."""
+    shape, dtype = r["params"]["shape"], r["params"]["dtype"]
+    m, k, n = (int(v) for v in shape.split("x"))
+    return shape, dtype, OPS[r["benchmark"].rsplit(".", 1)[-1]], m, 2.0 * m * k * n / seconds(r) / 1e9
+
+
 def peak(path):
     with open(path) as f:
         r = json.load(f)[0]
@@ -48,10 +58,7 @@ def main(before, after, matmul, torch_lines):
     print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
     disturbed = 0
     for r in results:
-        shape, dtype = r["params"]["shape"], r["params"]["dtype"]
-        op = {"matmul": "forward", "inputGrad": "input grad"}[r["benchmark"].rsplit(".", 1)[-1]]
-        m, k, n = (int(v) for v in shape.split("x"))
-        gf = 2.0 * m * k * n / seconds(r) / 1e9
+        shape, dtype, op, _, gf = shape_gflops(r)
         t = torch.get(shape)
         tt = f"{t:.1f}" if t else "-"
         ratio = f"{gf / t:.2f}" if t else "-"
@@ -79,19 +86,16 @@ def best_main(folder, rounds):
     for r in range(1, rounds + 1):
         with open(f"{folder}/jmh-{r}.json") as f:
             for res in json.load(f):
-                key = (res["params"]["shape"], res["params"]["dtype"], res["benchmark"].rsplit(".", 1)[-1])
-                m, k, n = (int(v) for v in key[0].split("x"))
-                ours[key] = max(ours.get(key, 0.0), 2.0 * m * k * n / seconds(res) / 1e9)
+                shape, dtype, op, m, gf = shape_gflops(res)
+                ours[(shape, dtype, op, m)] = max(ours.get((shape, dtype, op, m), 0.0), gf)
         for shape, gf in torch_fp32(f"{folder}/torch-{r}.jsonl", "gflops").items():
             torch[shape] = max(torch.get(shape, 0.0), gf)
     print(f"   best of {rounds} rounds per side; FMA peak {pk:.1f} GFLOP/s (the highest of its {2 * rounds} measurements)")
     print("   | M×K×N | weights | op | GFLOP/s | of peak | torch F.linear fp32 | ours/torch | target |")
     print("   | --- | --- | --- | --- | --- | --- | --- | --- |")
     missed = 0
-    for (shape, dtype, bench), gf in ours.items():
-        m = int(shape.split("x")[0])
+    for (shape, dtype, op, m), gf in ours.items():
         t = torch.get(shape)
-        op = {"matmul": "forward", "inputGrad": "input grad"}[bench]
         if m >= 64:
             met = gf >= 0.75 * pk and (t is None or gf >= t)
             target = ("met" if met else "NOT met") + " (≥ 75%, ≥ torch)"
