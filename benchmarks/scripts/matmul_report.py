@@ -8,6 +8,7 @@ per worker, see jmh_gflops.py); each shape counts 2*M*K*N flops. Forward and inp
 both set against torch's fp32 F.linear on the same M, K, N (the same flops).
 """
 import json
+import os
 import sys
 
 UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
@@ -129,7 +130,23 @@ def cpu_main(ours_lines, torch_lines):
                   f" {r['fraction']:.0%} | {tt} | {ratio} |")
 
 
+def fail(message):
+    print(f"matmul_report.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 if __name__ == "__main__":
+    counts = {"--cpu": 4, "--best": 4}
+    if len(sys.argv) < 2 or len(sys.argv) != counts.get(sys.argv[1], 5):
+        fail("expected PEAK_BEFORE.json PEAK_AFTER.json MATMUL.json TORCH.jsonl, --cpu OURS.jsonl TORCH.jsonl"
+             " or --best DIR ROUNDS (see the docstring)")
+    if sys.argv[1] == "--best":
+        if not sys.argv[3].isdigit() or int(sys.argv[3]) < 1:
+            fail(f"--best: ROUNDS must be a positive number, not {sys.argv[3]!r}")
+        for r in range(1, int(sys.argv[3]) + 1):
+            for name in (f"peak-{r}-a.json", f"peak-{r}-b.json", f"jmh-{r}.json", f"torch-{r}.jsonl"):
+                if not os.path.isfile(os.path.join(sys.argv[2], name)):
+                    fail(f"--best: {os.path.join(sys.argv[2], name)} not found (compare_matmul.sh's OUT folder, round {r})")
     if sys.argv[1] == "--cpu":
         cpu_main(*sys.argv[2:4])
     elif sys.argv[1] == "--best":
