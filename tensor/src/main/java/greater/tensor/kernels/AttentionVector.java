@@ -23,7 +23,7 @@ final class AttentionVector {
         int group = heads / kvHeads, qStride = heads * headDim, kvStride = kvHeads * headDim;
         int sp = paddedKeys(Math.max(1, s));
         float[] kT = Attention.transposed(t, group) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
-        int blocks = (t + Attention.QB - 1) / Attention.QB;
+        int blocks = Math.ceilDiv(t, Attention.QB);
         int span = Math.max(1, Math.min(s, window > 0 ? window : s));
         // without probs the rows of P stay unnormalised and each output row is divided by its sum
         // instead: headDim multiplies per query rather than one per visible key
@@ -77,7 +77,7 @@ final class AttentionVector {
         boolean transpose = Attention.transposed(t, group);
         float[] kT = transpose && (probs == null || softcap > 0f) ? Attention.transposeHeads(k, s, kvHeads, headDim, sp) : null;
         float[] vT = transpose ? Attention.transposeHeads(v, s, kvHeads, headDim, sp) : null;
-        int blocks = (t + Attention.QB - 1) / Attention.QB;
+        int blocks = Math.ceilDiv(t, Attention.QB);
         int parts = Attention.backwardParts(kvHeads, group * blocks), tasks = kvHeads * parts;
         int[] firstItem = Attention.balancedItems(group, blocks, parts, extent, window);
         // part 0 of each kv head adds into dk and dv itself, parts ≥ 1 into their own [s, headDim]
@@ -151,8 +151,8 @@ final class AttentionVector {
                 for (int part = 1; part < parts; part++) {
                     int o = ((g * (parts - 1)) + part - 1) * 2 * slice;
                     for (int j = j0; j < j1; j++) {
-                        MatMulVector.axpy(dk, j * kvStride + g * headDim, 1f, partials, o + j * headDim, headDim);
-                        MatMulVector.axpy(dv, j * kvStride + g * headDim, 1f, partials, o + slice + j * headDim, headDim);
+                        ElementwiseVector.axpy(dk, j * kvStride + g * headDim, 1f, partials, o + j * headDim, headDim);
+                        ElementwiseVector.axpy(dv, j * kvStride + g * headDim, 1f, partials, o + slice + j * headDim, headDim);
                     }
                 }
             }

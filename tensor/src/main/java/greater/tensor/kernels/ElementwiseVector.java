@@ -56,6 +56,17 @@ final class ElementwiseVector {
         });
     }
 
+    /** y[yo, yo + n) += a·x[xo, xo + n), on the caller's thread. */
+    static void axpy(float[] y, int yo, float a, float[] x, int xo, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int bound = F.loopBound(n);
+        int p = 0;
+        for (; p < bound; p += L) {
+            FloatVector.fromArray(F, x, xo + p).fma(av, FloatVector.fromArray(F, y, yo + p)).intoArray(y, yo + p);
+        }
+        for (; p < n; p++) y[yo + p] += a * x[xo + p];
+    }
+
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector s0 = FloatVector.zero(F), s1 = s0;
         int i = 0;
@@ -85,7 +96,7 @@ final class ElementwiseVector {
     }
 
     static void sumRows(float[] out, float[] x, int rows, int cols) {
-        int blocks = (cols + L - 1) / L;
+        int blocks = Math.ceilDiv(cols, L);
         Parallel.forRange(blocks, Math.max(1, Elementwise.GRAIN / Math.max(1, rows * L)), (b0, b1) -> {
             int c0 = b0 * L, c1 = Math.min(cols, b1 * L);
             int c = c0;

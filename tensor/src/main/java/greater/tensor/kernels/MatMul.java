@@ -7,7 +7,8 @@
 //   NR columns, k-major (panel[p][q]); A is packed in panels of MR rows (panel[p][r]) or read as MR
 //   rows of a row-major buffer; an MR×NR tile of C accumulates one k-span of outer products (KC,
 //   longer where a core says so).
-// Vector forms: MatMulVector, used when VectorApi.ENABLED; else the scalar twins (*Scalar) run.
+// Vector forms: MatMulVector picks one of the cores below, when VectorApi.ENABLED; else the
+// scalar twins (*Scalar) run.
 package greater.tensor.kernels;
 
 import greater.tensor.DType;
@@ -19,29 +20,31 @@ import java.lang.foreign.MemorySegment;
  * (converted to float, never transposed); the activations are what gets transposed. Register-tiled
  * cores, threads splitting N (dx: W's rows when it has many):
  * <ul>
- *   <li>outer cores (GotoBLAS/BLIS style), used from 16 rows on and by both gradients: per k step
- *       the micro-kernel loads NR/L = 2 vectors of a B row, broadcasts MR = 8 scalars of A and
- *       issues 16 FMAs into registers, with no horizontal sums. The forward computes
- *       outᵀ = W·xᵀ (B = xᵀ in panels packed by 16×16 register transposes, A = rows of W; from
- *       128 rows one k-span up to 2048; several weights of one x, as q, k and v, share its panels
- *       and one set of tasks); dx = dy·W has B = W and A = rows of dy (copied to a
- *       padded stride, not packed); dw = dyᵀ·x has B = x, whose panels are contiguous copies of
- *       rows. dx with many rows of W splits them (the reduction index) over the threads, each
+ *   <li>outer cores (GotoBLAS/BLIS style: {@link ForwardCore}, {@link OuterCore}, their register
+ *       tile {@link MicroKernel}, operands laid out by {@link Packing}), used from 16 rows on and
+ *       by both gradients: per k step the micro-kernel loads NR/L = 2 vectors of a B row,
+ *       broadcasts MR = 8 scalars of A and issues 16 FMAs into registers, with no horizontal sums.
+ *       The forward computes outᵀ = W·xᵀ (B = xᵀ in panels packed by 16×16 register transposes,
+ *       A = rows of W; from 128 rows one k-span up to 2048; several weights of one x, as q, k and
+ *       v, share its panels and one set of tasks); dx = dy·W has B = W and A = rows of dy (copied
+ *       to a padded stride, not packed); dw = dyᵀ·x has B = x, whose panels are contiguous copies
+ *       of rows. dx with many rows of W splits them (the reduction index) over the threads, each
  *       summing its range into its own partial dx, in chunks of columns packed into L2. Blocks
  *       and tasks are sized so the threads finish together (Parallel.makespan);</li>
- *   <li>BF16 dot tiles, forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024, but not 32 with
- *       512-bit vectors): 2 rows of x
- *       against 4 rows of W read straight from the segment and converted in registers (packing W
- *       cost as much as the product at these sizes);</li>
- *   <li>BF16 input-gradient rows, dx with BF16 W and up to 8 rows, exactly 16, or at most 24k floats of dx:
- *       W converted in registers, never packed; each block of 8 rows of dx keeps 2L of its columns
- *       in 16 registers while a span of W's rows passes, every block over one span before the
- *       next; the rows past the last block take 8 rows of W, 2L columns at a time, converted into
- *       16 registers that each of them takes 16 FMAs from;</li>
- *   <li>dot core, forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x would mostly
- *       idle): x and W rows are both k-contiguous, so a 4×4 tile of outputs is 16 vector dot
- *       products, its horizontal sums paid once per KB span;</li>
- *   <li>GEMV, forward with up to 3 rows: streams W once, converting on the fly, 4 rows at a time.</li>
+ *   <li>BF16 dot tiles ({@link Gemv}), forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024,
+ *       but not 32 with 512-bit vectors): 2 rows of x against 4 rows of W read straight from the
+ *       segment and converted in registers (packing W cost as much as the product at these
+ *       sizes);</li>
+ *   <li>BF16 input-gradient rows ({@link Bf16GradRows}), dx with BF16 W and up to 8 rows, exactly
+ *       16, or at most 24k floats of dx: W converted in registers, never packed; each block of 8
+ *       rows of dx keeps 2L of its columns in 16 registers while a span of W's rows passes, every
+ *       block over one span before the next; the rows past the last block take 8 rows of W, 2L
+ *       columns at a time, converted into 16 registers that each of them takes 16 FMAs from;</li>
+ *   <li>dot core ({@link DotCore}), forward with F32/F16 W and 4 to 15 rows (an NR-wide tile of x
+ *       would mostly idle): x and W rows are both k-contiguous, so a 4×4 tile of outputs is 16
+ *       vector dot products, its horizontal sums paid once per KB span;</li>
+ *   <li>GEMV ({@link Gemv}), forward with up to 3 rows: streams W once, converting on the fly, 4
+ *       rows at a time.</li>
  * </ul>
  */
 public final class MatMul {
@@ -154,21 +157,6 @@ public final class MatMul {
     }
 
     static int roundUp(int v, int multiple) {
-        return (v + multiple - 1) / multiple * multiple;
-    }
-
-    static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    /** The rows of each block when each weight's ns[i] rows go in blocks of {@code rows} (its last one shorter), in order. */
-    static int[] blockSizes(int[] ns, int rows) {
-        int blocks = 0;
-        for (int n : ns) blocks += ceilDiv(n, rows);
-        int[] size = new int[blocks];
-        for (int i = 0, b = 0; i < ns.length; i++) {
-            for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
-        }
-        return size;
+        return Math.ceilDiv(v, multiple) * multiple;
     }
 }

@@ -58,7 +58,7 @@ final class NormsVector {
             }
         });
         if (dw == null) return;
-        int blocks = (dim + L - 1) / L;
+        int blocks = Math.ceilDiv(dim, L);
         Parallel.forRange(blocks, Math.max(1, Norms.GRAIN / Math.max(1, rows * L)), (b0, b1) -> {
             int c0 = b0 * L, c1 = Math.min(dim, b1 * L);
             int c = c0;

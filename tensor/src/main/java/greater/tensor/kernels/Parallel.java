@@ -57,8 +57,8 @@ public final class Parallel {
             return;
         }
         try {
-            int step = (n + chunks - 1) / chunks;
-            Job job = new Job(++jobs, body, n, step, (n + step - 1) / step);
+            int step = Math.ceilDiv(n, chunks);
+            Job job = new Job(++jobs, body, n, step, Math.ceilDiv(n, step));
             current = job;
             for (Helper h : HELPERS) h.wake();
             job.work();
@@ -81,7 +81,7 @@ public final class Parallel {
      */
     static long makespan(int n, int grain, IntToLongFunction cost) {
         if (n <= 0) return 0;
-        int chunks = chunks(n, grain), step = (n + chunks - 1) / chunks;
+        int chunks = chunks(n, grain), step = Math.ceilDiv(n, chunks);
         long[] free = new long[chunks <= 1 ? 1 : THREADS];
         for (int from = 0; from < n; from += step) {
             long range = 0;
@@ -99,7 +99,7 @@ public final class Parallel {
      * Of the block sizes most, most − step, … down to least, the largest whose blocks the threads
      * finish earliest: {@code sizes} gives the blocks' sizes (a block costs its size) for a block
      * size, and their {@link #makespan} under forRange(blocks, 1) decides. The kernels' block rows
-     * ({@code MatMulVector.forwardBlockRows}, {@code splitRowsBlock}).
+     * ({@code ForwardCore.forwardBlockRows}, {@code OuterCore.splitRowsBlock}).
      */
     static int earliestBlock(int most, int least, int step, IntFunction<int[]> sizes) {
         int best = most;
@@ -113,6 +113,20 @@ public final class Parallel {
             }
         }
         return best;
+    }
+
+    /**
+     * The sizes of the blocks, in order, when each of ns[i] rows (of weight i) is cut into blocks
+     * of {@code rows}, its last block shorter: what {@link #earliestBlock}'s {@code sizes} gives.
+     */
+    static int[] blockSizes(int[] ns, int rows) {
+        int blocks = 0;
+        for (int n : ns) blocks += Math.ceilDiv(n, rows);
+        int[] size = new int[blocks];
+        for (int i = 0, b = 0; i < ns.length; i++) {
+            for (int r = 0; r < ns[i]; r += rows, b++) size[b] = Math.min(rows, ns[i] - r);
+        }
+        return size;
     }
 
     /** One forRange call: chunks are claimed from {@code next}; {@code done} counts finished ones. */

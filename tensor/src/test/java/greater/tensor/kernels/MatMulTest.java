@@ -65,14 +65,14 @@ class MatMulTest {
     void rowPanelsAreTheTransposedRows() {
         // 16×16 blocks go through transpose16, the k tail (39 = 2·16 + 7) and the rows short of 16
         // (37 = 32 + 5) through gathers and scalars; past the last row the panel is zero
-        assumeTrue(VectorApi.ENABLED, "MatMulVector's packing");
-        int cols = 50, rows = 45, R = MatMulVector.NR, i0 = 3, count = 37, k0 = 5, kLen = 39, off = 7;
+        assumeTrue(VectorApi.ENABLED, "the Vector API packing");
+        int cols = 50, rows = 45, R = MicroKernel.NR, i0 = 3, count = 37, k0 = 5, kLen = 39, off = 7;
         float[] src = new float[rows * cols];
         for (int i = 0; i < src.length; i++) src[i] = i + 1;
         int panels = (count + R - 1) / R;
         float[] dst = new float[off + panels * kLen * R];
         java.util.Arrays.fill(dst, Float.NaN);
-        MatMulVector.packRowPanels(dst, off, R, src, cols, i0, count, k0, kLen);
+        Packing.packRowPanels(dst, off, R, src, cols, i0, count, k0, kLen);
         for (int q = 0; q < panels; q++) {
             for (int p = 0; p < kLen; p++) {
                 for (int r = 0; r < R; r++) {
@@ -93,7 +93,7 @@ class MatMulTest {
         // or m < 64 and k ≥ 1024: 2×4 dot tiles (odd m, k past whole 2L steps, n past whole groups
         // of 4: {5, 1000, 129}, {33, 1100, 38}, {63, 1030, 9}), but 32 rows, one whole panel, the
         // outer core: {32, 1100, 40}; from 128 rows the outer core's k-span is all of k up to 2048,
-        // else balanced: {130, 600, 37} one span, {129, 2100, 20} two of 1050 (see MatMulVector)
+        // else balanced: {130, 600, 37} one span, {129, 2100, 20} two of 1050 (ForwardCore.forwardSpan)
         int[][] shapes = {{64, 256, 300}, {5, 1000, 129}, {1, 2048, 97}, {33, 77, 515}, {130, 67, 64},
                 {4, 67, 33}, {7, 17, 5}, {15, 131, 40}, {16, 600, 9}, {2, 300, 257}, {48, 300, 37}, {20, 129, 70},
                 {33, 1100, 38}, {63, 1030, 9}, {64, 1024, 20}, {130, 600, 37}, {129, 2100, 20}, {32, 1100, 40},
@@ -109,26 +109,26 @@ class MatMulTest {
         // same products in the same order as through the converted block, so the same bits. Shapes
         // with a last row group of W short of 8 (n = 37, 70, 41), two k-spans (k = 1100 is two of 550)
         // and 1 to 4 panels of x, one ragged past a one-vector tail (3 panels + 20 rows)
-        assumeTrue(VectorApi.ENABLED && WeightsVector.L == 16, "MatMulVector's cores at 512-bit vectors");
-        int nr = MatMulVector.NR;
+        assumeTrue(VectorApi.ENABLED && WeightsVector.L == 16, "the Vector API cores at 512-bit vectors");
+        int nr = MicroKernel.NR;
         Random rnd = new Random(13);
         int[][] shapes = {{nr, 300, 37, 0}, {2 * nr, 1100, 70, 0}, {3 * nr + 20, 77, 41, 0},
                 {4 * nr, 200, 16, 0}, {nr, 1100, 40, 1}, {nr, 64, 37, 1}};
         for (int[] s : shapes) {
             DType type = s[3] == 1 ? DType.BF16 : DType.F32;
-            assertTrue(MatMulVector.readsWeightsDirectly(type, s[0]), type + " m=" + s[0]);
+            assertTrue(ForwardCore.readsWeightsDirectly(type, s[0]), type + " m=" + s[0]);
             checkDirect(rnd, s[0], s[1], new int[]{s[2]}, new DType[]{type}, new MemorySegment[1]);
         }
         // what is not direct: F16, BF16 past one panel, F32 past four; a last panel of x of L rows or
         // fewer (NR + 8 rows: the dot tail reads the converted block, so the block must be converted);
         // two blocks of x (MC + NR rows: the last block of NR rows direct, the first not; MC + NR + 8);
         // several weights in one call, among them F32 at an odd byte offset of a heap segment
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.F16, nr));
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.BF16, nr + 1));
-        assertFalse(MatMulVector.readsWeightsDirectly(DType.F32, 4 * nr + 1));
+        assertFalse(ForwardCore.readsWeightsDirectly(DType.F16, nr));
+        assertFalse(ForwardCore.readsWeightsDirectly(DType.BF16, nr + 1));
+        assertFalse(ForwardCore.readsWeightsDirectly(DType.F32, 4 * nr + 1));
         checkDirect(rnd, nr + 8, 300, new int[]{37}, new DType[]{DType.F32}, new MemorySegment[1]);
-        checkDirect(rnd, MatMulVector.MC + nr, 40, new int[]{24}, new DType[]{DType.F32}, new MemorySegment[1]);
-        checkDirect(rnd, MatMulVector.MC + nr + 8, 40, new int[]{24}, new DType[]{DType.BF16},
+        checkDirect(rnd, MicroKernel.MC + nr, 40, new int[]{24}, new DType[]{DType.F32}, new MemorySegment[1]);
+        checkDirect(rnd, MicroKernel.MC + nr + 8, 40, new int[]{24}, new DType[]{DType.BF16},
                 new MemorySegment[1]);
         int k = 90;
         float[] odd = random(rnd, 19 * k);
@@ -151,8 +151,8 @@ class MatMulTest {
             direct[i] = new float[m * ns[i]];
             converted[i] = new float[m * ns[i]];
         }
-        MatMulVector.gemmForward(direct, x, m, k, ws, types, ns, true);
-        MatMulVector.gemmForward(converted, x, m, k, ws, types, ns, false);
+        ForwardCore.gemmForward(direct, x, m, k, ws, types, ns, true);
+        ForwardCore.gemmForward(converted, x, m, k, ws, types, ns, false);
         for (int i = 0; i < ns.length; i++) {
             String what = types[i] + " m=" + m + " k=" + k + " n=" + ns[i];
             assertArrayEquals(converted[i], direct[i], what);
@@ -298,22 +298,22 @@ class MatMulTest {
      */
     @Test
     void packedPanelsHoldTheStoredValuesExactly() {
-        assumeTrue(VectorApi.ENABLED, "packWeightPanels is MatMulVector's");
+        assumeTrue(VectorApi.ENABLED, "packWeightPanels is the Vector API's");
         Random rnd = new Random(11);
         int n = 29, k = 150;
         float[] values = random(rnd, n * k);
         float[] special = {3e-6f, -0f, 65504f, Float.POSITIVE_INFINITY, Float.NaN, -6e-8f};
-        int i0 = 5, count = 2 * MatMulVector.NR + 7, k0 = 3, kLen = n - k0 - 1;
+        int i0 = 5, count = 2 * MicroKernel.NR + 7, k0 = 3, kLen = n - k0 - 1;
         // in packed rows and columns, the last one in the partial panel
         for (int j = 0; j < special.length; j++) values[(k0 + 1 + j) * k + i0 + 3 * j + 1] = special[j];
         values[(k0 + 8) * k + i0 + count - 2] = 3e-6f;
         for (DType type : WEIGHT_TYPES) {
             MemorySegment w = segment(values, type);
-            for (int r : new int[]{MatMulVector.NR, 8}) {
-                int panels = MatMul.ceilDiv(count, r);
+            for (int r : new int[]{MicroKernel.NR, 8}) {
+                int panels = Math.ceilDiv(count, r);
                 float[] dst = new float[7 + panels * kLen * r];
                 Arrays.fill(dst, 42f);
-                MatMulVector.packWeightPanels(dst, 7, r, w, type, k, i0, count, k0, kLen);
+                Packing.packWeightPanels(dst, 7, r, w, type, k, i0, count, k0, kLen);
                 for (int q = 0; q < panels; q++) {
                     for (int p = 0; p < kLen; p++) {
                         for (int c = 0; c < r; c++) {
@@ -333,22 +333,22 @@ class MatMulTest {
 
     @Test
     void splitRowsBlocksFinishTogether() {
-        assumeTrue(VectorApi.ENABLED, "gemmSplitRows is MatMulVector's");
+        assumeTrue(VectorApi.ENABLED, "gemmSplitRows is the Vector API's");
         // whole tiles from ROW_BLOCK down to half of it, never a later finish than blocks of ROW_BLOCK
         for (int m = 1; m <= 5000; m++) {
-            int rb = MatMulVector.splitRowsBlock(m);
-            assertTrue(rb % MatMulVector.MR == 0 && rb >= MatMulVector.ROW_BLOCK / 2 && rb <= MatMulVector.ROW_BLOCK, "m=" + m);
-            assertTrue(blocksFinish(new int[]{m}, rb) <= blocksFinish(new int[]{m}, MatMulVector.ROW_BLOCK), "m=" + m + " rb=" + rb);
+            int rb = OuterCore.splitRowsBlock(m);
+            assertTrue(rb % MicroKernel.MR == 0 && rb >= OuterCore.ROW_BLOCK / 2 && rb <= OuterCore.ROW_BLOCK, "m=" + m);
+            assertTrue(blocksFinish(new int[]{m}, rb) <= blocksFinish(new int[]{m}, OuterCore.ROW_BLOCK), "m=" + m + " rb=" + rb);
         }
         if (Parallel.THREADS == 2) {
-            assertEquals(104, MatMulVector.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
-            assertEquals(128, MatMulVector.splitRowsBlock(1024));
+            assertEquals(104, OuterCore.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
+            assertEquals(128, OuterCore.splitRowsBlock(1024));
         }
     }
 
     @Test
     void splitKOverMoreThanMcRows() {
-        assumeTrue(VectorApi.ENABLED, "gemmSplitK is MatMulVector's");
+        assumeTrue(VectorApi.ENABLED, "gemmSplitK is the Vector API's");
         // inputGrad takes split-K for more than MC rows of dy (on up to 4 threads) only when W packs
         // into more than SPLIT_ROWS_MAX_PACKED floats (over 2·10⁹ multiply-adds), so the core is
         // called directly. M × N (dx's columns) × K (W's rows): {1030, 300, 1100}, a block of MC rows
@@ -365,10 +365,10 @@ class MatMulTest {
                 String what = type + " " + M + "×" + N + "×" + K;
                 float[] c = new float[M * N];
                 java.util.Arrays.fill(c, Float.NaN);
-                MatMulVector.gemmSplitK(c, M, N, K, a, seg, type, false);
+                OuterCore.gemmSplitK(c, M, N, K, a, seg, type, false);
                 assertClose(prod, c, 1e-5, atol, "written " + what);
                 float[] init = random(rnd, M * N), d = init.clone();
-                MatMulVector.gemmSplitK(d, M, N, K, a, seg, type, true);
+                OuterCore.gemmSplitK(d, M, N, K, a, seg, type, true);
                 for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, d, 1e-5, atol, "added " + what);
             }

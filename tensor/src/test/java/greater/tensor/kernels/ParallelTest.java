@@ -47,7 +47,7 @@ class ParallelTest {
     void earliestBlockIsTheLargestOfTheEarliestFinish() {
         // 600 rows in blocks of 128 down to 64, steps of 8: no candidate finishes earlier than the
         // one chosen, and every larger candidate finishes later
-        int chosen = Parallel.earliestBlock(128, 64, 8, rows -> MatMul.blockSizes(new int[]{600}, rows));
+        int chosen = Parallel.earliestBlock(128, 64, 8, rows -> Parallel.blockSizes(new int[]{600}, rows));
         long end = KernelTesting.blocksFinish(new int[]{600}, chosen);
         for (int b = 128; b >= 64; b -= 8) {
             long other = KernelTesting.blocksFinish(new int[]{600}, b);
@@ -60,22 +60,22 @@ class ParallelTest {
 
     @Test
     void matMulChoosesBlocksThatTheThreadsFinishTogether() {
-        assumeTrue(VectorApi.ENABLED, "the block choices are MatMulVector's");
+        assumeTrue(VectorApi.ENABLED, "the block choices are the Vector API cores'");
         int t = Parallel.THREADS;
         for (int n : new int[]{20, 192, 576, 1536, 49152}) {
-            int nb = MatMulVector.forwardBlockRows(new int[]{n}, 576);
-            assertTrue(nb % MatMulVector.MR == 0 && nb <= 64, "n=" + n + ": " + nb);
-            long end = Parallel.makespan(MatMul.ceilDiv(n, nb), 1, b -> Math.min(nb, n - b * nb));
-            long at64 = Parallel.makespan(MatMul.ceilDiv(n, 64), 1, b -> Math.min(64, n - b * 64));
+            int nb = ForwardCore.forwardBlockRows(new int[]{n}, 576);
+            assertTrue(nb % MicroKernel.MR == 0 && nb <= 64, "n=" + n + ": " + nb);
+            long end = Parallel.makespan(Math.ceilDiv(n, nb), 1, b -> Math.min(nb, n - b * nb));
+            long at64 = Parallel.makespan(Math.ceilDiv(n, 64), 1, b -> Math.min(64, n - b * 64));
             assertTrue(end <= at64, "n=" + n + ": " + end + " > " + at64);
         }
         // blocks of several weights (q, k, v) are cut apart at each weight's end: still balanced
         int[] qkv = {576, 192, 192};
-        int nb = MatMulVector.forwardBlockRows(qkv, 576);
-        assertTrue(nb % MatMulVector.MR == 0 && nb <= 64, "q, k, v: " + nb);
+        int nb = ForwardCore.forwardBlockRows(qkv, 576);
+        assertTrue(nb % MicroKernel.MR == 0 && nb <= 64, "q, k, v: " + nb);
         if (t == 2) assertEquals(480, KernelTesting.blocksFinish(qkv, nb), "q, k, v in blocks of " + nb + " end at half their rows");
         if (t == 2) {
-            assertEquals(48, MatMulVector.forwardBlockRows(new int[]{576}, 576));
+            assertEquals(48, ForwardCore.forwardBlockRows(new int[]{576}, 576));
         }
     }
 }
