@@ -35,13 +35,11 @@ final class Bf16GradRows {
      * at a time, converted once for all of them ({@link #inputGradRowsBf16(float[], int, float[],
      * int, int, int, MemorySegment, int, int, int, int, int)}). Every block and then those rows run
      * over one span of W before the next span, so a span comes from memory once (a block at a
-     * time over all of W read W once per block: the 16×576 × 49152 LM head −10% with W in L3, −20%
-     * in DRAM; 15 rows, the rows past the block over all of W after it: −21%, −19%). Threads claim
-     * ranges of W's rows (groups of 8, one range per thread: two per thread ran 0.7x as fast when
-     * their count did not divide evenly), each range summed into its own partial dx and the
-     * partials added in range order at the end, so the result does not depend on which thread took
-     * which range: a split of dx's columns had each thread read half of every W row, and two
-     * threads ran 1.3x one (benchmarks/README.md).
+     * time over all of W read W once per block). Threads claim ranges of W's rows (groups of 8, one
+     * range per thread), each range summed into its own partial dx and the partials added in range
+     * order at the end, so the result does not depend on which thread took which range; a split of
+     * dx's columns had each thread read half of every W row (benchmarks/README.md, "Measurements
+     * behind the kernels' constants").
      */
     static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
         int k2 = k / (2 * L) * (2 * L), size = m * k2;

@@ -39,10 +39,8 @@ final class ForwardCore {
     static final int FORWARD_KC_MAX = 2048, FORWARD_LONG_SPAN_ROWS = 128, FORWARD_KC_SHORT = 512;
     /**
      * Panels of x (NR rows each) up to which the forward reads W's rows straight from the file
-     * ({@link #readsWeightsDirectly}). Harness, direct against converted, rows × 2048 × 2048 with W
-     * cycled through 8-16 copies (in DRAM): F32 32/64/96/128 rows +36/+12/+6/+5%, 192 and 256 rows
-     * ±1-3% and −1-3%; BF16 32 rows +7-9%, 64 rows −6 to +8%, 96 rows −11% (benchmarks/README.md,
-     * tenth pass).
+     * ({@link #readsWeightsDirectly}): as far as that ran faster than converting blocks of W first
+     * (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static final int DIRECT_PANELS_F32 = 4, DIRECT_PANELS_BF16 = 1;
 
@@ -183,10 +181,9 @@ final class ForwardCore {
     /**
      * acc[r·mp + q0 + a] = x_(q0+a)·W_r for the a < t rows of x of a last panel shorter than L (x
      * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
-     * dot tiles ({@link DotCore#tile}) over all of k. The one-vector kernel would run its L lanes for t of
-     * them; harness, BF16 and F32, x·W over 576×1536 (34 rows: 576×576; and the 128256-row LM
-     * head), dot tiles against it: t = 1-4 +30-41%, 6 +26%, 8 +21-26%, 12 +11-13%, 16 ±1%
-     * (benchmarks/README.md).
+     * dot tiles ({@link DotCore#tile}) over all of k. The one-vector kernel would run its L lanes
+     * for t of them: the dot tiles won up to t = 12 and tied at 16 (benchmarks/README.md,
+     * "Measurements behind the kernels' constants").
      */
     private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw,
                                     int rows, int k, float[] sums) {
@@ -222,10 +219,9 @@ final class ForwardCore {
 
     /**
      * The forward's k-span: k in balanced spans of at most FORWARD_KC_SHORT below
-     * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W:
-     * 64×2048×2048 bf16 0.75 of the peak with spans of KC against 0.65 with whole-k spans; spans of
-     * 512 against KC, medians of 3 from 32 to 96 rows, F32 and BF16: 0–5% faster), else of at most
-     * FORWARD_KC_MAX (fewer tile flushes: 128–256 rows +2–5%, benchmarks/README.md).
+     * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W, so
+     * they should stay in L2), else of at most FORWARD_KC_MAX (fewer tile flushes)
+     * (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static int forwardSpan(int m, int k) {
         int most = m < FORWARD_LONG_SPAN_ROWS ? FORWARD_KC_SHORT : FORWARD_KC_MAX;

@@ -20,9 +20,8 @@ final class MatMulVector {
     private static final int L = WeightsVector.L;
     /**
      * Split-K up to this many columns of dx; wider ones split the columns (gemmOuter), which needs
-     * no partial dx per thread. With whole-width slabs split-K lost there (128×8192×2048 bf16: 142
-     * against 176 GFLOP/s); packed in chunks of columns it was mixed (128×8192×2048 BF16 −4 to −6%,
-     * 64×3072×1024 F32 +3–6%, harness, benchmarks/README.md, eleventh pass).
+     * no partial dx per thread; split-K there lost or came out mixed (benchmarks/README.md,
+     * "Measurements behind the kernels' constants").
      */
     static final int SPLIT_K_MAX_COLUMNS = 2048;
     /** W packed whole for gemmSplitRows up to this many floats (8 MB), else split-K. */
@@ -32,22 +31,16 @@ final class MatMulVector {
     /**
      * BF16 forward with fewer rows than this takes the dot tiles (gemmRowsBf16), and with fewer
      * than BF16_ROWS_MAX_LONG_K when k ≥ BF16_LONG_K (their horizontal sums weigh less on long rows)
-     * unless the rows fill whole NR-wide panels of the outer core: 32×2048×2048 184–187 GFLOP/s
-     * there against 169–177 in dot tiles, while 48 rows (a panel and a half) ran 152–167 against
-     * 162–169 (3 alternations, benchmarks/README.md).
+     * unless the rows fill whole NR-wide panels of the outer core, which then runs faster
+     * (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static final int BF16_ROWS_MAX = 32, BF16_ROWS_MAX_LONG_K = 64, BF16_LONG_K = 1024;
     /**
      * BF16 input gradient of up to 8 rows, of whole blocks of 8 rows up to BF16_GRAD_ROWS_MAX, or
      * of a dx of at most BF16_GRAD_ROWS_MAX_ELEMENTS floats takes inputGradRowsBf16: a span of W's
      * rows comes from memory once for all rows of dx (from L2 for every block after the first and
-     * for the rows past the last block). Longer ones pack W (from 32×2048 on it won). 16 rows
-     * against the packing paths (split-K; column blocks past SPLIT_K_MAX_COLUMNS columns of dx),
-     * harness, W in L3 / in DRAM: ×2048×2048 +15% / +7%, ×8192×2048 +2% / +20%, ×2048 × 8192 rows
-     * of W −3% / +4%; 24 rows ×2048×2048 +10% / −6%, 32 rows ±5%. With rows past a whole block
-     * it did not win (15 rows ×2048×2048 and × 8192 rows of W: 16 of 20 comparisons lost, by 2–30%,
-     * 4 won, by 5–17%; 11 rows −3 to +10%; those rows run as a block padded with zero rows of dy:
-     * −15 to +5%), so 9–15 rows pack unless dx is small (benchmarks/README.md, eleventh pass).
+     * for the rows past the last block). Longer ones pack W, which won from 32 rows on and, unless
+     * dx is small, for 9–15 rows (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static final int BF16_GRAD_ROWS_MAX = 16, BF16_GRAD_ROWS_MAX_ELEMENTS = 24 * 1024;
     /** From this many rows the forward uses the outer core (fewer would leave most of an NR-wide tile idle). */

@@ -21,9 +21,9 @@ import static greater.tensor.kernels.MicroKernel.NR;
  */
 final class OuterCore {
     /**
-     * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB),
-     * which sets its k-span (rowsSpan): one span of 576 instead of three of KC at 256×576×576, 4
-     * alternations, medians 197.5 → 207.1 GFLOP/s (BF16) and 196.2 → 206.6 (F32), benchmarks/README.md.
+     * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB,
+     * half an L2), which sets its k-span (rowsSpan): longer spans flush each tile of C fewer times
+     * (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
     /**
@@ -134,8 +134,8 @@ final class OuterCore {
      * span's rows of W up to SPLIT_K_CHUNK columns at a time into NR-wide panels and multiplies
      * each chunk while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048
      * columns, twice this machine's L2) flushed every tile of C twice as often and read the panels
-     * back from L3: harness, F32 / BF16, 64×2048×2048 +6–10% / +1–2%, 128×2048×2048 +9% / +8%,
-     * 256×576×1536 +2–4% / +2–3% (benchmarks/README.md, eleventh pass).
+     * back from L3, and ran slower (benchmarks/README.md, "Measurements behind the kernels'
+     * constants").
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
@@ -205,12 +205,10 @@ final class OuterCore {
      * at most SPLIT_ROWS_SPAN rows (balanced) of NR-wide panels shared by the threads, which split
      * C's rows into blocks ({@link #splitRowsBlock}) and run all of K on each block, so no partial
      * sums are added. Split-K (gemmSplitK) sweeps all of C once per span instead and adds a partial
-     * C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2 (2
-     * threads, 3 alternations: F32 184–191 → 196–198 GFLOP/s, BF16 168–179 → 172–189). Spans of
-     * K = 1536 instead of 256 flush each tile of C once instead of six times (harness, F32 and BF16:
-     * 1024×576×1536 +4–10%, 512 and 2048 rows +2–6%, 1024×1024×2048 +5–10%); blocks the threads
+     * C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2. Spans
+     * of K = 1536 instead of 256 flush each tile of C once instead of six times; blocks the threads
      * finish together keep 600 rows from running 3 blocks of 128 on one thread against 2 on the
-     * other (benchmarks/README.md, thirteenth pass).
+     * other (benchmarks/README.md, "Measurements behind the kernels' constants").
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
