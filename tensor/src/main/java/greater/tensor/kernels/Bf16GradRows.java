@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * dx = dy·W for BF16 W and few rows of dy (up to 8, exactly 16, or at most
- * BF16_GRAD_ROWS_MAX_ELEMENTS floats of dx): W converted in registers and never packed, dx kept in
+ * MatMulVector.BF16_GRAD_ROWS_MAX_ELEMENTS floats of dx): W converted in registers and never packed, dx kept in
  * {@link Bf16Pairs}' deinterleaved order meanwhile. Shapes as in MatMul: dy [m,n], W [n,k], dx [m,k].
  */
 final class Bf16GradRows {
@@ -20,7 +20,8 @@ final class Bf16GradRows {
     /**
      * BF16 row kernel of the input gradient: a thread's range of W holds at least this many weights;
      * the 8-row register kernel passes over all of dx's columns once per span of this many rows of
-     * W (64 against 256: 1.3x faster with W in DRAM, 0.85x with W in L3).
+     * W (64 rather than 256: faster with W in DRAM, slower with W in L3; benchmarks/README.md,
+     * "Measurements behind the kernels' design").
      */
     static final int BF16_GRAD_GRAIN_WEIGHTS = 256 * 1024, BF16_GRAD_SPAN = 64;
 
@@ -29,19 +30,19 @@ final class Bf16GradRows {
 
     /**
      * dx[m,k] += dy[m,n]·W[n,k] for BF16 W and few rows, W converted in registers (even and odd
-     * elements apart, as {@link Bf16Pairs#deinterleave}; dx is kept deinterleaved meanwhile) and never stored
-     * as floats. Each block of 8 rows of dx keeps 2L of its columns in registers while a span of W's
-     * rows passes ({@link #inputGradRows8Bf16}); the rows past the last block of 8 take 8 rows of W
-     * at a time, converted once for all of them ({@link #inputGradRowsBf16(float[], int, float[],
-     * int, int, int, MemorySegment, int, int, int, int, int)}). Every block and then those rows run
-     * over one span of W before the next span, so a span comes from memory once (a block at a
-     * time over all of W read W once per block). Threads claim ranges of W's rows (groups of 8, one
-     * range per thread), each range summed into its own partial dx and the partials added in range
-     * order at the end, so the result does not depend on which thread took which range; a split of
-     * dx's columns had each thread read half of every W row (benchmarks/README.md, "Measurements
-     * behind the kernels' constants").
+     * elements apart, as {@link Bf16Pairs#deinterleave}; dx is kept deinterleaved meanwhile) and
+     * never stored as floats. Each block of 8 rows of dx keeps 2L of its columns in registers while
+     * a span of W's rows passes ({@link #blockOf8Rows}); the rows past the last block of 8 take 8
+     * rows of W at a time, converted once for all of them ({@link #rowsPastBlocks}). Every block and
+     * then those rows run over one span of W before the next span, so a span comes from memory once
+     * (a block at a time over all of W read W once per block, and ran slower). Threads claim ranges
+     * of W's rows (groups of 8), one range per thread (two per thread ran slower when their count
+     * did not divide evenly), each range summed into its own partial dx and the partials added in
+     * range order at the end, so the result does not depend on which thread took which range; a
+     * split of dx's columns instead had each thread read half of every W row, and ran slower
+     * (benchmarks/README.md, "Measurements behind the kernels' design").
      */
-    static void inputGradRowsBf16(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
+    static void inputGrad(float[] dx, float[] dy, int m, int n, MemorySegment w, int k) {
         int k2 = k / (2 * L) * (2 * L), size = m * k2;
         float[] dq = Bf16Pairs.deinterleave(dx, m, k, k2);
         int groups = Math.ceilDiv(n, 8), n8 = groups * 8;
@@ -74,10 +75,10 @@ final class Bf16GradRows {
                     int j1 = Math.min(to, j0 + BF16_GRAD_SPAN);
                     for (int b = 0; b < m8; b += 8) {
                         // a partial's first span starts from zero, not from what its buffer held
-                        inputGradRows8Bf16(target, off + b * k2, k2, r > 0 && j0 == from, dyT, b * n, w, k, k2, j0, j1,
+                        blockOf8Rows(target, off + b * k2, k2, r > 0 && j0 == from, dyT, b * n, w, k, k2, j0, j1,
                                 Math.min(to, j1 + BF16_GRAD_SPAN), sink);
                     }
-                    if (m8 < m) inputGradRowsBf16(target, off, dyp, n8, m8, m, w, n, k, k2, j0, j1);
+                    if (m8 < m) rowsPastBlocks(target, off, dyp, n8, m8, m, w, n, k, k2, j0, j1);
                 }
             }
         });
@@ -99,8 +100,8 @@ final class Bf16GradRows {
      * every row of dx loads, takes 16 FMAs from those registers and stores its 2L columns. dy's
      * columns from n to the next multiple of 8 are zero, and rows of W past n re-read row n − 1.
      */
-    static void inputGradRowsBf16(float[] dq, int off, float[] dy, int ldy, int i0, int m, MemorySegment w, int n,
-                                  int k, int k2, int from, int to) {
+    private static void rowsPastBlocks(float[] dq, int off, float[] dy, int ldy, int i0, int m, MemorySegment w, int n,
+                                       int k, int k2, int from, int to) {
         for (int j0 = from; j0 < to; j0 += 8) {
             int last = Math.min(8, n - j0) - 1;
             long r0 = (long) j0 * k, r1 = r0 + (long) Math.min(1, last) * k, r2 = r0 + (long) Math.min(2, last) * k;
@@ -167,8 +168,8 @@ final class Bf16GradRows {
      * in address order (at the end of W, the last 2L weights of this span again) and leaves their
      * OR in sink (L floats), so the JIT keeps those loads.
      */
-    private static void inputGradRows8Bf16(float[] dq, int off, int ldq, boolean fromZero, float[] dyT, int dyOff,
-                                           MemorySegment w, int k, int k2, int from, int to, int nextTo, float[] sink) {
+    private static void blockOf8Rows(float[] dq, int off, int ldq, boolean fromZero, float[] dyT, int dyOff,
+                                     MemorySegment w, int k, int k2, int from, int to, int nextTo, float[] sink) {
         // read down a column, W's rows are a new page each, which the prefetchers do not follow; the
         // next span read front to back is one stream they do, so it comes from cache when its turn
         // comes ((to − from)·k2 / 2L steps of 2L weights: about the next span's (nextTo − to)·k)

@@ -30,9 +30,9 @@ final class Bf16Pairs {
     }
 
     /**
-     * Per row of x, each 2L-float chunk reordered as its L even then its L odd elements: read as L
-     * ints, 2L little-endian bf16 weights split into floats with one shift (even elements, the low
-     * halves) and one mask (odd elements, the high halves), with no widening conversion.
+     * xq[i·k2 + c ..] = each 2L-float chunk of x's row i (x [m,k], the chunks below k2, a multiple of
+     * 2L) reordered as its L even then its L odd elements, to meet W read by {@link #pairs}. xq is the
+     * calling thread's Scratch slot 0, so the caller must not hold slot 0 for anything else.
      */
     static float[] deinterleave(float[] x, int m, int k, int k2) {
         float[] xq = Scratch.floats(0, Math.max(1, m * k2));
@@ -63,6 +63,7 @@ final class Bf16Pairs {
         return v.and(0xFFFF0000).reinterpretAsFloats();
     }
 
+    /** L ints from W's segment at bf16 element {@code element} (2L weights, little-endian pairs). */
     static IntVector pairs(MemorySegment w, long element) {
         return IntVector.fromMemorySegment(WeightsVector.I, w, element * 2, WeightsVector.LE);
     }

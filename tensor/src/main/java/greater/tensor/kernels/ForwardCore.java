@@ -15,7 +15,7 @@ import static greater.tensor.kernels.MicroKernel.MR;
 import static greater.tensor.kernels.MicroKernel.NR;
 
 /**
- * The forward from FORWARD_OUTER_MIN_ROWS rows of x on: out = x·Wᵀ computed as outᵀ = W·xᵀ by
+ * The forward from MatMulVector.FORWARD_OUTER_MIN_ROWS rows of x on: out = x·Wᵀ computed as outᵀ = W·xᵀ by
  * outer products ({@link MicroKernel}). x [m,k] is the small operand, so it is the one packed
  * (NR-wide k-major panels by 16×16 register transposes, once, shared by the threads and by every
  * weight of one input, as q, k and v); W [n,k] is read along its rows only, converted a block of
@@ -40,7 +40,7 @@ final class ForwardCore {
     /**
      * Panels of x (NR rows each) up to which the forward reads W's rows straight from the file
      * ({@link #readsWeightsDirectly}): as far as that ran faster than converting blocks of W first
-     * (benchmarks/README.md, "Measurements behind the kernels' constants").
+     * (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static final int DIRECT_PANELS_F32 = 4, DIRECT_PANELS_BF16 = 1;
 
@@ -105,7 +105,7 @@ final class ForwardCore {
                 float[] tile = Scratch.floats(2, Math.max(MR_NARROW * NR, DotCore.MR_DOT * DotCore.NR_DOT * L));
                 // outᵀ of the block, [rows, mp], summed over the k-spans and written out transposed
                 // once, 16×16 at a time: with one span too, tiles stored transposed straight into
-                // out (8 scalars per row of out) ran 1-15% slower (benchmarks/README.md)
+                // out (8 scalars per row of out) ran slower
                 float[] acc = Scratch.floats(3, nb * mp);
                 for (int blk = b0; blk < b1; blk++) {
                     int wi = blockWeight[blk], n = ns[wi], n0 = blockRow[blk], rows = Math.min(nb, n - n0);
@@ -144,8 +144,7 @@ final class ForwardCore {
                     }
                     // transposed out, 16 rows of out at a time: acc is read along its rows (one cache
                     // line per 16 values) and each of the 16 rows of out is written front to back;
-                    // whole 16×16 blocks through transpose16 (the scalar loop took 5% of a 64-row
-                    // forward, benchmarks/README.md)
+                    // whole 16×16 blocks through Packing.transpose16 (a scalar loop cost more)
                     for (int q0 = 0; q0 < mRows; q0 += 16) {
                         int q1 = Math.min(mRows, q0 + 16), r = 0;
                         if (L == 16 && q1 - q0 == 16) {
@@ -168,9 +167,9 @@ final class ForwardCore {
      * weight is then loaded and converted once per NR-wide panel of x instead of once, but never
      * written and read back. F32 (no conversion) up to DIRECT_PANELS_F32 panels (128 rows), BF16 (a
      * shift) up to DIRECT_PANELS_BF16 (32 rows, one whole panel: fewer BF16 rows take the dot tiles,
-     * gemmRowsBf16), F16 never (its scalar conversion per broadcast lost 2-11% at 64 rows and 20-21%
-     * at 128×576×1536). Only at 512-bit vectors (NR = 32), the only width measured, as
-     * {@link MatMulVector#wholePanels}.
+     * {@link Bf16DotTiles}), F16 never (its scalar conversion per broadcast lost). Only at 512-bit
+     * vectors (NR = 32), the only width measured, as {@link MatMulVector#wholePanels}
+     * (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static boolean readsWeightsDirectly(DType type, int mRows) {
         int panels = Math.ceilDiv(mRows, NR);
@@ -183,7 +182,7 @@ final class ForwardCore {
      * row-major from x0, k apart) and the block's rows r < rows of converted W (wb, ldw apart): 4×4
      * dot tiles ({@link DotCore#tile}) over all of k. The one-vector kernel would run its L lanes
      * for t of them: the dot tiles won up to t = 12 and tied at 16 (benchmarks/README.md,
-     * "Measurements behind the kernels' constants").
+     * "Measurements behind the kernels' design").
      */
     private static void dotTailRows(float[] acc, int mp, int q0, int t, float[] x, int x0, float[] wb, int ldw,
                                     int rows, int k, float[] sums) {
@@ -219,9 +218,9 @@ final class ForwardCore {
 
     /**
      * The forward's k-span: k in balanced spans of at most FORWARD_KC_SHORT below
-     * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W, so
-     * they should stay in L2), else of at most FORWARD_KC_MAX (fewer tile flushes)
-     * (benchmarks/README.md, "Measurements behind the kernels' constants").
+     * FORWARD_LONG_SPAN_ROWS rows (the x panels of one span are re-read by every 8 rows of W; whole-k
+     * spans ran slower there), else of at most FORWARD_KC_MAX (fewer tile flushes)
+     * (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static int forwardSpan(int m, int k) {
         int most = m < FORWARD_LONG_SPAN_ROWS ? FORWARD_KC_SHORT : FORWARD_KC_MAX;
@@ -234,7 +233,8 @@ final class ForwardCore {
      * costs more than broadcasting a weight once per NR columns of x (see readsWeightsDirectly).
      * One method for the two dtypes: bf16 is invariant in the loop (a copy per dtype ran no faster).
      * Kept apart from rowsKernel: with the source as a parameter of rowsKernel and its one-vector
-     * twin, their array path ran 5-15% slower and the twin at 9-35 GFLOP/s (C2 boxed its vectors).
+     * twin, their array path ran slower and C2 boxed the twin's vectors (benchmarks/README.md,
+     * "Measurements behind the kernels' design").
      */
     private static void rowsKernelDirect(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, MemorySegment w,
                                          boolean bf16, long a0, long aStride, int kLen, float[] bp, int bo,

@@ -9,11 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Few rows of x against W read straight from its segment and converted in registers, never
- * packed: the GEMV (up to GEMV_MAX_ROWS rows; the threads take ranges of W's rows, 4 at a time,
- * each read once) and the BF16 dot tiles (4 to 31 rows with BF16 W: 2 rows of x × 4 rows of W,
- * x deinterleaved to match W's even and odd elements, {@link Bf16Pairs}). Shapes as in MatMul:
- * x [m,k], W [n,k], out [m,n].
+ * The GEMV: out = x·Wᵀ for up to MatMulVector.GEMV_MAX_ROWS rows of x, W read once, straight from
+ * its segment and converted in registers, never packed; the threads take ranges of W's rows, 4 at a
+ * time. BF16 W is read as pairs against x deinterleaved to match ({@link Bf16Pairs}). Shapes as in
+ * MatMul: x [m,k], W [n,k], out [m,n].
  */
 final class Gemv {
     private static final VectorSpecies<Float> F = WeightsVector.F;
@@ -50,97 +49,12 @@ final class Gemv {
         });
     }
 
-    /**
-     * out[m,n] = x·Wᵀ for BF16 W and up to 63 rows: 2×4 tiles of dot products (2 rows of x against
-     * 4 rows of W), W read straight from its segment and converted in registers, never stored as
-     * floats; threads take ranges of W rows, and each group of 4 rows, read from memory once, stays
-     * in L1 for all rows of x. Its horizontal sums, 8 per tile, are paid once per k, so the outer
-     * core wins from 32 rows on when k is short.
-     */
-    static void gemmRowsBf16(float[] out, float[] x, int m, int k, MemorySegment w, int n) {
-        int groups = Math.ceilDiv(n, 4);
-        int grain = Math.max(1, 8192 / Math.max(1, k));
-        int k2 = k / (2 * L) * (2 * L);
-        float[] xq = Bf16Pairs.deinterleave(x, m, k, k2);
-        Parallel.forRange(groups, grain, (g0, g1) -> {
-            float[] sums = Scratch.floats(1, 8 * L + 4);
-            int j1 = Math.min(n, g1 * 4);
-            for (int j = g0 * 4; j < j1; j += 4) {
-                int rows = Math.min(4, j1 - j);
-                if (rows < 4) {
-                    for (int i = 0; i < m; i++) dotRowsBf16(out, i * n + j, x, i * k, xq, i * k2, k, k2, w, j, rows, sums);
-                    continue;
-                }
-                for (int i = 0; i < m; i += 2) {
-                    tile2Bf16(i, Math.min(2, m - i), j, k, xq, k2, w, sums);
-                    storeTile2Bf16(out, n, i, Math.min(2, m - i), j, x, k, k2, w, sums);
-                }
-            }
-        });
-    }
-
-    /**
-     * out[i + a, j + b] = x_(i+a)·W_(j+b) for a < xr ≤ 2, b < 4, BF16 W: 2L weights per step through
-     * {@link Bf16Pairs#deinterleave}d x; a row a ≥ xr re-reads row xr − 1 and is dropped. Two rows, not four:
-     * a 4×4 tile (32 FMAs per step) outgrows C2's inlining node budget and its vectors get boxed.
-     */
-    private static void tile2Bf16(int i, int xr, int j, int k, float[] xq, int k2, MemorySegment w, float[] sums) {
-        int x0 = i * k2, x1 = (i + Math.min(1, xr - 1)) * k2;
-        long r0 = (long) j * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c13 = c00;
-        for (int p = 0; p < k2; p += 2 * L) {
-            FloatVector a0 = FloatVector.fromArray(F, xq, x0 + p), d0 = FloatVector.fromArray(F, xq, x0 + p + L);
-            FloatVector a1 = FloatVector.fromArray(F, xq, x1 + p), d1 = FloatVector.fromArray(F, xq, x1 + p + L);
-            IntVector v = Bf16Pairs.pairs(w, r0 + p);
-            FloatVector e = Bf16Pairs.evenBf16(v), o = Bf16Pairs.oddBf16(v);
-            c00 = o.fma(d0, e.fma(a0, c00));
-            c10 = o.fma(d1, e.fma(a1, c10));
-            v = Bf16Pairs.pairs(w, r1 + p);
-            e = Bf16Pairs.evenBf16(v);
-            o = Bf16Pairs.oddBf16(v);
-            c01 = o.fma(d0, e.fma(a0, c01));
-            c11 = o.fma(d1, e.fma(a1, c11));
-            v = Bf16Pairs.pairs(w, r2 + p);
-            e = Bf16Pairs.evenBf16(v);
-            o = Bf16Pairs.oddBf16(v);
-            c02 = o.fma(d0, e.fma(a0, c02));
-            c12 = o.fma(d1, e.fma(a1, c12));
-            v = Bf16Pairs.pairs(w, r3 + p);
-            e = Bf16Pairs.evenBf16(v);
-            o = Bf16Pairs.oddBf16(v);
-            c03 = o.fma(d0, e.fma(a0, c03));
-            c13 = o.fma(d1, e.fma(a1, c13));
-        }
-        // summed by the caller (storeTile2Bf16), as in tile
-        c00.intoArray(sums, 0);
-        c01.intoArray(sums, L);
-        c02.intoArray(sums, 2 * L);
-        c03.intoArray(sums, 3 * L);
-        c10.intoArray(sums, 4 * L);
-        c11.intoArray(sums, 5 * L);
-        c12.intoArray(sums, 6 * L);
-        c13.intoArray(sums, 7 * L);
-    }
-
-    /** out[i + a, j + b] = the horizontal sums of {@link #tile2Bf16}'s lanes + the tails past k2. */
-    private static void storeTile2Bf16(float[] out, int n, int i, int xr, int j, float[] x, int k, int k2,
-                                       MemorySegment w, float[] sums) {
-        VectorMath.sumRows(sums, 8);
-        long r0 = (long) j * k;
-        for (int a = 0; a < xr; a++) {
-            for (int b = 0; b < 4; b++) {
-                out[(i + a) * n + j + b] = sums[a * 4 + b] + tailDot(x, (i + a) * k, k2, k, w, DType.BF16, r0 + (long) b * k);
-            }
-        }
-    }
-
     // The dotRows variants are the same loop over a different load; kept apart so each compiles
     // to straight-line vector code with no per-iteration dtype dispatch.
     /**
      * Fewer than 4 rows: writes out[oo + r] and returns false. 4 rows: leaves their lanes and tails in
      * lanes (a per-thread buffer of 4L + 4 floats) for {@link #finishRows} and returns true; the
-     * horizontal sums inlined here would outgrow C2's inlining node budget (see tile).
+     * horizontal sums inlined here would outgrow C2's inlining node budget (see DotCore#tile).
      */
     private static boolean dotRowsF32(float[] out, int oo, float[] x, int xo, int k, MemorySegment w, int j, int rows,
                                       float[] lanes) {
@@ -188,8 +102,8 @@ final class Gemv {
      * Dot products of 4 (or fewer) bf16 rows with x: 2L weights per step through {@link Bf16Pairs#deinterleave}d x;
      * returns and leaves lanes as {@link #dotRowsF32}.
      */
-    private static boolean dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
-                                       MemorySegment w, int j, int rows, float[] lanes) {
+    static boolean dotRowsBf16(float[] out, int oo, float[] x, int xo, float[] xq, int qo, int k, int k2,
+                               MemorySegment w, int j, int rows, float[] lanes) {
         if (rows < 4) {
             for (int r = 0; r < rows; r++) out[oo + r] = dotBf16(x, xo, xq, qo, k, k2, w, (long) (j + r) * k);
             return false;
@@ -233,7 +147,7 @@ final class Gemv {
     }
 
     /** Σ_{p ≥ from} x[xo+p]·W[r0+p]: the scalar tail of a vector dot product. */
-    private static float tailDot(float[] x, int xo, int from, int k, MemorySegment w, DType type, long r0) {
+    static float tailDot(float[] x, int xo, int from, int k, MemorySegment w, DType type, long r0) {
         float s = 0f;
         for (int p = from; p < k; p++) s += x[xo + p] * Weights.get(w, type, r0 + p);
         return s;

@@ -20,7 +20,7 @@ import java.lang.foreign.MemorySegment;
  * (converted to float, never transposed); the activations are what gets transposed. Register-tiled
  * cores, threads splitting N (dx: W's rows when it has many):
  * <ul>
- *   <li>outer cores (GotoBLAS/BLIS style: {@link ForwardCore}, {@link OuterCore}, their register
+ *   <li>outer cores (GotoBLAS/BLIS style: {@link ForwardCore}, {@link GradientCore}, their register
  *       tile {@link MicroKernel}, operands laid out by {@link Packing}), used from 16 rows on and
  *       by both gradients: per k step the micro-kernel loads NR/L = 2 vectors of a B row,
  *       broadcasts MR = 8 scalars of A and issues 16 FMAs into registers, with no horizontal sums.
@@ -31,10 +31,10 @@ import java.lang.foreign.MemorySegment;
  *       of rows. dx with many rows of W splits them (the reduction index) over the threads, each
  *       summing its range into its own partial dx, in chunks of columns packed into L2. Blocks
  *       and tasks are sized so the threads finish together (Parallel.makespan);</li>
- *   <li>BF16 dot tiles ({@link Gemv}), forward with BF16 W and 4 to 31 rows (to 63 when k ≥ 1024,
- *       but not 32 with 512-bit vectors): 2 rows of x against 4 rows of W read straight from the
- *       segment and converted in registers (packing W cost as much as the product at these
- *       sizes);</li>
+ *   <li>BF16 dot tiles ({@link Bf16DotTiles}), forward with BF16 W and 4 to 31 rows (to 63 when
+ *       k ≥ 1024, but not 32 with 512-bit vectors): 2 rows of x against 4 rows of W read straight
+ *       from the segment and converted in registers (packing W cost as much as the product at
+ *       these sizes);</li>
  *   <li>BF16 input-gradient rows ({@link Bf16GradRows}), dx with BF16 W and up to 8 rows, exactly
  *       16, or at most 24k floats of dx: W converted in registers, never packed; each block of 8
  *       rows of dx keeps 2L of its columns in 16 registers while a span of W's rows passes, every
@@ -46,6 +46,10 @@ import java.lang.foreign.MemorySegment;
  *   <li>GEMV ({@link Gemv}), forward with up to 3 rows: streams W once, converting on the fly, 4
  *       rows at a time.</li>
  * </ul>
+ * In the Vector forms, dot products end in {@link VectorMath}'s fixed-order lane sums, never
+ * {@code reduceLanes(ADD)}, so they give the same bits interpreted and compiled (see
+ * {@link VectorApi} on reproducibility); the tiles and the 4-row GEMV leave their accumulators in a
+ * buffer and their callers sum them ({@link VectorMath#sumRows}), which keeps C2 from boxing them.
  */
 public final class MatMul {
     private MatMul() {

@@ -4,12 +4,15 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The outer cores' register tile (GotoBLAS/BLIS micro-kernel): an MR×NR block of C held in
+ * The outer-product cores' register tile (GotoBLAS/BLIS micro-kernel), and the blocking around it
+ * (KC, MC, LDW_PAD): an MR×NR block of C held in
  * MR·NR/L = 16 vector accumulators while a k-span of outer products passes (per k-step two vectors
  * of a B row, MR broadcasts of A, 16 FMAs, no horizontal sums), then added to C, or stored when it
  * is the product's first span ({@link #flush}). A comes as MR rows of a row-major buffer
- * ({@link #rowsKernel}) or as an MR-row panel ({@link #microKernel}); B as an NR-wide k-major
- * panel ({@link Packing}). Shapes: C [·, ldc] from cBase; p indexes the k-span, L = float lanes.
+ * ({@link #rowsKernel}) or as an MR-row panel ({@link #panelKernel}); B as an NR-wide k-major
+ * panel ({@link Packing}). The forward's two variants, W broadcast straight from its segment and a
+ * one-vector-wide tile, are ForwardCore's. Shapes: C [·, ldc] from cBase; p indexes the k-span,
+ * L = float lanes.
  */
 final class MicroKernel {
     private static final VectorSpecies<Float> F = WeightsVector.F;
@@ -18,7 +21,10 @@ final class MicroKernel {
     static final int MR = 8, NR = 2 * L;
     /** Outer core k-span: a KC×NR panel of B (32 KiB at L = 16) stays inside L1. */
     static final int KC = 256;
-    /** Forward: converted rows of W sit k + LDW_PAD floats apart, so 8 broadcast streams do not share one L1 set. */
+    /**
+     * Rows that rowsKernel broadcasts from (its A) sit K + LDW_PAD floats apart, so its 8 broadcast
+     * streams do not share one L1 set.
+     */
     static final int LDW_PAD = 16;
     /** Rows of A packed per outer block (bounds the packed A buffer for long inputs). */
     static final int MC = 1024;
@@ -94,7 +100,7 @@ final class MicroKernel {
      * accumulators; only the valid vr × vc corner is added to C (the weight gradient, its one
      * caller, always accumulates).
      */
-    static void microKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
+    static void panelKernel(float[] c, int ldc, int cBase, int ci, int cj, int vr, int vc, float[] ap,
                             int ao, float[] bp, int bo, int kLen, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;

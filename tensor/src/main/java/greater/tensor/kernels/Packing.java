@@ -23,7 +23,7 @@ final class Packing {
     /**
      * W rows packed together into B panels: one row at a time writes one NR-float row per panel,
      * kLen·NR floats apart (an L1 set conflict and a new page per store); 8 rows write 1 KiB runs
-     * from 8 read streams (16 was slower at M = 16: more streams than the prefetchers follow).
+     * from 8 read streams (16 were more streams than the prefetchers follow: slower at M = 16).
      */
     static final int PACK_ROWS = 8;
     /**
@@ -91,8 +91,8 @@ final class Packing {
 
     /**
      * dst[d0 + c·dStride + r] = src[s0 + r·sStride + c] for r, c &lt; 16 (L = 16 only): 16 loads, 4
-     * stages of 16 two-vector permutes (vpermt2ps), 16 stores. Packing x's panels with 16-lane
-     * gathers ran at 1.6–2.1 G floats per CPU-second, a gather per k-step (benchmarks/README.md).
+     * stages of 16 two-vector permutes (vpermt2ps), 16 stores, in place of a 16-lane gather per
+     * k-step (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static void transpose16(float[] src, int s0, int sStride, float[] dst, int d0, int dStride) {
         FloatVector v0 = FloatVector.fromArray(F, src, s0);
@@ -255,8 +255,8 @@ final class Packing {
     static void packWeightPanels(float[] dst, int off, int R, MemorySegment w, DType type, int k, int i0, int count,
                                  int k0, int kLen) {
         // whole NR-wide panels two vectors at a time, inline, converted in registers (F16 too: converting
-        // its rows into a buffer with Weights.read's vcvtph2ps loop and copying that took twice BF16's
-        // time, benchmarks/README.md, fourteenth pass). PACK_ROWS rows at a time, panel by panel
+        // its rows into a buffer with Weights.read's vcvtph2ps loop and copying that was slower,
+        // benchmarks/README.md, fourteenth pass). PACK_ROWS rows at a time, panel by panel
         int full = R == NR ? count / R : 0, step = kLen * R, group = PACK_ROWS;
         for (int p0 = 0; p0 < kLen; p0 += group) {
             int rows = Math.min(group, kLen - p0);

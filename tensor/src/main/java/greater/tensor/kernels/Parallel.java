@@ -99,7 +99,7 @@ public final class Parallel {
      * Of the block sizes most, most − step, … down to least, the largest whose blocks the threads
      * finish earliest: {@code sizes} gives the blocks' sizes (a block costs its size) for a block
      * size, and their {@link #makespan} under forRange(blocks, 1) decides. The kernels' block rows
-     * ({@code ForwardCore.forwardBlockRows}, {@code OuterCore.splitRowsBlock}).
+     * ({@code ForwardCore.forwardBlockRows}, {@code GradientCore.splitRowsBlock}).
      */
     static int earliestBlock(int most, int least, int step, IntFunction<int[]> sizes) {
         int best = most;

@@ -69,7 +69,7 @@ class MatMulTest {
         int cols = 50, rows = 45, R = MicroKernel.NR, i0 = 3, count = 37, k0 = 5, kLen = 39, off = 7;
         float[] src = new float[rows * cols];
         for (int i = 0; i < src.length; i++) src[i] = i + 1;
-        int panels = (count + R - 1) / R;
+        int panels = Math.ceilDiv(count, R);
         float[] dst = new float[off + panels * kLen * R];
         java.util.Arrays.fill(dst, Float.NaN);
         Packing.packRowPanels(dst, off, R, src, cols, i0, count, k0, kLen);
@@ -336,13 +336,13 @@ class MatMulTest {
         assumeTrue(VectorApi.ENABLED, "gemmSplitRows is the Vector API's");
         // whole tiles from ROW_BLOCK down to half of it, never a later finish than blocks of ROW_BLOCK
         for (int m = 1; m <= 5000; m++) {
-            int rb = OuterCore.splitRowsBlock(m);
-            assertTrue(rb % MicroKernel.MR == 0 && rb >= OuterCore.ROW_BLOCK / 2 && rb <= OuterCore.ROW_BLOCK, "m=" + m);
-            assertTrue(blocksFinish(new int[]{m}, rb) <= blocksFinish(new int[]{m}, OuterCore.ROW_BLOCK), "m=" + m + " rb=" + rb);
+            int rb = GradientCore.splitRowsBlock(m);
+            assertTrue(rb % MicroKernel.MR == 0 && rb >= GradientCore.ROW_BLOCK / 2 && rb <= GradientCore.ROW_BLOCK, "m=" + m);
+            assertTrue(blocksFinish(new int[]{m}, rb) <= blocksFinish(new int[]{m}, GradientCore.ROW_BLOCK), "m=" + m + " rb=" + rb);
         }
         if (Parallel.THREADS == 2) {
-            assertEquals(104, OuterCore.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
-            assertEquals(128, OuterCore.splitRowsBlock(1024));
+            assertEquals(104, GradientCore.splitRowsBlock(600), "6 blocks, not 5 of 128 (3 on one thread)");
+            assertEquals(128, GradientCore.splitRowsBlock(1024));
         }
     }
 
@@ -365,10 +365,10 @@ class MatMulTest {
                 String what = type + " " + M + "×" + N + "×" + K;
                 float[] c = new float[M * N];
                 java.util.Arrays.fill(c, Float.NaN);
-                OuterCore.gemmSplitK(c, M, N, K, a, seg, type, false);
+                GradientCore.gemmSplitK(c, M, N, K, a, seg, type, false);
                 assertClose(prod, c, 1e-5, atol, "written " + what);
                 float[] init = random(rnd, M * N), d = init.clone();
-                OuterCore.gemmSplitK(d, M, N, K, a, seg, type, true);
+                GradientCore.gemmSplitK(d, M, N, K, a, seg, type, true);
                 for (int i = 0; i < prod.length; i++) prod[i] += init[i];
                 assertClose(prod, d, 1e-5, atol, "added " + what);
             }

@@ -32,7 +32,7 @@ class ParallelTest {
         for (int n : new int[]{2, 5, 9, 12, 24, 100}) {
             long total = (long) n * (n + 1) / 2;
             long end = Parallel.makespan(n, 1, i -> i + 1);
-            assertTrue(end >= (total + t - 1) / t && end <= total, "n=" + n + ": " + end + " of " + total);
+            assertTrue(end >= Math.ceilDiv(total, t) && end <= total, "n=" + n + ": " + end + " of " + total);
         }
         if (t == 2) {
             // 9 blocks of 64 rows in 5 ranges of 2, 2, 2, 2, 1 blocks: one thread does 5 blocks

@@ -19,19 +19,18 @@ import static greater.tensor.kernels.MicroKernel.NR;
  * C ({@link #gemmSplitK}), or C's rows with W packed once ({@link #gemmSplitRows});
  * MatMulVector.inputGrad picks one.
  */
-final class OuterCore {
+final class GradientCore {
     /**
      * Outer core with A's rows (dx = dy·W, gemmOuter): floats of packed B per task block (512 KiB,
      * half an L2), which sets its k-span (rowsSpan): longer spans flush each tile of C fewer times
-     * (benchmarks/README.md, "Measurements behind the kernels' constants").
+     * (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
     /**
-     * Rows of C per task of gemmSplitRows at most (with KC-long spans 128 rows beat 256 at
-     * 1024×576×1536; with 1536-long spans 64 and 256 gave −2 to +3%), and the rows per thread from
-     * which it replaces split-K (at 256 rows in all it was no faster).
+     * Rows of C per task of gemmSplitRows at most (with KC-long spans 128 rows beat 256; with
+     * 1536-long spans 64 and 256 ran alike) (benchmarks/README.md, "Measurements behind the kernels' design").
      */
-    static final int ROW_BLOCK = 128, SPLIT_ROWS_MIN_ROWS = 256;
+    static final int ROW_BLOCK = 128;
     /**
      * gemmSplitRows: W's rows per k-span at most, and NR-wide panels per packing task. Longer spans
      * flush each tile of C fewer times: 1536 against KC = 256 won although a block's A span, 128 ×
@@ -44,7 +43,7 @@ final class OuterCore {
      */
     static final int SPLIT_K_SPAN = 512, SPLIT_K_CHUNK = 256;
 
-    private OuterCore() {
+    private GradientCore() {
     }
 
     /**
@@ -59,8 +58,9 @@ final class OuterCore {
 
     /**
      * C[M,N] += A[M,K]·B[K,N] (= when not accumulate). A (up to MC rows at a time, all of K) is
-     * prepared once, split over the threads: packed into MR-row panels by aPanels (microKernel), or, when aRows (row-major
-     * [M, K]) is given instead, copied by rows to a stride of K + LDW_PAD (rowsKernel). Each task
+     * prepared once, split over the threads: packed into MR-row panels by aPanels (for
+     * MicroKernel.panelKernel), or, when aRows (row-major [M, K]) is given instead, copied by rows to
+     * a stride of K + LDW_PAD (for MicroKernel.rowsKernel). Each task
      * packs its own slice of B's columns, KC k-steps at a time (with A's rows, {@link #rowsSpan}).
      */
     static void gemmOuter(float[] c, int M, int N, int K, PanelPacker aPanels, float[] aRows, PanelPacker b,
@@ -80,7 +80,7 @@ final class OuterCore {
                 Parallel.forRange(mRows, Math.max(1, 16384 / K),
                         (r0, r1) -> Packing.copyRows(ap, r0 * lda, lda, aRows, K, fm0 + r0, r1 - r0));
             } else {
-                // one task per (k-span, MR-row panel), as gemmForward packs x
+                // one task per (k-span, MR-row panel), as ForwardCore.gemmForward packs x
                 Parallel.forRange(Math.ceilDiv(K, KC) * panels, 1, (t0, t1) -> {
                     for (int task = t0; task < t1; task++) {
                         int k0 = (task / panels) * KC, kLen = Math.min(KC, K - k0), q = task % panels;
@@ -105,7 +105,7 @@ final class OuterCore {
                                     MicroKernel.rowsKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
                                             i * lda + k0, lda, kLen, bp, j * kLen, tile, assign);
                                 } else {
-                                    MicroKernel.microKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
+                                    MicroKernel.panelKernel(c, N, 0, fm0 + i, n0 + j, vr, Math.min(NR, nRows - j), ap,
                                             k0 * mp + i * kLen, bp, j * kLen, kLen, tile);
                                 }
                             }
@@ -117,7 +117,7 @@ final class OuterCore {
     }
 
     /**
-     * The outer core's k-span with A's rows (dx = dy·W): balanced spans of up to ROWS_B_BLOCK / nbp
+     * gemmOuter's k-span with A's rows (dx = dy·W): balanced spans of up to ROWS_B_BLOCK / nbp
      * k-steps (at least KC), so a block of packed B stays within half an L2 and each tile of C is
      * flushed once per span instead of once per KC.
      */
@@ -135,7 +135,7 @@ final class OuterCore {
      * each chunk while it is in L2. Whole-width slabs of KC rows instead (2 MB of panels at 2048
      * columns, twice this machine's L2) flushed every tile of C twice as often and read the panels
      * back from L3, and ran slower (benchmarks/README.md, "Measurements behind the kernels'
-     * constants").
+     * design").
      */
     static void gemmSplitK(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
@@ -180,7 +180,7 @@ final class OuterCore {
     /**
      * C[m0 + r, c0 + q] += Σ_{p < kLen} ap[r·lda + p]·B[p, q] for r < mRows, q < cols (= when
      * assign): one k-span of the outer product over a block of C's columns, B packed into NR-wide
-     * panels at bp[bOff..] (packWeightPanels), A's span copied by copySpan; C [·, N] at cOff.
+     * panels at bp[bOff..] (Packing.packWeightPanels), A's span copied by copySpan; C [·, N] at cOff.
      */
     private static void addSpan(float[] c, int cOff, int N, int c0, int cols, int m0, int mRows, float[] ap, int lda,
                                 int kLen, float[] bp, int bOff, float[] tile, boolean assign) {
@@ -208,7 +208,7 @@ final class OuterCore {
      * C per extra task: at 1024 rows and N = 576, two partials of 2.4 MB that do not fit L2. Spans
      * of K = 1536 instead of 256 flush each tile of C once instead of six times; blocks the threads
      * finish together keep 600 rows from running 3 blocks of 128 on one thread against 2 on the
-     * other (benchmarks/README.md, "Measurements behind the kernels' constants").
+     * other (benchmarks/README.md, "Measurements behind the kernels' design").
      */
     static void gemmSplitRows(float[] c, int M, int N, int K, float[] a, MemorySegment w, DType type, boolean accumulate) {
         if (M <= 0 || N <= 0 || K <= 0) return; // callers come with ceilDiv(K, KC) ≥ 2·THREADS
