@@ -10,8 +10,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The GEMV: out = x·Wᵀ for up to MatMulVector.GEMV_MAX_ROWS rows of x, W read once, straight from
- * its segment and converted in registers, never packed; the threads take ranges of W's rows, 4 at a
- * time. BF16 W is read as pairs against x deinterleaved to match ({@link Bf16Pairs}). Shapes as in
+ * its segment, never packed; the threads take ranges of W's rows, 4 at a time. F32 is read as it
+ * is, BF16 as pairs against x deinterleaved to match ({@link Bf16Pairs}), converted in registers;
+ * F16's 4 rows are converted into a buffer first (Weights.read). Shapes as in
  * MatMul: x [m,k], W [n,k], out [m,n].
  */
 final class Gemv {

@@ -27,8 +27,9 @@ final class GradientCore {
      */
     static final int ROWS_B_BLOCK = 128 * 1024;
     /**
-     * Rows of C per task of gemmSplitRows at most (with KC-long spans 128 rows beat 256; with
-     * 1536-long spans 64 and 256 ran alike) (benchmarks/README.md, "Measurements behind the kernels' design").
+     * Rows of C per task of gemmSplitRows at most: with KC-long spans 128 rows beat 256; with
+     * 1536-long spans 64 and 256 ran alike (benchmarks/README.md, "Measurements behind the kernels'
+     * design").
      */
     static final int ROW_BLOCK = 128;
     /**

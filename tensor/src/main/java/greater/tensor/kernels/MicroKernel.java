@@ -5,10 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The outer-product cores' register tile (GotoBLAS/BLIS micro-kernel), and the blocking around it
- * (KC, MC, LDW_PAD): an MR×NR block of C held in
- * MR·NR/L = 16 vector accumulators while a k-span of outer products passes (per k-step two vectors
- * of a B row, MR broadcasts of A, 16 FMAs, no horizontal sums), then added to C, or stored when it
- * is the product's first span ({@link #flush}). A comes as MR rows of a row-major buffer
+ * (KC, MC, LDW_PAD): an MR×NR block of C held in MR·NR/L = 16 vector accumulators while a k-span of
+ * outer products passes (per k-step two vectors of a B row, MR broadcasts of A, 16 FMAs, no
+ * horizontal sums), then added to C, or stored when it is the product's first span ({@link #flush}). A comes as MR rows of a row-major buffer
  * ({@link #rowsKernel}) or as an MR-row panel ({@link #panelKernel}); B as an NR-wide k-major
  * panel ({@link Packing}). The forward's two variants, W broadcast straight from its segment and a
  * one-vector-wide tile, are ForwardCore's. Shapes: C [·, ldc] from cBase; p indexes the k-span,
