@@ -15,6 +15,14 @@
 #   OUT (a folder to keep the raw JSON in).
 set -euo pipefail
 rounds=${1:-1}
+if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then
+  echo "compare_matmul.sh: rounds must be a positive whole number, got '$rounds'" >&2
+  exit 2
+fi
+case "${MODE:-wall}" in
+  wall | cpu) ;;
+  *) echo "compare_matmul.sh: MODE must be wall or cpu, got '$MODE'" >&2; exit 2 ;;
+esac
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 python=${PYTHON:-}
 for cand in "$python" .venv/bin/python /work/venv/bin/python; do

@@ -16,6 +16,8 @@ import json
 import sys
 
 UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+# MachineBenchmark.fmaPeak's flops per worker per operation (12 chains × lanes × 2 × iterations)
+FMA_PEAK_FLOPS_PER_WORKER = 3.84e9
 # KernelsBenchmark's layer (keep in step with its D, H, HD, V constants)
 D, H, HD, V = 896, 14, 64, 32000
 
@@ -34,32 +36,38 @@ def kernels_rate(method, t):
     return None
 
 
+def seconds(result):
+    """The mean time of one JMH result (average-time mode), in seconds."""
+    metric = result["primaryMetric"]
+    return metric["score"] * UNIT_SECONDS[metric["scoreUnit"]]
+
+
 def main(path):
     with open(path) as f:
         results = json.load(f)
     for r in results:
         params = r.get("params", {})
         metric = r["primaryMetric"]
-        seconds = metric["score"] * UNIT_SECONDS[metric["scoreUnit"]]
+        secs = seconds(r)
         err = metric.get("scoreError", 0.0) * UNIT_SECONDS[metric["scoreUnit"]]
         name = r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1]
         label = " ".join(f"{k}={v}" for k, v in params.items())
-        line = f"{name:32s} {label:40s} {seconds * 1e6:10.1f} us"
+        line = f"{name:32s} {label:40s} {secs * 1e6:10.1f} us"
         if "shape" in params:
             m, k, n = (int(v) for v in params["shape"].split("x"))
             flops = 2.0 * m * k * n
-            gf = flops / seconds / 1e9
+            gf = flops / secs / 1e9
             line += f"  {gf:7.1f} GFLOP/s"
-            if err and err == err and seconds > err:  # NaN-safe
-                line += f" (range {flops / (seconds + err) / 1e9:.1f}..{flops / (seconds - err) / 1e9:.1f})"
+            if err and err == err and secs > err:  # NaN-safe
+                line += f" (range {flops / (secs + err) / 1e9:.1f}..{flops / (secs - err) / 1e9:.1f})"
         if name.startswith("KernelsBenchmark.") and "tokens" in params:
             rate = kernels_rate(name.split(".")[1], int(params["tokens"]))
             if rate:
-                line += f"  {rate[0] / seconds / 1e9:7.1f} {rate[1]}"
+                line += f"  {rate[0] / secs / 1e9:7.1f} {rate[1]}"
         if name.startswith("MachineBenchmark.read"):
-            line += f"  {2**30 / seconds / 1e9:7.1f} GB/s"
+            line += f"  {2**30 / secs / 1e9:7.1f} GB/s"
         if name == "MachineBenchmark.fmaPeak":
-            line += f"  {3.84e9 * int(params['threads']) / seconds / 1e9:7.1f} GFLOP/s"
+            line += f"  {FMA_PEAK_FLOPS_PER_WORKER * int(params['threads']) / secs / 1e9:7.1f} GFLOP/s"
         print(line)
 
 

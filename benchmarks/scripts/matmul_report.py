@@ -3,23 +3,19 @@
 Usage: python3 matmul_report.py PEAK_BEFORE.json PEAK_AFTER.json MATMUL.json TORCH.jsonl
        python3 matmul_report.py --cpu OURS.jsonl TORCH.jsonl   (MatMulCpuTime and torch --threads 1)
        python3 matmul_report.py --best DIR ROUNDS   (compare_matmul.sh's rounds in DIR, best per side)
-The peak is the mean of MachineBenchmark.fmaPeak before and after (JMH average time; 3.84e9 flops
-per worker, see jmh_gflops.py); each shape counts 2*M*K*N flops. Forward and input gradient are
+The peak is the mean of MachineBenchmark.fmaPeak before and after (JMH average time; its flops per
+worker and the time units come from jmh_gflops.py); each shape counts 2*M*K*N flops. Forward and input gradient are
 both set against torch's fp32 F.linear on the same M, K, N (the same flops).
 """
 import json
 import os
 import sys
 
-UNIT_SECONDS = {"ns/op": 1e-9, "us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}
+from jmh_gflops import FMA_PEAK_FLOPS_PER_WORKER, seconds
+
 # JMH iterations of one shape further apart than this (slowest / fastest) are marked: on this shared
 # 2-core machine one iteration in 3 sometimes takes 1.5-1.9x the others (benchmarks/README.md)
 DISTURBED = 1.25
-
-
-def seconds(r):
-    m = r["primaryMetric"]
-    return m["score"] * UNIT_SECONDS[m["scoreUnit"]]
 
 
 OPS = {"matmul": "forward", "inputGrad": "input grad"}
@@ -35,7 +31,7 @@ def shape_gflops(r):
 def peak(path):
     with open(path) as f:
         r = json.load(f)[0]
-    return 3.84e9 * int(r["params"]["threads"]) / seconds(r) / 1e9
+    return FMA_PEAK_FLOPS_PER_WORKER * int(r["params"]["threads"]) / seconds(r) / 1e9
 
 
 def torch_fp32(path, key):

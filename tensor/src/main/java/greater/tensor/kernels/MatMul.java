@@ -55,7 +55,12 @@ public final class MatMul {
     private MatMul() {
     }
 
-    /** out[m,n] = x[m,k]·W[n,k]ᵀ (overwrites out). */
+    /**
+     * out[m,n] = x[m,k]·W[n,k]ᵀ (overwrites out).
+     *
+     * @throws IllegalArgumentException when w holds fewer than n·k weights of wType, or wType is
+     *         not a float type
+     */
     public static void matmul(float[] out, float[] x, int m, int k, MemorySegment w, DType wType, int n) {
         checkWeights(w, wType, n, k);
         if (VectorApi.ENABLED) MatMulVector.matmul(out, x, m, k, w, wType, n);
